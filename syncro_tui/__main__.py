@@ -1,0 +1,3 @@
+from syncro_tui.cli import main
+
+raise SystemExit(main())
