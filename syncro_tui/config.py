@@ -1,0 +1,298 @@
+"""Settings: a TOML file, overridden by ``SYNCRO_TUI_*`` environment variables, overridden by flags.
+
+Plain dataclasses and ``tomllib`` rather than pydantic: the settings are read before the first
+paint, and importing pydantic and building models costs about 150 ms there (measured), which is
+most of the start-up budget. The validation below is small and gives messages that name the file,
+the setting and what is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+
+from syncro_tui import paths
+
+ENV_PREFIX = "SYNCRO_TUI_"
+MAX_BUDGET = 180  # Syncro's limit per IP per minute
+DEFAULT_CLOSED = ("Resolved", "Invoiced", "Closed")
+
+
+class ConfigError(ValueError):
+    """A setting is missing or wrong. The message says which, where, and what to do."""
+
+
+@dataclass(frozen=True)
+class UISettings:
+    theme: str = "textual-dark"
+    plain: bool = False  # ASCII borders and markers, ANSI theme (jump boxes)
+    bell: bool = True  # ring the terminal bell on new tickets and customer replies
+    notify: bool = True  # toast on new tickets and customer replies
+    detail_debounce_ms: int = 250
+
+
+@dataclass(frozen=True)
+class Settings:
+    subdomain: str = ""
+    base_url: str = ""
+    auth_style: str = "header"
+    requests_per_minute: int = 150
+    poll_seconds: int = 60
+    reconcile_minutes: int = 15
+    timeout_seconds: float = 20.0
+    closed_statuses: tuple[str, ...] = DEFAULT_CLOSED
+    labor_products: Mapping[str, int] = field(default_factory=dict)
+    default_assignee: str = "me"
+    expected_user: str = ""
+    session_log_dir: str = "~/syncro-sessions"
+    log_level: str = "INFO"
+    ui: UISettings = field(default_factory=UISettings)
+    keymap: Mapping[str, str] = field(default_factory=dict)
+    # Where the values came from; not settings themselves.
+    config_file: Path | None = None
+    config_found: bool = False
+    warnings: tuple[str, ...] = ()
+    demo: bool = False
+
+    @property
+    def api_base_url(self) -> str:
+        if self.base_url:
+            return self.base_url.rstrip("/")
+        if self.subdomain:
+            return f"https://{self.subdomain}.syncromsp.com/api/v1"
+        raise ConfigError(
+            "No Syncro account is configured: set `subdomain` (or `base_url`) in "
+            f"{self.config_file or paths.default_config_file()}, or pass --base-url."
+        )
+
+    @property
+    def account(self) -> str:
+        """A stable name for this account: keyring entry, cache file, header."""
+        if self.subdomain and not self.base_url:
+            return self.subdomain
+        host = urlsplit(self.api_base_url).netloc
+        return host or self.api_base_url
+
+    @property
+    def has_account(self) -> bool:
+        return bool(self.subdomain or self.base_url)
+
+    def with_overrides(self, **values: Any) -> "Settings":
+        return _validated(replace(self, **values), "command line")
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+
+
+def load_settings(
+    config_path: str | Path | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    flags: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Read the file, apply the environment, then flags. Raises ConfigError on bad values."""
+    env = os.environ if env is None else env
+    path = Path(config_path or env.get(ENV_PREFIX + "CONFIG") or paths.default_config_file())
+    path = path.expanduser()
+    raw: dict[str, Any] = {}
+    found = False
+    if path.exists():
+        import tomllib
+
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"Cannot read {path}: {exc}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+        found = True
+    elif config_path:
+        raise ConfigError(f"Config file {path} does not exist.")
+
+    warnings: list[str] = []
+    values = _from_mapping(raw, str(path), warnings)
+    values.update(_from_env(env, warnings))
+    for key, value in (flags or {}).items():
+        if value is not None:
+            values[key] = value
+    ui = values.pop("ui", {})
+    settings = Settings(
+        **values,
+        ui=UISettings(**ui),
+        config_file=path,
+        config_found=found,
+        warnings=tuple(warnings),
+    )
+    return _validated(settings, str(path))
+
+
+_TOP = {f.name for f in fields(Settings)} - {"config_file", "config_found", "warnings", "demo"}
+_UI = {f.name for f in fields(UISettings)}
+
+
+def _from_mapping(raw: Mapping[str, Any], where: str, warnings: list[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key == "ui":
+            if not isinstance(value, Mapping):
+                raise ConfigError(f"{where}: [ui] must be a table.")
+            ui = {}
+            for ukey, uvalue in value.items():
+                if ukey in _UI:
+                    ui[ukey] = uvalue
+                else:
+                    warnings.append(f"{where}: unknown setting ui.{ukey} (ignored)")
+            values["ui"] = ui
+        elif key in _TOP:
+            values[key] = value
+        else:
+            warnings.append(f"{where}: unknown setting {key} (ignored)")
+    return values
+
+
+def _from_env(env: Mapping[str, str], warnings: list[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    ui: dict[str, Any] = {}
+    for name, text in env.items():
+        if not name.startswith(ENV_PREFIX) or name in (ENV_PREFIX + "CONFIG", ENV_PREFIX + "HOME"):
+            continue
+        key = name[len(ENV_PREFIX):].lower()
+        if key.startswith("ui__"):
+            ukey = key[4:]
+            if ukey in _UI:
+                ui[ukey] = _env_value(text)
+            else:
+                warnings.append(f"environment: unknown setting {name} (ignored)")
+        elif key in _TOP:
+            values[key] = _env_value(text)
+        else:
+            warnings.append(f"environment: unknown setting {name} (ignored)")
+    if ui:
+        values["ui"] = ui
+    return values
+
+
+def _env_value(text: str) -> Any:
+    """Environment values are strings; JSON is accepted for lists and tables."""
+    stripped = text.strip()
+    if stripped[:1] in "[{":
+        try:
+            return json.loads(stripped)
+        except ValueError:
+            pass
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation
+
+_SUBDOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$", re.I)
+_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _as_int(where: str, name: str, value: Any, low: int, high: int | None = None) -> int:
+    if isinstance(value, bool):
+        raise ConfigError(f"{where}: {name} must be a whole number (got {value!r}).")
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ConfigError(f"{where}: {name} must be a whole number (got {value!r}).") from None
+    if number < low or (high is not None and number > high):
+        limit = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise ConfigError(f"{where}: {name} must be {limit} (got {number}).")
+    return number
+
+
+def _as_bool(where: str, name: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off", ""):
+        return False
+    raise ConfigError(f"{where}: {name} must be true or false (got {value!r}).")
+
+
+def _as_list(where: str, name: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [part for part in (p.strip() for p in value.split(",")) if part]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: {name} must be a list of names.")
+    return tuple(value)
+
+
+def _validated(s: Settings, where: str) -> Settings:
+    subdomain = str(s.subdomain or "").strip()
+    if subdomain and not _SUBDOMAIN.match(subdomain):
+        raise ConfigError(
+            f"{where}: subdomain {subdomain!r} is not a Syncro subdomain "
+            "(the part before .syncromsp.com, e.g. \"acme\")."
+        )
+    base_url = str(s.base_url or "").strip()
+    if base_url:
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ConfigError(
+                f"{where}: base_url must be a full URL such as "
+                f"https://acme.syncromsp.com/api/v1 (got {base_url!r})."
+            )
+        if parts.scheme == "http" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+            raise ConfigError(f"{where}: base_url must use https (plain http only on loopback).")
+    auth = str(s.auth_style).strip().lower()
+    if auth not in ("header", "query"):
+        raise ConfigError(f"{where}: auth_style must be \"header\" or \"query\" (got {s.auth_style!r}).")
+    budget = _as_int(where, "requests_per_minute", s.requests_per_minute, 1, MAX_BUDGET)
+    poll = _as_int(where, "poll_seconds", s.poll_seconds, 15, 3600 * 24)
+    reconcile = _as_int(where, "reconcile_minutes", s.reconcile_minutes, 1, 24 * 60)
+    try:
+        timeout = float(s.timeout_seconds)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{where}: timeout_seconds must be a number of seconds.") from None
+    if not 1 <= timeout <= 300:
+        raise ConfigError(f"{where}: timeout_seconds must be between 1 and 300 (got {timeout:g}).")
+    closed = _as_list(where, "closed_statuses", s.closed_statuses)
+    labor = s.labor_products
+    if not isinstance(labor, Mapping):
+        raise ConfigError(f"{where}: [labor_products] must be a table of name = product_id.")
+    labor = {
+        str(name): _as_int(where, f"labor_products.{name}", pid, 1) for name, pid in labor.items()
+    }
+    keymap = s.keymap
+    if not isinstance(keymap, Mapping) or not all(isinstance(v, str) for v in keymap.values()):
+        raise ConfigError(f"{where}: [keymap] must be a table of binding_id = \"keys\".")
+    level = str(s.log_level).strip().upper()
+    if level not in _LEVELS:
+        raise ConfigError(f"{where}: log_level must be one of {', '.join(_LEVELS)} (got {s.log_level!r}).")
+    ui = s.ui
+    ui = UISettings(
+        theme=str(ui.theme),
+        plain=_as_bool(where, "ui.plain", ui.plain),
+        bell=_as_bool(where, "ui.bell", ui.bell),
+        notify=_as_bool(where, "ui.notify", ui.notify),
+        detail_debounce_ms=_as_int(where, "ui.detail_debounce_ms", ui.detail_debounce_ms, 0, 5000),
+    )
+    return replace(
+        s,
+        subdomain=subdomain,
+        base_url=base_url,
+        auth_style=auth,
+        requests_per_minute=budget,
+        poll_seconds=poll,
+        reconcile_minutes=reconcile,
+        timeout_seconds=timeout,
+        closed_statuses=closed,
+        labor_products=labor,
+        keymap=dict(keymap),
+        default_assignee=str(s.default_assignee or "me"),
+        expected_user=str(s.expected_user or ""),
+        session_log_dir=str(s.session_log_dir),
+        log_level=level,
+        ui=ui,
+    )

@@ -1,0 +1,43 @@
+"""TicketRow: the small, immutable summary of a ticket that the list shows.
+
+Stdlib only: rows are built from the cache before httpx or pydantic are imported, so the first
+paint does not wait for them. Text fields hold cleaned plain text (see ``core.text.clean``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+
+@dataclass(frozen=True, slots=True)
+class TicketRow:
+    id: int
+    number: str
+    subject: str
+    status: str
+    priority: str = ""
+    customer_id: int | None = None
+    customer_name: str = ""
+    contact_name: str = ""
+    user_id: int | None = None
+    assignee: str = ""
+    problem_type: str = ""
+    created_at: str = ""  # ISO-8601 as the API sent it
+    updated_at: str = ""  # ISO-8601 as the API sent it
+    updated_ts: float = 0.0  # updated_at as POSIX seconds (sorting, relative age)
+    due_date: str = ""
+    customer_reply: bool = False
+
+    def as_tuple(self) -> tuple:
+        return tuple(getattr(self, f.name) for f in fields(self))
+
+    @classmethod
+    def from_tuple(cls, values) -> "TicketRow":
+        return cls(*values)
+
+    def search_text(self) -> str:
+        """Lower-cased text the `/` filter matches against."""
+        return f"#{self.number} {self.subject} {self.customer_name} {self.status}".lower()
+
+
+ROW_FIELDS = tuple(f.name for f in fields(TicketRow))

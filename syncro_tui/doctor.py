@@ -1,0 +1,145 @@
+"""`syncro-tui doctor`: check the set-up and say, in plain words, what is wrong and what to do."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from syncro_tui import logsetup, secrets
+from syncro_tui.config import Settings
+
+OK, WARN, FAIL = "ok", "warn", "FAIL"
+
+# What the app does -> which /me permission it needs (GET /me reports ticket/invoice/customer
+# read/write/delete; timers, comments and line items ride on ticket write).
+NEEDS = (
+    ("read tickets", "ticket", "read"),
+    ("create and edit tickets", "ticket", "write"),
+    ("post comments", "ticket", "write"),
+    ("log timers", "ticket", "write"),
+    ("add line items", "ticket", "write"),
+    ("create invoices", "invoice", "write"),
+    ("look up customers", "customer", "read"),
+)
+
+
+@dataclass
+class Report:
+    lines: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, state: str, text: str) -> None:
+        self.lines.append((state, text))
+
+    @property
+    def failed(self) -> bool:
+        return any(state == FAIL for state, _ in self.lines)
+
+    def render(self) -> str:
+        return "\n".join(f"[{state:>4}] {text}" for state, text in self.lines)
+
+
+def check_terminal(report: Report, env: dict[str, str] | None = None) -> None:
+    env = dict(os.environ if env is None else env)
+    size = shutil.get_terminal_size((0, 0))
+    if size.columns == 0:
+        report.add(WARN, "Terminal size unknown (not a terminal?).")
+    elif size.columns < 80 or size.lines < 24:
+        report.add(WARN, f"Terminal is {size.columns}x{size.lines}; 80x24 or larger works best.")
+    else:
+        report.add(OK, f"Terminal is {size.columns}x{size.lines}.")
+    term = env.get("TERM", "")
+    colorterm = env.get("COLORTERM", "")
+    if "NO_COLOR" in env:
+        report.add(OK, "NO_COLOR is set: colours are off.")
+    elif colorterm in ("truecolor", "24bit"):
+        report.add(OK, f"Colours: truecolor (TERM={term or '?'}).")
+    elif "256color" in term:
+        report.add(OK, f"Colours: 256 (TERM={term}).")
+    elif term in ("", "dumb"):
+        report.add(WARN, f"TERM={term or '(unset)'}: set TERM=xterm-256color, or run with --plain.")
+    else:
+        report.add(WARN, f"Colours: basic (TERM={term}); --plain or an ANSI theme reads best.")
+
+
+async def _api_checks(report: Report, settings: Settings, key: secrets.SecretKey, transport: Any) -> None:
+    from syncro_tui.account import describe_error
+    from syncro_tui.core.connect import make_client
+
+    async with make_client(settings, key, transport=transport, read_retries=0) as client:
+        try:
+            me = await client.me()
+        except Exception as exc:
+            report.add(FAIL, f"GET /me failed: {describe_error(exc)}")
+            return
+        report.add(OK, f"GET /me answers: the key belongs to {me.user_name} (user_id {me.user_id}).")
+        if settings.expected_user and settings.expected_user.strip().lower() not in (
+            str(me.user_id), (me.user_name or "").strip().lower()
+        ):
+            report.add(
+                WARN,
+                f"expected_user is {settings.expected_user!r} but the key belongs to {me.user_name}: "
+                "everything you post will be attributed to them.",
+            )
+        perms = getattr(me, "permissions", None) or {}
+        if not perms:
+            report.add(WARN, "GET /me did not list permissions; cannot check them ahead of time.")
+        for what, area, right in NEEDS:
+            granted = (perms.get(area) or {}).get(right) if isinstance(perms.get(area), dict) else None
+            if granted is True:
+                report.add(OK, f"Permission to {what} ({area}.{right}).")
+            elif granted is False:
+                report.add(FAIL, f"The token may not {what} ({area}.{right} is off): ask your Syncro admin.")
+        if not settings.labor_products:
+            report.add(WARN, "No [labor_products] configured: billing will not offer any labor type.")
+            return
+        try:
+            products = await client.products()
+        except Exception as exc:
+            report.add(FAIL, f"GET /products failed: {describe_error(exc)}")
+            return
+        by_id = {p.id: p for p in products}
+        for name, pid in settings.labor_products.items():
+            product = by_id.get(pid)
+            if product is None:
+                report.add(FAIL, f"Labor product {name} = {pid} does not exist in GET /products.")
+            else:
+                report.add(OK, f"Labor product {name} = {pid} ({product.name}).")
+
+
+def diagnose(settings: Settings, *, transport: Any = None) -> Report:
+    report = Report()
+    if settings.config_found:
+        report.add(OK, f"Config found: {settings.config_file} (valid).")
+    else:
+        report.add(WARN, f"No config file at {settings.config_file}; using defaults and environment.")
+    for warning in settings.warnings:
+        report.add(WARN, warning)
+    if not settings.has_account:
+        report.add(FAIL, "No account: set subdomain (or base_url) in the config, or pass --base-url.")
+        check_terminal(report)
+        return report
+    report.add(OK, f"Account: {settings.account} ({settings.api_base_url}), auth style {settings.auth_style}.")
+    found = secrets.find_key(settings.account)
+    if found is None:
+        report.add(FAIL, f"No API key for {settings.account}: run `syncro-tui login`.")
+    else:
+        report.add(OK, f"API key found in the {found.source}.")
+        if found.warning:
+            report.add(WARN, found.warning)
+        asyncio.run(_api_checks(report, settings, found.key, transport))
+    check_terminal(report)
+    return report
+
+
+def run_doctor(settings: Settings) -> int:
+    logsetup.setup_logging(settings.log_level)
+    report = diagnose(settings)
+    print(report.render())
+    print()
+    print("Problems found: see FAIL lines above." if report.failed else "All checks passed.")
+    sys.stdout.flush()
+    return 1 if report.failed else 0

@@ -1,0 +1,74 @@
+"""File logging that never records the API key.
+
+Every record passes through :class:`RedactingFilter`, which masks ``api_key=...`` query values,
+``Authorization`` header values and any secret registered with :func:`register_secret`
+(the key in use), whatever logger produced the record (ours, httpx, httpcore).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+from syncro_tui import paths
+
+_SECRETS: set[str] = set()
+_PATTERNS = (
+    re.compile(r"(api_key=)[^&\s'\"]+", re.I),
+    re.compile(r"((?:authorization|x-api-key)['\"]?\s*[:=]\s*['\"]?(?:bearer\s+)?)[^\s'\",}]+", re.I),
+)
+
+
+def register_secret(value: str) -> None:
+    """Mask this exact value in every log record from now on."""
+    if value and len(value) >= 4:
+        _SECRETS.add(value)
+
+
+def redact(text: str) -> str:
+    for secret in _SECRETS:
+        if secret in text:
+            text = text.replace(secret, "****")
+    for pattern in _PATTERNS:
+        text = pattern.sub(r"\1****", text)
+    return text
+
+
+class RedactingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = redact(message)
+        if record.exc_info and record.exc_info[1] is not None:
+            # Format the traceback now, redacted, and drop the live exception object.
+            formatter = logging.Formatter()
+            record.exc_text = redact(formatter.formatException(record.exc_info))
+            record.exc_info = None
+        record.msg, record.args = clean, None
+        return True
+
+
+def log_file() -> Path:
+    return paths.log_dir() / "syncro-tui.log"
+
+
+def setup_logging(level: str = "INFO") -> Path:
+    """Log to the platform log folder. Returns the file path."""
+    path = log_file()
+    paths.ensure(path.parent)
+    handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactingFilter())
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        if getattr(old, "_syncro_tui", False):
+            root.removeHandler(old)
+            old.close()
+    handler._syncro_tui = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(getattr(logging, level.upper(), logging.INFO))
+    # httpx logs full URLs at INFO; ours are enough (and redacted at source).
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    return path
