@@ -1,0 +1,272 @@
+"""Records to the JSON shapes Syncro sends.
+
+Field sets follow the fact sheet: the list view of a ticket differs from the detail view
+(list-only fields, just the first comment; detail-only customer/contact/line_items/timers
+and no ``contact_id``), money is rendered as Syncro does (decimal strings on invoices and
+quantities, numbers for ``price_*``), and every timestamp goes through one formatter so the
+``Z``/offset option applies everywhere.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, timezone
+
+from .formats import cents, json_number, render_time, ruby_decimal, start_of_day
+from .state import (
+    Comment, Contact, Customer, Invoice, InvoiceLine, LineItem, State, Ticket, Timer, User,
+)
+
+
+class Views:
+    def __init__(self, state: State, tz: timezone = UTC) -> None:
+        self.state = state
+        self.tz = tz
+
+    def time(self, ts: float | None) -> str | None:
+        return render_time(ts, self.tz)
+
+    # -- people ------------------------------------------------------------------------
+
+    def user(self, user: User | None) -> dict | None:
+        if user is None:
+            return None
+        return {
+            "id": user.id, "email": user.email, "full_name": user.name,
+            "created_at": self.time(user.created_at), "updated_at": self.time(user.created_at),
+            "group": user.group, "admin": user.admin, "color": user.color,
+        }
+
+    def me(self) -> dict:
+        state, me = self.state, self.state.me
+        return {
+            "user_token": f"00000000-0000-4000-8000-{me.id:012d}",
+            "user_email": me.email, "user_name": me.name, "user_id": me.id,
+            "admin": me.admin, "can_use_app": True, "two_factor_required": False,
+            "subdomain": state.subdomain, "default_location": None,
+            "enable_multi_locations": False, "locations_allowed": [],
+            "permissions": self.permissions(),
+        }
+
+    def permissions(self) -> dict:
+        """The named permissions the sandbox enforces ("Tickets - Edit": true, ...), plus
+        the spec sample's read/write/delete groups derived from them (the sandbox serves no
+        deletes, so ``delete`` is false)."""
+        allowed = self.state.permissions
+        return {
+            "ticket": {"read": allowed["Tickets - View Details"],
+                       "write": allowed["Tickets - Edit"], "delete": False},
+            "invoice": {"read": allowed["Invoices - View Details"],
+                        "write": allowed["Invoices - Create"], "delete": False},
+            "customer": {"read": allowed["Customers - View Detail"], "write": False,
+                         "delete": False},
+            **allowed,
+        }
+
+    def contact(self, contact: Contact | None) -> dict | None:
+        if contact is None:
+            return None
+        return {
+            "id": contact.id, "name": contact.name, "address1": None, "address2": None,
+            "city": None, "state": None, "zip": None, "email": contact.email,
+            "phone": contact.phone, "mobile": contact.mobile, "latitude": None,
+            "longitude": None, "customer_id": contact.customer_id, "account_id": 1,
+            "notes": None, "created_at": self.time(contact.created_at),
+            "updated_at": self.time(contact.updated_at), "vendor_id": None,
+            "properties": {"title": contact.title} if contact.title else {},
+            "opt_out": False, "extension": None,
+        }
+
+    def customer(self, customer: Customer) -> dict:
+        return {
+            "id": customer.id, "firstname": customer.firstname, "lastname": customer.lastname,
+            "fullname": customer.fullname, "business_name": customer.business_name,
+            "email": customer.email, "phone": customer.phone, "mobile": None,
+            "created_at": self.time(customer.created_at),
+            "updated_at": self.time(customer.updated_at), "pdf_url": None,
+            "address": customer.address, "address_2": None, "city": customer.city,
+            "state": customer.state, "zip": customer.zip, "latitude": None, "longitude": None,
+            "notes": None, "get_sms": False, "opt_out": False, "disabled": False,
+            "no_email": False, "location_name": None, "location_id": None, "properties": {},
+            "online_profile_url": None, "tax_rate_id": None, "notification_email": None,
+            "invoice_cc_emails": None, "invoice_term_id": None, "referred_by": None,
+            "ref_customer_id": None,
+            "business_and_full_name": f"{customer.business_name} - {customer.fullname}",
+            "business_then_name": customer.business_then_name,
+            "contacts": [self.contact(c) for c in customer.contacts],
+        }
+
+    # -- tickets -----------------------------------------------------------------------
+
+    def _ticket_common(self, ticket: Ticket) -> dict:
+        customer = self.state.customers.get(ticket.customer_id)
+        return {
+            "id": ticket.id, "number": ticket.number, "subject": ticket.subject,
+            "created_at": self.time(ticket.created_at), "customer_id": ticket.customer_id,
+            "customer_business_then_name": customer.business_then_name if customer else None,
+            "due_date": self.time(ticket.due_date), "start_at": self.time(ticket.start_at),
+            "end_at": self.time(ticket.end_at), "resolved_at": self.time(ticket.resolved_at),
+            "location_id": None, "problem_type": ticket.problem_type, "status": ticket.status,
+            "priority": ticket.priority, "properties": dict(ticket.properties),
+            "user_id": ticket.user_id, "updated_at": self.time(ticket.updated_at),
+            "pdf_url": None, "tag_list": list(ticket.tag_list),
+        }
+
+    def ticket_list_item(self, ticket: Ticket) -> dict:
+        """GET /tickets: list-only fields and only the first (initial) comment."""
+        contact = self.state.contacts.get(ticket.contact_id) if ticket.contact_id else None
+        customer = self.state.customers.get(ticket.customer_id)
+        return {
+            **self._ticket_common(ticket),
+            "location_name": None, "ticket_type_id": None, "ticket_type_name": None,
+            "billing_status": "Invoiced" if ticket.invoice_ids else None, "sla_name": None,
+            "creator_name_or_email": customer.email if customer else None,
+            "contact_fullname": contact.name if contact else None, "contract_name": None,
+            "address_id": None, "parent": False, "parent_id": None, "child": False,
+            "recurring": False, "customer_reply": ticket.customer_reply,
+            "total_formatted_billable_time": None, "contact_id": ticket.contact_id,
+            "sla_breached": False, "sla_breaching_soon": False, "contract_id": None,
+            "sla_id": None, "customer_tag_list": [], "resolution_time": None,
+            "response_time": None, "customer_icons": [],
+            "comments": [self.comment(c) for c in ticket.comments[:1]],
+            "user": self.user(self.state.users.get(ticket.user_id)),
+        }
+
+    def ticket_detail(self, ticket: Ticket) -> dict:
+        """GET/POST/PUT one ticket: comments (newest first), line_items, ticket_timers,
+        customer with contacts, contact and user; no ``contact_id`` (as in the spec)."""
+        customer = self.state.customers.get(ticket.customer_id)
+        contact = self.state.contacts.get(ticket.contact_id) if ticket.contact_id else None
+        return {
+            **self._ticket_common(ticket),
+            "intake_form_html": None, "signature_name": None, "signature_date": None,
+            "asset_ids": [], "outtake_form_name": None, "outtake_form_date": None,
+            "outtake_form_html": None,
+            "comments": [self.comment(c) for c in reversed(ticket.comments)],
+            "attachments": [], "ticket_timers": [self.timer(t) for t in ticket.timers],
+            "line_items": [self.line_item(li) for li in ticket.line_items],
+            "worksheet_results": [], "assets": [], "appointments": [], "ticket_fields": [],
+            "ticket_answers": [], "mentionables": [],
+            "customer": self.customer(customer) if customer else None,
+            "contact": self.contact(contact),
+            "user": self.user(self.state.users.get(ticket.user_id)),
+            "ticket_type": None, "address": None,
+        }
+
+    def comment(self, comment: Comment, *, with_user: bool = False) -> dict:
+        out = {
+            "id": comment.id, "created_at": self.time(comment.created_at),
+            "updated_at": self.time(comment.updated_at), "ticket_id": comment.ticket_id,
+            "subject": comment.subject, "body": comment.body, "tech": comment.tech,
+            "hidden": comment.hidden, "user_id": comment.user_id, "is_rich_text": False,
+        }
+        if with_user:
+            out["user"] = self.user(self.state.users.get(comment.user_id)) or {}
+        return out
+
+    def line_item(self, item: LineItem) -> dict:
+        return {
+            "id": item.id, "ticket_id": item.ticket_id, "user_id": item.user_id,
+            "product_id": item.product_id, "name": item.name, "description": item.description,
+            "quantity": ruby_decimal(item.quantity), "product_category": item.product_category,
+            "upc_code": item.upc_code, "taxable": item.taxable,
+            "cost_cents": cents(item.price_cost), "retail_cents": cents(item.price_retail),
+            "created_at": self.time(item.created_at), "updated_at": self.time(item.updated_at),
+            "converted": item.invoice_id is not None, "item_id": None,
+            "position": item.position, "estimate_line_item_id": None, "old_price": None,
+            "line_discount_percent": None, "discount_dollars": None,
+            "original_ticket_line_item_id": None, "price_cost": json_number(item.price_cost),
+            "price_retail": json_number(item.price_retail),
+        }
+
+    def timer(self, timer: Timer) -> dict:
+        return {
+            "id": timer.id, "ticket_id": timer.ticket_id, "user_id": timer.user_id,
+            "start_time": self.time(timer.start_time), "end_time": self.time(timer.end_time),
+            "recorded": timer.recorded, "created_at": self.time(timer.created_at),
+            "updated_at": self.time(timer.updated_at), "billable": timer.billable,
+            "notes": timer.notes, "toggl_id": None, "product_id": timer.product_id,
+            "comment_id": None, "ticket_line_item_id": timer.ticket_line_item_id,
+            "active_duration": timer.active_duration, "billable_time": None,
+            "billable_override": None,
+        }
+
+    # -- settings ----------------------------------------------------------------------
+
+    def ticket_settings(self) -> dict:
+        state = self.state
+        return {
+            "ticket_status_list": list(state.statuses),
+            "default_labor_product_id": state.default_labor_product_id,
+            "ticket_timer_charge_by_default": False, "saved_searches": [], "ticket_types": [],
+            "ticket_type_fields": [], "ticket_type_field_answers": [], "appointment_types": [],
+            "users": [{"id": u.id, "name": u.name} for u in state.users.values()],
+            "dashboard_settings": None, "worksheet_templates": [], "require_ticket_type": False,
+            "require_intake_form_with_ticket": False, "require_outtake_form_with_ticket": False,
+            "ticket_workflow_default_id": None,
+        }
+
+    def account_settings(self) -> dict:
+        return {
+            "customers": {"required_fields": None, "customer_fields": [],
+                          "customer_field_answers": []},
+            "locale": {"iso_code": "en", "currency_symbol": "$", "date_format": "mm-dd-yy",
+                       "time_format": "hh:mm tt", "time_zone": "America/Los_Angeles",
+                       "time_offset": "-08:00"},
+            "ticket": {"ticket_types": [], "ticket_type_fields": [],
+                       "ticket_type_field_answers": [],
+                       "problem_types": list(self.state.problem_types),
+                       "priorities": list(self.state.priorities)},
+            "business_hours_enabled": False, "business_hours": [],
+            "default_holiday_calendar": "USA", "msp_addon": None,
+        }
+
+    def product(self, product) -> dict:
+        return {
+            "id": product.id, "price_cost": json_number(product.price_cost),
+            "price_retail": json_number(product.price_retail), "condition": None,
+            "description": product.description, "maintain_stock": False,
+            "name": product.name, "quantity": 0, "warranty": None, "sort_order": None,
+            "reorder_at": None, "disabled": False, "taxable": product.taxable,
+            "product_category": product.category, "category_path": product.category,
+            "upc_code": product.upc_code, "discount_percent": None,
+            "warranty_template_id": None, "qb_item_id": None, "desired_stock_level": None,
+            "price_wholesale": 0, "notes": None, "tax_rate_id": None,
+            "physical_location": None, "serialized": False, "vendor_ids": [],
+            "product_skus": [], "long_description": None, "location_quantities": [],
+            "photos": [],
+        }
+
+    # -- invoices ----------------------------------------------------------------------
+
+    def invoice(self, invoice: Invoice, *, detail: bool = False) -> dict:
+        """POST /invoices answers without line items; GET /invoices/{id} carries them."""
+        customer = self.state.customers.get(invoice.customer_id)
+        day = self.time(start_of_day(invoice.date))
+        out = {
+            "id": invoice.id, "customer_id": invoice.customer_id,
+            "customer_business_then_name": customer.business_then_name if customer else None,
+            "number": invoice.number, "created_at": self.time(invoice.created_at),
+            "updated_at": self.time(invoice.updated_at), "date": day, "due_date": day,
+            "subtotal": ruby_decimal(invoice.subtotal), "total": ruby_decimal(invoice.total),
+            "tax": ruby_decimal(invoice.tax), "verified_paid": False, "tech_marked_paid": False,
+            "ticket_id": invoice.ticket_id, "pdf_url": None, "is_paid": False,
+            "location_id": None, "po_number": None, "contact_id": None, "note": None,
+            "hardwarecost": None, "user_id": invoice.user_id,
+        }
+        if detail:
+            out["date_received"] = None
+            out["customer"] = self.customer(customer) if customer else None
+            out["line_items"] = [self.invoice_line(line) for line in invoice.lines]
+            out["payments"] = []
+        return out
+
+    def invoice_line(self, line: InvoiceLine) -> dict:
+        return {
+            "id": line.id, "created_at": self.time(line.created_at),
+            "updated_at": self.time(line.created_at), "invoice_id": line.invoice_id,
+            "item": line.item, "name": line.name, "cost": ruby_decimal(line.cost),
+            "price": ruby_decimal(line.price), "quantity": ruby_decimal(line.quantity),
+            "product_id": line.product_id, "taxable": line.taxable, "discount_percent": None,
+            "position": line.position, "invoice_bundle_id": None, "discount_dollars": "0.0",
+            "product_category": None,
+        }

@@ -1,0 +1,201 @@
+"""Loopback front end: the same core behind a real HTTP server, plus ``syncro-tui sandbox``.
+
+The server is a stdlib ThreadingHTTPServer in a daemon thread. Faults end the way they would
+on a real network: ``drop_after`` closes the socket without an answer, ``timeout_after``
+holds the connection without answering (for the rule's seconds, default 60, or until the
+server closes), ``latency`` sleeps before handling.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .defaults import (
+    API_PREFIX, DEFAULT_API_KEY, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RATE_LIMIT, DEFAULT_SEED,
+    DEFAULT_TICKETS, MAX_TICKETS,
+)
+from .handler import DROP, TIMEOUT, Core, Request
+
+DEFAULT_HOLD = 60.0  # seconds a timeout_after connection is held when the rule gives none
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+_KEY_IN_QUERY = re.compile(r"(api_key=)[^&\s]*")
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # the stdlib's 5 resets bursts of concurrent clients
+
+    def __init__(self, address: tuple[str, int], core: Core, verbose: bool) -> None:
+        self.core = core
+        self.verbose = verbose
+        self.closing = threading.Event()  # wakes connections held by timeout_after
+        super().__init__(address, _Handler)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, like a real API behind a load balancer
+    server: _Server
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    do_POST = do_PUT = do_PATCH = do_DELETE = do_GET
+
+    def _dispatch(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        request = Request(
+            method=self.command, target=self.path,
+            headers={k.lower(): v for k, v in self.headers.items()},
+            body=self.rfile.read(length) if length else b"", client=self.client_address[0],
+        )
+        core = self.server.core
+        plan = core.plan(request)
+        if plan.latency:
+            time.sleep(plan.latency)
+        outcome = core.handle(request, plan)
+        if self.server.verbose:
+            fault = f" [{plan.rule.kind}]" if plan.rule else ""
+            target = _KEY_IN_QUERY.sub(r"\1****", self.path)
+            print(f"{self.command} {target} -> {outcome.status}{fault}", file=sys.stderr)
+        if outcome.action == DROP:
+            self.close_connection = True
+            return
+        if outcome.action == TIMEOUT:
+            self.server.closing.wait(outcome.hold if outcome.hold is not None else DEFAULT_HOLD)
+            self.close_connection = True
+            return
+        self.send_response(outcome.status)
+        for name, value in outcome.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(outcome.body)))
+        self.end_headers()
+        self.wfile.write(outcome.body)
+
+    def log_message(self, format: str, *args) -> None:
+        """Silenced: ``_dispatch`` prints its own line (key redacted) when verbose."""
+
+
+class RunningServer:
+    """A started loopback server: ``.url`` (".../api/v1"), ``.port``, ``.close()``."""
+
+    def __init__(self, core: Core, host: str = DEFAULT_HOST, port: int = 0, *,
+                 verbose: bool = False) -> None:
+        self._server = _Server((host, port), core, verbose)
+        self.host = host
+        self.port = self._server.server_address[1]
+        self.url = f"http://{host}:{self.port}{API_PREFIX}"
+        self._thread = threading.Thread(target=self._server.serve_forever,
+                                        kwargs={"poll_interval": 0.05},
+                                        name=f"syncro-sandbox:{self.port}", daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._server.closing.set()
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join()
+
+    def __enter__(self) -> RunningServer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+# -- command line ------------------------------------------------------------------------------
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The sandbox flags, so ``syncro-tui sandbox`` and ``python -m`` share them."""
+    parser.add_argument("--host", default=DEFAULT_HOST,
+                        help="address to bind (default %(default)s; keep it on loopback)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="default %(default)s")
+    parser.add_argument("--api-key", default=DEFAULT_API_KEY, help="default %(default)s")
+    parser.add_argument("--tickets", type=int, default=DEFAULT_TICKETS,
+                        help=f"demo tickets to generate, up to {MAX_TICKETS} (default %(default)s)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="default %(default)s")
+    parser.add_argument("--faults", default=None, metavar="SPEC",
+                        help="fault rules, e.g. 'POST /tickets/*/comment=drop_after*1'")
+    parser.add_argument("--latency-ms", type=float, default=0.0,
+                        help="added to every request (default %(default)s)")
+    parser.add_argument("--rate-limit", type=int, default=DEFAULT_RATE_LIMIT,
+                        help="requests per rolling minute per address, 0 for none "
+                             "(default %(default)s)")
+
+
+def options(args: argparse.Namespace | None = None, **overrides) -> dict:
+    """The flags in effect: defaults, then parsed ``args``, then keyword overrides.
+
+    A None value means "the default", so a caller's parser may leave flags unset and
+    ``syncro-tui sandbox`` still serves exactly the demo's data.
+    """
+    defaults = argparse.ArgumentParser(add_help=False)
+    add_arguments(defaults)
+    opts = vars(defaults.parse_args([]))
+    given = {**(vars(args) if args is not None else {}), **overrides}
+    opts.update({name: value for name, value in given.items() if value is not None})
+    return opts
+
+
+def launch(opts: dict):
+    """Build the sandbox the flags describe and start serving it; returns (sandbox, server)."""
+    from .facade import Sandbox
+
+    sandbox = Sandbox(seed=opts["seed"], tickets=opts["tickets"], api_key=opts["api_key"],
+                      rate_limit=opts["rate_limit"] or None, faults=opts["faults"],
+                      latency_ms=opts["latency_ms"])
+    return sandbox, sandbox.serve(opts["host"], opts["port"], verbose=True)
+
+
+def banner(opts: dict, sandbox, server: RunningServer) -> str:
+    lines = [
+        f"Syncro sandbox serving {server.url}",
+        f"  API key:   {opts['api_key']}",
+        f"  tickets={opts['tickets']} seed={opts['seed']} "
+        f"rate_limit={opts['rate_limit'] or 'off'}/min latency_ms={opts['latency_ms']:g} "
+        f"faults={str(sandbox.faults) or '(none)'}",
+        f"  try: curl -H 'Authorization: Bearer {opts['api_key']}' {server.url}/me",
+    ]
+    if opts["host"] not in _LOOPBACK:
+        lines.append(f"  warning: listening on {opts['host']}; anyone who can reach it can "
+                     "use this key")
+    lines.append("Press Ctrl+C to stop.")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace | None = None, **overrides) -> int:
+    """Serve until Ctrl+C. Takes parsed flags (see add_arguments) and/or keyword overrides."""
+    opts = options(args, **overrides)
+    try:
+        sandbox, server = launch(opts)
+    except (ValueError, OSError) as exc:
+        print(f"syncro-tui sandbox: {exc}", file=sys.stderr)
+        return 2
+    print(banner(opts, sandbox, server), flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    return 0
+
+
+def run_from_args(args: argparse.Namespace) -> int:
+    """What ``syncro-tui sandbox`` calls with its parsed flags."""
+    return run(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="syncro-tui sandbox",
+                                     description="Serve the fake Syncro API on loopback.")
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
