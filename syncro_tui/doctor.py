@@ -97,7 +97,7 @@ async def _api_checks(report: Report, settings: Settings, key: secrets.SecretKey
             report.add(WARN, "No [labor_products] configured: billing will not offer any labor type.")
             return
         try:
-            products = await client.products()
+            products = await client.all_products()
         except Exception as exc:
             report.add(FAIL, f"GET /products failed: {describe_error(exc)}")
             return
