@@ -1,0 +1,121 @@
+"""The command line: login/logout against the loopback sandbox, doctor, sandbox, --version."""
+
+from __future__ import annotations
+
+import io
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from syncro_tui import cli, secrets
+from syncro_tui.config import load_settings
+from syncro_tui.sandbox import DEFAULT_API_KEY, DEMO_LABOR_PRODUCTS, Sandbox
+
+
+@pytest.fixture
+def server():
+    sb = Sandbox(tickets=30)
+    with sb.serve("127.0.0.1", 0) as running:
+        yield sb, running
+
+
+def run_cli(monkeypatch, capsys, argv, stdin=""):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    code = cli.main(argv)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_version_does_not_import_textual():
+    out = subprocess.run([sys.executable, "-m", "syncro_tui", "--version"], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.startswith("syncro-tui ")
+
+
+def test_login_checks_the_key_then_stores_it(server, monkeypatch, capsys, memory_keyring):
+    sb, running = server
+    code, out, err = run_cli(monkeypatch, capsys, ["--base-url", running.url, "login"], DEFAULT_API_KEY + "\n")
+    assert code == 0, err
+    assert "Authenticated as Alex Rivera (user_id 101)" in out
+    account = load_settings(env={}, flags={"base_url": running.url}).account
+    assert memory_keyring.data[("syncro-tui", account)] == DEFAULT_API_KEY
+    assert DEFAULT_API_KEY not in out + err
+
+    code, out, _ = run_cli(monkeypatch, capsys, ["--base-url", running.url, "logout"])
+    assert code == 0 and "Removed the key" in out
+    assert secrets.find_key(account) is None
+
+
+def test_login_with_a_wrong_key_stores_nothing(server, monkeypatch, capsys, memory_keyring):
+    _, running = server
+    code, out, err = run_cli(monkeypatch, capsys, ["--base-url", running.url, "login"], "not-the-key\n")
+    assert code == 1
+    assert "Nothing was stored" in err
+    assert "not-the-key" not in out + err
+    assert memory_keyring.data == {}
+
+
+def test_login_without_an_account_says_what_to_do(monkeypatch, capsys):
+    code, _, err = run_cli(monkeypatch, capsys, ["login"], "k\n")
+    assert code == 2
+    assert "subdomain" in err
+
+
+def test_doctor_reports_in_plain_words(server, monkeypatch):
+    from syncro_tui.doctor import diagnose
+
+    sb, running = server
+    monkeypatch.setenv("SYNCRO_API_KEY", DEFAULT_API_KEY)
+    labor = dict(DEMO_LABOR_PRODUCTS, bogus=999999)
+    settings = load_settings(env={}, flags={"base_url": running.url, "labor_products": labor})
+    sb.state.set_permission("Invoices - Create", False)
+    text = diagnose(settings).render()
+    assert "API key found in the environment" in text
+    assert "the key belongs to Alex Rivera (user_id 101)" in text
+    assert "Labor product remote = 5001 (Labor - Remote Business)" in text
+    assert "[FAIL] Labor product bogus = 999999 does not exist" in text
+    assert "Terminal" in text
+    assert DEFAULT_API_KEY not in text
+
+
+def test_doctor_without_key(server):
+    from syncro_tui.doctor import diagnose
+
+    _, running = server
+    settings = load_settings(env={}, flags={"base_url": running.url})
+    report = diagnose(settings)
+    assert report.failed
+    assert "run `syncro-tui login`" in report.render()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_sandbox_command_serves_on_loopback(tmp_path):
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "syncro_tui", "sandbox", "--port", str(port), "--tickets", "20"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/api/v1/me"
+        for _ in range(100):
+            try:
+                req = urllib.request.Request(url, headers={"Authorization": f"Bearer {DEFAULT_API_KEY}"})
+                body = json.load(urllib.request.urlopen(req, timeout=2))
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("sandbox did not answer")
+        assert body["user_name"] == "Alex Rivera"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
