@@ -1,0 +1,298 @@
+"""One account's connection to Syncro: client, account data, ticket sync and details.
+
+No Textual here: the UI runs these coroutines in its workers and renders the Store. The sync
+strategy (issue 3 "Live data", issue 5 "Budget discipline"):
+
+* first a full load of the open queue (every page, fetched a few at a time within the budget);
+* then incremental polls with ``since_updated_at`` (overlapping, de-duplicated by id, because
+  the API may honour only the date part);
+* and every ``reconcile_minutes`` a full reload, so tickets closed elsewhere leave the list.
+
+Background requests run at ``Priority.BACKGROUND`` so anything the technician does goes first.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Callable
+
+from syncro_tui import paths
+from syncro_tui.config import Settings
+from syncro_tui.core.backend import Connection
+from syncro_tui.core.rows import TicketRow
+from syncro_tui.core.store import Store
+from syncro_tui.core.text import clean, one_line
+
+OVERLAP = timedelta(minutes=2)
+
+
+def safe_account(account: str) -> str:
+    """A file-name-safe form of the account name."""
+    import re
+
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", account) or "account"  # re-fetch a little before the newest change we saw
+
+
+def _iso(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _ts(value: Any) -> float:
+    if isinstance(value, datetime):
+        return value.timestamp()
+    if isinstance(value, str) and value:
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+        except ValueError:
+            return 0.0
+    return 0.0
+
+
+def row_from_ticket(ticket: Any, users: dict[int, str] | None = None) -> TicketRow:
+    """A list or detail ticket model -> the row the list shows (plain, cleaned text)."""
+    users = users or {}
+    user_id = getattr(ticket, "user_id", None)
+    user = getattr(ticket, "user", None)
+    assignee = users.get(user_id or -1, "") if user_id else ""
+    if not assignee and user is not None:
+        assignee = getattr(user, "full_name", None) or getattr(user, "name", None) or ""
+    contact = getattr(ticket, "contact_fullname", None) or ""
+    if not contact:
+        c = getattr(ticket, "contact", None)
+        contact = (getattr(c, "name", None) or "") if c is not None else ""
+    due = getattr(ticket, "due_date", None)
+    return TicketRow(
+        id=int(ticket.id),
+        number=str(getattr(ticket, "number", "") or ticket.id),
+        subject=one_line(getattr(ticket, "subject", None) or ""),
+        status=one_line(getattr(ticket, "status", None) or ""),
+        priority=one_line(getattr(ticket, "priority", None) or ""),
+        customer_id=getattr(ticket, "customer_id", None),
+        customer_name=one_line(getattr(ticket, "customer_name", None) or ""),
+        contact_name=one_line(contact),
+        user_id=user_id,
+        assignee=one_line(assignee),
+        problem_type=one_line(getattr(ticket, "problem_type", None) or ""),
+        created_at=_iso(getattr(ticket, "created_at", None)),
+        updated_at=_iso(getattr(ticket, "updated_at", None)),
+        updated_ts=_ts(getattr(ticket, "updated_at", None)),
+        due_date=_iso(due)[:10] if due else "",
+        customer_reply=bool(getattr(ticket, "customer_reply", False)),
+    )
+
+
+@dataclass
+class PollResult:
+    full: bool
+    added: list[int] = field(default_factory=list)
+    changed: list[int] = field(default_factory=list)
+    removed: list[int] = field(default_factory=list)
+    alerts: list[str] = field(default_factory=list)  # "New ticket #12: ..." / "Customer reply on #12"
+    requests: int = 0
+
+
+class Session:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        connection: Connection,
+        *,
+        cache: Any = None,
+        limiter: Any = None,
+        wall_clock: Callable[[], float] = time.time,
+        client: Any = None,
+        drafts: Any = None,
+        outbox_path: Path | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.connection = connection
+        self.cache = cache
+        self.clock = wall_clock
+        if client is None:
+            from syncro_tui.core.connect import make_client
+
+            client = make_client(settings, connection.key, transport=connection.transport, limiter=limiter)
+        self.client = client
+        self.drafts = drafts
+        self.outbox = self._open_outbox(outbox_path)
+        self.users: dict[int, str] = {}
+        self.me: Any = None
+        self._last_full: float | None = None
+        self._newest_seen: datetime | None = None
+        self._loaded_once = False
+
+    def _open_outbox(self, path: Path | None) -> Any:
+        from syncro_tui.core.outbox import Outbox
+
+        if path is None:
+            path = paths.ensure(paths.data_dir()) / f"outbox-{safe_account(self.settings.account)}.sqlite3"
+        return Outbox(path, self.client, clock=self.clock, drafts=self.drafts)
+
+    async def aclose(self) -> None:
+        self.outbox.close()
+        await self.client.aclose()
+
+    # -- writes ----------------------------------------------------------------------------
+
+    async def recover(self) -> list[Any]:
+        """Verify writes a crash left pending or unknown, before anything else is sent."""
+        from syncro_tui.api.ratelimit import Priority, current_priority
+
+        current_priority.set(Priority.USER)
+        return await self.outbox.recover()
+
+    async def submit(self, intent: Any, *, draft_key: tuple | None = None, allow_duplicate: bool = False) -> Any:
+        """Send one confirmed write through the outbox (journaled first, never re-sent blindly)."""
+        from syncro_tui.api.ratelimit import Priority, current_priority
+
+        current_priority.set(Priority.USER)
+        link = self.drafts.link(*draft_key) if (draft_key and self.drafts is not None) else None
+        return await self.outbox.submit(intent, draft=link, allow_duplicate=allow_duplicate)
+
+    # -- account ---------------------------------------------------------------------------
+
+    async def load_account(self) -> Any:
+        """GET /me, the status/user lists and the account settings."""
+        from syncro_tui.api.ratelimit import Priority, current_priority
+
+        current_priority.set(Priority.USER)
+        self.me = await self.client.me()
+        ticket_settings = await self.client.ticket_settings()
+        account_settings = await self.client.account_settings()
+        self.users = {u.id: clean(u.name) for u in getattr(ticket_settings, "users", []) or []}
+        if not self.users:
+            self.users = {u.id: clean(u.name) for u in await self.client.users()}
+        self.store.set_account(
+            me=self.me,
+            statuses=list(getattr(ticket_settings, "ticket_status_list", []) or []),
+            priorities=[p for p in getattr(account_settings, "priorities", []) or [] if p],
+            problem_types=list(getattr(account_settings, "problem_types", []) or []),
+            users=dict(self.users),
+            labor_products=dict(self.settings.labor_products),
+        )
+        return self.me
+
+    # -- tickets ---------------------------------------------------------------------------
+
+    def _rows(self, tickets: list[Any]) -> list[TicketRow]:
+        return [row_from_ticket(t, self.users) for t in tickets]
+
+    def _note_newest(self, tickets: list[Any]) -> None:
+        for t in tickets:
+            updated = getattr(t, "updated_at", None)
+            if isinstance(updated, datetime) and (self._newest_seen is None or updated > self._newest_seen):
+                self._newest_seen = updated
+
+    def full_due(self) -> bool:
+        if self._last_full is None:
+            return True
+        return self.clock() - self._last_full >= self.settings.reconcile_minutes * 60
+
+    async def poll(self, *, force_full: bool = False) -> PollResult:
+        from syncro_tui.api.ratelimit import Priority, current_priority
+
+        current_priority.set(Priority.BACKGROUND)
+        before = self.client.request_count
+        full = force_full or self.full_due() or self._newest_seen is None
+        closed = set(self.settings.closed_statuses)
+        if full:
+            tickets = await self.client.all_tickets(status="Not Closed")
+            tickets = [t for t in tickets if getattr(t, "status", None) not in closed]
+            self._last_full = self.clock()
+        else:
+            since = self._newest_seen - OVERLAP
+            tickets = await self.client.all_tickets(since_updated_at=since)
+        self._note_newest(tickets)
+        rows = self._rows(tickets)
+        old = dict(self.store.tickets)
+        diff = self.store.apply_tickets(rows, full=full, closed_statuses=closed)
+        if not self._loaded_once and not self.store.seen:
+            self.store.mark_all_seen()  # first run on this machine: nothing is news yet
+        result = PollResult(full, list(diff.added), list(diff.changed), list(diff.removed))
+        if self._loaded_once:
+            result.alerts = self._alerts(old, rows, diff)
+        self._loaded_once = True
+        result.requests = self.client.request_count - before
+        if self.cache is not None:
+            self._save_cache(full, rows, diff)
+        return result
+
+    def _alerts(self, old: dict[int, TicketRow], rows: list[TicketRow], diff: Any) -> list[str]:
+        by_id = {r.id: r for r in rows}
+        alerts: list[str] = []
+        for tid in diff.added:
+            row = by_id.get(tid) or self.store.tickets.get(tid)
+            if row is not None and tid not in old:
+                alerts.append(f"New ticket #{row.number}: {row.subject}")
+        for tid in diff.changed:
+            row = by_id.get(tid)
+            prev = old.get(tid)
+            if row is not None and row.customer_reply and (prev is None or row.updated_at != prev.updated_at):
+                if prev is None or not prev.customer_reply or row.status == "Customer Reply":
+                    alerts.append(f"Customer reply on #{row.number}: {row.subject}")
+        return alerts
+
+    def _save_cache(self, full: bool, rows: list[TicketRow], diff: Any) -> None:
+        try:
+            if full:
+                self.cache.save_rows(list(self.store.tickets.values()), full=True)
+            else:
+                self.cache.upsert_rows([self.store.tickets[r.id] for r in rows if r.id in self.store.tickets])
+                if diff.removed:
+                    self.cache.remove(list(diff.removed))
+        except Exception:  # a cache problem must never break syncing
+            import logging
+
+            logging.getLogger("syncro_tui.cache").warning("could not update the cache", exc_info=True)
+
+    async def fetch_detail(self, ticket_id: int) -> Any:
+        """GET /tickets/{id}: comments, line items, timers, customer and contact in one request."""
+        from syncro_tui.api.ratelimit import Priority, current_priority
+
+        current_priority.set(Priority.DETAIL)
+        detail = await self.client.get_ticket(ticket_id)
+        row = row_from_ticket(detail, self.users)
+        current = self.store.tickets.get(ticket_id)
+        if current is not None and current != row:
+            self.store.apply_tickets([row], full=False, closed_statuses=set(self.settings.closed_statuses))
+        self.store.set_detail(ticket_id, detail, row.updated_at)
+        return detail
+
+    async def find_by_number(self, number: str) -> Any:
+        from syncro_tui.api.ratelimit import Priority, current_priority
+
+        current_priority.set(Priority.USER)
+        detail = await self.client.ticket_by_number(number)
+        if detail is not None:
+            row = row_from_ticket(detail, self.users)
+            self.store.set_detail(row.id, detail, row.updated_at)
+        return detail
+
+    async def search(self, *, max_pages: int = 4, **filters: Any) -> list[TicketRow]:
+        """Tickets beyond the open queue (closed statuses, a customer's history, free text).
+
+        At most ``max_pages`` pages: a search is a user action and must not drain the budget.
+        """
+        from syncro_tui.api.ratelimit import Priority, current_priority
+
+        current_priority.set(Priority.USER)
+        rows: dict[int, TicketRow] = {}
+        page = 1
+        while page <= max_pages:
+            result = await self.client.list_tickets(page=page, **filters)
+            for ticket in result.tickets:
+                rows.setdefault(int(ticket.id), row_from_ticket(ticket, self.users))
+            total = getattr(result.meta, "total_pages", 1) or 1
+            if page >= total:
+                break
+            page += 1
+        return list(rows.values())

@@ -1,0 +1,62 @@
+"""Session logs written when a ticket is resolved (the runbook's "Integration with session logs").
+
+``<folder>/<customer>/session-logs/<date>-ticket-<number>.md`` with the subject, the comments
+(oldest first, as a log reads) and the resolution.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from syncro_tui.core.text import clean, html_to_text, looks_like_html
+
+
+def safe_name(text: str) -> str:
+    """A folder name from a customer name: no path separators, no surprises."""
+    name = re.sub(r"[^\w .,&'()-]+", "-", clean(text)).strip(" .-")
+    return name[:80] or "unknown-customer"
+
+
+def log_path(folder: str | Path, customer: str, number: str, when: datetime) -> Path:
+    base = Path(folder).expanduser()
+    return base / safe_name(customer) / "session-logs" / f"{when:%Y-%m-%d}-ticket-{safe_name(number)}.md"
+
+
+def _body(text: str) -> str:
+    return html_to_text(text) if looks_like_html(text) else clean(text)
+
+
+def render(detail: Any, resolution: str, when: datetime) -> str:
+    customer = detail.customer.display_name if detail.customer is not None else detail.customer_name
+    lines = [
+        f"# Ticket #{detail.number}: {clean(detail.subject or '')}",
+        "",
+        f"- Customer: {clean(customer or '-')}",
+        f"- Contact: {clean(detail.contact_name or '-')}",
+        f"- Status: {clean(detail.status or '-')}",
+        f"- Assigned: {clean(detail.assignee or 'unassigned')}",
+        f"- Resolved: {when:%Y-%m-%d %H:%M}",
+        "",
+        "## Comments",
+        "",
+    ]
+    comments = sorted(detail.comments, key=lambda c: c.created_at.timestamp() if c.created_at else 0)
+    for c in comments:
+        stamp = c.created_at.astimezone().strftime("%Y-%m-%d %H:%M") if c.created_at else "?"
+        visibility = "private" if c.private else "public"
+        lines += [f"### {stamp} {clean(c.author or '')} ({visibility}): {clean(c.subject or '')}", "", _body(c.body or ""), ""]
+    if not comments:
+        lines += ["(none)", ""]
+    lines += ["## Resolution", "", clean(resolution) or "(no resolution text)", ""]
+    return "\n".join(lines)
+
+
+def write_log(folder: str | Path, detail: Any, resolution: str, when: datetime) -> Path:
+    customer = detail.customer.display_name if detail.customer is not None else detail.customer_name
+    path = log_path(folder, customer or "", str(detail.number), when)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(detail, resolution, when), encoding="utf-8")
+    return path

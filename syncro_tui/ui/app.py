@@ -1,0 +1,449 @@
+"""SyncroApp: the store, the workers that talk to Syncro, and the error routing.
+
+Start-up paints the cached queue first; the network stack (httpx, pydantic, keyring) is imported
+in a worker after the first paint. One poll worker at a time, re-armed when it finishes.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.worker import Worker, WorkerState
+
+from syncro_tui.config import Settings
+from syncro_tui.core.rows import TicketRow
+from syncro_tui.core.store import Store
+from syncro_tui.ui.widgets.header import HeaderState, format_age, format_elapsed
+
+CSS_FILE = Path(__file__).with_name("app.tcss")
+
+
+def _ticket_commands():
+    from syncro_tui.ui.commands import TicketCommands
+
+    return TicketCommands
+MAX_BACKOFF = 300.0
+
+
+class SyncroApp(App[None]):
+    CSS_PATH = CSS_FILE
+    TITLE = "syncro-tui"
+    ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {_ticket_commands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", id="help"),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        backend: Any,
+        cache: Any = None,
+        clock: Callable[[], float] = time.time,
+        limiter: Any = None,
+        bell: bool | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.backend = backend
+        self.cache = cache
+        self.clock = clock
+        self.limiter = limiter
+        self.store = Store()
+        self.session: Any = None
+        self._ring_bell = settings.ui.bell if bell is None else bell
+        self._poll_timer = None
+        self._poll_delay = float(settings.poll_seconds)
+        self._failures = 0
+        self._next_poll_at: float | None = None
+        self._sync_text = "starting"
+        self._sync_level = "ok"
+        self._stopped = False
+        self._user_line = ""
+        self._attribution_warning = ""
+        self.drafts, self.timers = _local_stores(settings)
+        self.store.set_timer(self.timers.current())
+        self._load_cache()
+
+    # -- start-up --------------------------------------------------------------------------
+
+    def _load_cache(self) -> None:
+        if self.cache is None:
+            return
+        try:
+            rows = self.cache.load_rows()
+            seen = self.cache.load_seen()
+            saved = self.cache.saved_at()
+        except Exception:  # a broken cache is never fatal: start empty
+            return
+        if rows:
+            self.store.load_seen(seen)
+            self.store.apply_tickets(rows, full=True, closed_statuses=set(self.settings.closed_statuses))
+            age = format_age(self.clock() - saved) if saved else "?"
+            self._sync_text = f"cached ({age} old), syncing"
+            self._sync_level = "warn"
+
+    def get_default_screen(self):
+        from syncro_tui.ui.screens.main import MainScreen
+
+        return MainScreen()
+
+    def on_mount(self) -> None:
+        theme = self.settings.ui.theme
+        if self.settings.ui.plain:
+            theme = "textual-ansi" if "textual-ansi" in self.available_themes else "ansi-dark"
+        try:
+            self.theme = theme
+        except Exception:
+            self.notify(f"Unknown theme {theme!r}; using the default.", severity="warning", markup=False)
+        if self.settings.keymap:
+            self.set_keymap(dict(self.settings.keymap))
+
+    def on_ready(self) -> None:
+        self.connect()
+
+    @work(exclusive=True, group="connect", exit_on_error=False)
+    async def connect(self) -> None:
+        """Find the key, build the client, load /me and the account lists, then poll."""
+        import asyncio
+
+        from syncro_tui.core.backend import NoKeyError
+
+        try:
+            connection = await self.backend.connect(self.settings)
+        except NoKeyError as exc:
+            self._set_sync(str(exc), "error")
+            self._stopped = True
+            return
+        if connection.warning:
+            self.notify(connection.warning, title="API key", severity="warning", markup=False)
+        from syncro_tui.core.session import Session
+
+        await asyncio.to_thread(_import_network_stack)
+        self.session = Session(
+            self.settings, self.store, connection, cache=self.cache, limiter=self.limiter,
+            wall_clock=self.clock, drafts=self.drafts,
+        )
+        if self.session.outbox.notice:
+            self.notify(self.session.outbox.notice, title="Write journal", severity="warning", markup=False)
+        try:
+            me = await self.session.load_account()
+        except Exception as exc:
+            self._handle_error(exc, what="Loading your account")
+            return
+        self._user_line = f"Authenticated as {me.user_name}"
+        self.refresh_header()
+        await self._recover_writes()
+        expected = self.settings.expected_user.strip()
+        if expected and expected.lower() not in (str(me.user_id), (me.user_name or "").lower()):
+            self._attribution_warning = f"key belongs to {me.user_name}, not {expected}!"
+        self.poll()
+
+    async def _recover_writes(self) -> None:
+        """Writes a crash left unsettled are verified before anything else is sent."""
+        try:
+            outcomes = await self.session.recover()
+        except Exception as exc:
+            self.notify(f"Could not verify earlier writes yet: {exc}. Nothing was resent.",
+                        title="Write journal", severity="warning", markup=False)
+            return
+        for outcome in outcomes:
+            entry = self.session.outbox.entry(outcome.entry_id)
+            verdict = {"landed": "it reached Syncro", "confirmed": "it reached Syncro",
+                       "absent": "it did NOT reach Syncro; resend it from the write log (w)",
+                       "unknown": "still unknown; see the write log (w)"}.get(outcome.state, outcome.state)
+            self.notify(f"Earlier write verified: {entry.intent.label}: {verdict}.", title="Write journal",
+                        severity="warning" if outcome.state != "landed" else "information", markup=False, timeout=20)
+
+    # -- polling ---------------------------------------------------------------------------
+
+    @work(exclusive=True, group="poll", exit_on_error=False)
+    async def poll(self, force_full: bool = False) -> Any:
+        if self.session is None:
+            return None
+        self._set_sync("syncing", self._sync_level if self._sync_level != "ok" else "ok")
+        return await self.session.poll(force_full=force_full)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group == "poll":
+            if worker.state == WorkerState.SUCCESS:
+                self._poll_succeeded(worker.result)
+            elif worker.state == WorkerState.ERROR:
+                self._handle_error(worker.error, what="Syncing tickets")
+        elif worker.group == "connect" and worker.state == WorkerState.ERROR:
+            self._handle_error(worker.error, what="Connecting")
+        elif worker.state == WorkerState.ERROR and worker.group in ("write", "refetch", "detail", "view", "goto"):
+            self._report_failure(worker.error)
+
+    def _report_failure(self, error: BaseException | None) -> None:
+        """A flow stopped on an error: say what failed, in words; typed text stays in its draft."""
+        from syncro_tui.api.errors import SyncroError
+
+        if isinstance(error, SyncroError):
+            self.notify(str(error), title=error.title, severity="error", markup=False, timeout=15)
+        elif isinstance(error, ValueError):
+            self.notify(str(error), title="Not sent", severity="error", markup=False, timeout=15)
+        else:
+            import logging
+
+            logging.getLogger("syncro_tui.ui").error("flow failed", exc_info=error)
+            self.notify(f"Something went wrong: {type(error).__name__}: {error}. Nothing more was sent; "
+                        "details are in the log file.", title="Error", severity="error", markup=False, timeout=15)
+
+    def _poll_succeeded(self, result: Any) -> None:
+        if result is None:
+            return
+        self._failures = 0
+        self._poll_delay = float(self.settings.poll_seconds)
+        self._last_synced = self.clock()
+        self._set_sync("synced", "ok")
+        for alert in result.alerts:
+            if self.settings.ui.notify:
+                self.notify(alert, title="Syncro", markup=False)
+            if self._ring_bell:
+                self.bell()
+        self._arm_poll(self._poll_delay)
+
+    def _arm_poll(self, delay: float) -> None:
+        if self._stopped:
+            return
+        if self._poll_timer is not None:
+            self._poll_timer.stop()
+        self._next_poll_at = self.clock() + delay
+        self._poll_timer = self.set_timer(delay, self.poll, name="poll")
+
+    def _handle_error(self, error: BaseException | None, *, what: str) -> None:
+        from syncro_tui.api import errors
+
+        if isinstance(error, errors.AuthError) and not isinstance(error, errors.PermissionDenied):
+            self._stopped = True
+            self._set_sync("key rejected: run syncro-tui login", "error")
+            self.notify(f"{what}: {error}", title=error.title, severity="error", markup=False, timeout=30)
+            return
+        self._failures += 1
+        if isinstance(error, errors.RateLimited):
+            wait = max(error.retry_after or 0.0, 30.0 * self._failures)
+            wait = min(wait, MAX_BACKOFF)
+            self._set_sync(f"rate limited, waiting {int(wait)} s", "warn", retry_in=wait)
+        elif isinstance(error, (errors.NetworkError, errors.ServerError, errors.UnexpectedResponse)):
+            wait = min(10.0 * 2 ** (self._failures - 1), MAX_BACKOFF)
+            self._set_sync(f"offline, retrying in {int(wait)} s", "error", retry_in=wait)
+        else:
+            wait = min(60.0 * self._failures, MAX_BACKOFF)
+            title = getattr(error, "title", "Unexpected error")
+            self._set_sync(f"sync failed, retrying in {int(wait)} s", "error", retry_in=wait)
+            self.notify(f"{what}: {error}", title=title, severity="error", markup=False)
+        if self.session is None:
+            self._reconnect_timer = self.set_timer(wait, self.connect, name="reconnect")
+        else:
+            self._arm_poll(wait)
+
+    def refresh_now(self) -> None:
+        """`r`: poll at once (a full reload), even while backing off."""
+        if self._stopped:
+            self.notify("Polling is stopped: the API key was rejected. Run syncro-tui login.", severity="error")
+            return
+        if self.session is None:
+            self.connect()
+            return
+        self.poll(force_full=True)
+
+    # -- header ----------------------------------------------------------------------------
+
+    def _set_sync(self, text: str, level: str, retry_in: float | None = None) -> None:
+        self._sync_text = text
+        self._sync_level = level
+        self._retry_at = self.clock() + retry_in if retry_in else None
+        self.refresh_header()
+
+    def refresh_header(self) -> None:
+        """Redraw the status line now (it also ticks once a second by itself)."""
+        from syncro_tui.ui.widgets.header import StatusHeader
+
+        if not self.is_running or not self.screen_stack:
+            return
+        for header in self.screen.query(StatusHeader):
+            header.refresh_state()
+
+    def header_state(self) -> HeaderState:
+        now = self.clock()
+        sync = self._sync_text
+        retry_at = getattr(self, "_retry_at", None)
+        if sync == "synced":
+            sync = f"synced {format_age(now - getattr(self, '_last_synced', now))} ago"
+        elif retry_at and ("retrying in" in sync or "waiting" in sync):
+            left = max(0, int(retry_at - now))
+            head = sync.rsplit(" in ", 1)[0] if "retrying in" in sync else sync.rsplit(" waiting", 1)[0] + ","
+            sync = f"{head} in {left} s" if "retrying" in sync else f"{head} waiting {left} s"
+        limiter = self.session.client.limiter if self.session is not None else self.limiter
+        spent = limiter.spent_last_minute() if limiter is not None else 0
+        timer = ""
+        running = self.store.timer
+        if running is not None:
+            timer = f"#{running.ticket_number} {format_elapsed(now - running.started_at.timestamp())}"
+        return HeaderState(
+            account=("demo (sandbox)" if self.settings.demo else self.settings.account),
+            user=self._user_line,
+            attribution_warning=self._attribution_warning,
+            sync=sync,
+            sync_level=self._sync_level,
+            spent=spent,
+            budget=self.settings.requests_per_minute,
+            timer=timer,
+        )
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from syncro_tui.ui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def default_assignee(self) -> int | None:
+        """`default_assignee` from the config: "me", a technician's name, or a user id."""
+        wanted = self.settings.default_assignee.strip()
+        me = getattr(self.store.me, "user_id", None)
+        if wanted.lower() in ("", "me"):
+            return me
+        if wanted.isdigit():
+            return int(wanted)
+        for uid, name in self.store.users.items():
+            if name.lower() == wanted.lower():
+                return uid
+        return me
+
+    def attribution(self) -> tuple[str, str | None]:
+        me = self.store.me
+        if me is None:
+            return "", None
+        line = f"Attributed to {me.user_name} (user_id {me.user_id}), the owner of the API key."
+        warning = None
+        if self._attribution_warning:
+            warning = f"Attribution: the API {self._attribution_warning}"
+        return line, warning
+
+    async def send_with_preview(
+        self,
+        title: str,
+        intents: list[Any],
+        *,
+        warnings: list[str] = (),
+        notes: list[str] = (),
+        draft_key: tuple | None = None,
+    ) -> bool:
+        """Show every request, send on `y` through the outbox, report what happened.
+
+        Runs inside a worker (it waits for modals). Returns True when every write landed.
+        """
+        from syncro_tui.ui.screens.dialogs import ConfirmWriteModal, WritePreview, WriteStep
+
+        line, warning = self.attribution()
+        all_warnings = list(warnings) + ([warning] if warning else [])
+        preview = WritePreview(
+            title,
+            [WriteStep(i.method, i.path, i.payload, i.label) for i in intents],
+            attribution=line,
+            warnings=all_warnings,
+            notes=list(notes),
+        )
+        if not await self.push_screen_wait(ConfirmWriteModal(preview)):
+            self.notify("Nothing was sent." + (" Your draft is kept." if draft_key else ""), markup=False)
+            return False
+        for intent in intents:
+            if not await self._send_one(intent, draft_key):
+                return False
+        return True
+
+    async def _send_one(self, intent: Any, draft_key: tuple | None) -> bool:
+        from syncro_tui.core.outbox import DuplicateWrite
+        from syncro_tui.ui.screens.dialogs import ConfirmWriteModal, WritePreview, WriteStep
+
+        try:
+            outcome = await self.session.submit(intent, draft_key=draft_key)
+        except DuplicateWrite as dup:
+            if dup.unsettled:
+                self.notify(f"The same write is still being verified ({dup.entry.label}); "
+                            "nothing was sent. See the write log (w).", severity="warning", markup=False)
+                return False
+            again = await self.push_screen_wait(ConfirmWriteModal(WritePreview(
+                "You sent exactly this within the last day. Send it again?",
+                [WriteStep(intent.method, intent.path, intent.payload, intent.label)],
+                warnings=[f"Already sent: {dup.entry.label} ({dup.entry.state})."],
+            )))
+            if not again:
+                self.notify("Not sent again.", markup=False)
+                return False
+            outcome = await self.session.submit(intent, draft_key=draft_key, allow_duplicate=True)
+        while True:
+            if outcome.applied:
+                self.notify(f"Done: {intent.label}", markup=False)
+                if intent.ticket_id:
+                    self._refetch(intent.ticket_id)
+                return True
+            if outcome.state == "absent":
+                again = await self.push_screen_wait(
+                    ConfirmWriteModal(
+                        WritePreview(
+                            "It did not arrive: send it again?",
+                            [WriteStep(intent.method, intent.path, intent.payload, intent.label)],
+                            warnings=[f"Syncro did not confirm it, and a check found it absent: {outcome.message}"],
+                        )
+                    )
+                )
+                if not again:
+                    self.notify("Not resent. It stays in the write log (w).", markup=False)
+                    return False
+                outcome = await self.session.outbox.resend(outcome.entry_id)
+                continue
+            if outcome.state == "unknown":
+                self.notify(
+                    f"Outcome unknown for {intent.label}: {outcome.message} It was NOT resent; "
+                    "it will be verified again (write log: w).",
+                    severity="warning", markup=False, timeout=20,
+                )
+                return False
+            self.notify(f"Failed: {intent.label}: {outcome.message}. Nothing was applied.",
+                        severity="error", markup=False, timeout=15)
+            return False
+
+    def _refetch(self, ticket_id: int) -> None:
+        async def refetch() -> None:
+            try:
+                await self.session.fetch_detail(ticket_id)
+            except Exception:
+                pass
+
+        self.run_worker(refetch(), group="refetch", exit_on_error=False)
+
+    def row(self, ticket_id: int | None) -> TicketRow | None:
+        return self.store.tickets.get(ticket_id) if ticket_id is not None else None
+
+    async def on_unmount(self) -> None:
+        if self.session is not None:
+            await self.session.aclose()
+
+
+def _import_network_stack() -> None:
+    """Import httpx and the pydantic models in a thread, beside the first paint."""
+    import syncro_tui.api.client  # noqa: F401
+    import syncro_tui.api.models  # noqa: F401
+
+
+def _local_stores(settings: Settings) -> tuple[Any, Any]:
+    """Drafts and the running timer live on this machine, per account (stdlib only)."""
+    from syncro_tui import paths
+    from syncro_tui.core.drafts import Drafts
+    from syncro_tui.core.session import safe_account
+    from syncro_tui.core.timers import TimerStore
+
+    base = paths.ensure(paths.data_dir())
+    account = safe_account(settings.account)
+    return Drafts(base / "drafts" / account), TimerStore(base / f"timer-{account}.json")

@@ -1,0 +1,136 @@
+"""`u`: find a customer by typing (GET /customers/autocomplete) and see their contacts.
+
+The modal gets its look-ups as functions, so it knows nothing about the client; typing is
+debounced so a fast typist spends one request, not one per key.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from syncro_tui.core.text import clean
+from syncro_tui.ui.screens.dialogs import MODAL_CSS
+
+DEBOUNCE = 0.3
+
+
+def customer_lookups(app: Any) -> tuple[Callable[[str], Awaitable[list]], Callable[[int], Awaitable[list]]]:
+    """The two look-ups, run as user actions through the app's session."""
+
+    async def search(query: str) -> list:
+        from syncro_tui.api.ratelimit import Priority, current_priority
+
+        current_priority.set(Priority.USER)
+        return await app.session.client.customer_autocomplete(query)
+
+    async def contacts(customer_id: int) -> list:
+        from syncro_tui.api.ratelimit import Priority, current_priority
+
+        current_priority.set(Priority.USER)
+        return list((await app.session.client.contacts(customer_id=customer_id)).contacts)
+
+    return search, contacts
+
+
+class CustomerSearchModal(ModalScreen[Any]):
+    DEFAULT_CSS = MODAL_CSS.format(name="CustomerSearchModal") + """
+    CustomerSearchModal OptionList { height: auto; max-height: 12; }
+    CustomerSearchModal #contacts { height: auto; max-height: 8; color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="modal.cancel"),
+        Binding("down", "to_list", "Results", show=False, id="customer.results"),
+    ]
+
+    def __init__(self, app: Any = None, *, search=None, contacts=None, title: str = "Find a customer") -> None:
+        super().__init__()
+        if search is None:
+            search, contacts = customer_lookups(app)
+        self._search, self._contacts = search, contacts
+        self._title = title
+        self._found: list[Any] = []
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(self._title), classes="modal-title")
+            yield Input(placeholder="Type part of a name (2+ letters)", id="query")
+            yield OptionList(id="found")
+            yield Static("", id="contacts")
+            yield Label(Text("Type to search, Down to the results, Enter picks, Esc cancels"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#query", Input).focus()
+
+    @on(Input.Changed, "#query")
+    def _typed(self, event: Input.Changed) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        query = event.value.strip()
+        if len(query) >= 2:
+            self._timer = self.set_timer(DEBOUNCE, lambda: self.lookup(query))
+
+    @on(Input.Submitted, "#query")
+    def _submitted(self, event: Input.Submitted) -> None:
+        if self._found:
+            self.action_to_list()
+        elif len(event.value.strip()) >= 2:
+            self.lookup(event.value.strip())
+
+    @work(exclusive=True, group="customer-search", exit_on_error=False)
+    async def lookup(self, query: str) -> None:
+        try:
+            found = await self._search(query)
+        except Exception as exc:
+            self.query_one("#contacts", Static).update(Text(f"Search failed: {exc}"))
+            return
+        self._found = list(found)
+        olist = self.query_one("#found", OptionList)
+        olist.clear_options()
+        olist.add_options([Option(Text(clean(c.display_name))) for c in self._found])
+        if not self._found:
+            self.query_one("#contacts", Static).update(Text(f"No customer matches {query!r}."))
+        else:
+            olist.highlighted = 0
+
+    def action_to_list(self) -> None:
+        if self._found:
+            self.query_one("#found", OptionList).focus()
+
+    @on(OptionList.OptionHighlighted, "#found")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if self._contacts is not None and 0 <= event.option_index < len(self._found):
+            self.show_contacts(self._found[event.option_index])
+
+    @work(exclusive=True, group="customer-contacts", exit_on_error=False)
+    async def show_contacts(self, customer: Any) -> None:
+        box = self.query_one("#contacts", Static)
+        try:
+            contacts = await self._contacts(customer.id)
+        except Exception as exc:
+            box.update(Text(f"Could not load contacts: {exc}"))
+            return
+        text = Text(f"Contacts of {clean(customer.display_name)}:", style="bold")
+        for c in contacts or []:
+            bits = [clean(c.name or "")] + [clean(v) for v in (c.phone, c.mobile, c.email) if v]
+            text.append("\n  " + "  ".join(b for b in bits if b))
+        if not contacts:
+            text.append("\n  (none)")
+        box.update(text)
+
+    @on(OptionList.OptionSelected, "#found")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self._found[event.option_index])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,52 @@
+"""The detail of one ticket, full-screen (narrow terminals: Enter from the list)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from syncro_tui.core.rows import TicketRow
+from syncro_tui.ui.widgets.detail import TicketDetailPane
+from syncro_tui.ui.widgets.header import StatusHeader
+
+
+class DetailScreen(Screen[None]):
+    BINDINGS = [Binding("escape,q", "back", "Back", id="detail.back")]
+
+    def __init__(self, ticket_id: int, row: TicketRow | None) -> None:
+        super().__init__()
+        self.ticket_id = ticket_id
+        self.row = row
+        self._unsubscribe: Any = None
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(self.app.header_state, plain=self.app.settings.ui.plain)
+        yield TicketDetailPane(plain=self.app.settings.ui.plain, id="full-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._unsubscribe = self.app.store.subscribe("detail", self._changed)
+        self._changed(self.ticket_id)
+        self.query_one(TicketDetailPane).focus()
+
+    def on_unmount(self) -> None:
+        if self._unsubscribe:
+            self._unsubscribe()
+
+    def _changed(self, ticket_id: Any = None, *_: Any) -> None:
+        if ticket_id not in (None, self.ticket_id):
+            return
+        pane = self.query_one(TicketDetailPane)
+        detail = self.app.store.detail_for(self.ticket_id)
+        timer = self.app.store.timer
+        if detail is not None:
+            pane.show_detail(detail, timer_running=timer is not None and timer.ticket_id == self.ticket_id)
+        elif self.row is not None:
+            pane.show_row(self.row)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

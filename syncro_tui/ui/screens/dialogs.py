@@ -1,0 +1,188 @@
+"""Small reusable modals: pick one of a list, type one value, confirm a write.
+
+Modals only collect and validate input and ``dismiss`` the result; the caller's worker does the
+I/O. Escape always cancels (``None``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from syncro_tui.core.text import clean
+
+MODAL_CSS = """
+{name} {{ align: center middle; }}
+{name} > Vertical {{
+    width: 90%; max-width: 100; height: auto; max-height: 90%;
+    border: round $accent; background: $surface; padding: 0 1;
+}}
+{name} .modal-title {{ text-style: bold; color: $accent; width: 100%; }}
+{name} .hint {{ color: $text-muted; width: 100%; }}
+{name} .error {{ color: $error; text-style: bold; width: 100%; }}
+"""
+
+
+class PickModal(ModalScreen[Any]):
+    """Choose one value from a list (statuses, technicians, priorities, views...)."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="PickModal") + """
+    PickModal OptionList { height: auto; max-height: 20; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="modal.cancel")]
+
+    def __init__(self, title: str, choices: Sequence[tuple[Any, str]], *, current: Any = None, hint: str = "") -> None:
+        super().__init__()
+        self._title = title
+        self._choices = list(choices)
+        self._current = current
+        self._hint = hint or "Enter picks, Esc cancels"
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(self._title), classes="modal-title")
+            options = []
+            for i, (value, label) in enumerate(self._choices):
+                mark = "* " if value == self._current and self._current is not None else "  "
+                options.append(Option(Text(mark + clean(str(label))), id=f"o{i}"))
+            yield OptionList(*options, id="choices")
+            yield Label(Text(self._hint), classes="hint")
+
+    def on_mount(self) -> None:
+        olist = self.query_one(OptionList)
+        for i, (value, _) in enumerate(self._choices):
+            if value == self._current:
+                olist.highlighted = i
+                break
+        else:
+            if self._choices:
+                olist.highlighted = 0
+        olist.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self._choices[event.option_index][0])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class AskModal(ModalScreen[str | None]):
+    """Type one value; ``validate`` returns an error message or None."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="AskModal")
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="modal.cancel")]
+
+    def __init__(
+        self,
+        title: str,
+        *,
+        placeholder: str = "",
+        value: str = "",
+        hint: str = "Enter accepts, Esc cancels",
+        validate: Callable[[str], str | None] | None = None,
+    ) -> None:
+        super().__init__()
+        self._title, self._placeholder, self._value, self._hint = title, placeholder, value, hint
+        self._validate = validate
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(self._title), classes="modal-title")
+            yield Input(value=self._value, placeholder=self._placeholder, id="answer")
+            yield Label("", classes="error", id="error")
+            yield Label(Text(self._hint), classes="hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        value = event.value.strip()
+        problem = self._validate(value) if self._validate else (None if value else "Please type something.")
+        if problem:
+            self.query_one("#error", Label).update(Text(problem))
+            return
+        self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass
+class WriteStep:
+    """One request the user is asked to approve: endpoint and the exact JSON that will be sent."""
+
+    method: str
+    path: str
+    payload: dict[str, Any] | None
+    label: str = ""
+
+    def json(self) -> str:
+        return json.dumps(self.payload, indent=2, ensure_ascii=False) if self.payload is not None else "(no body)"
+
+
+@dataclass
+class WritePreview:
+    title: str
+    steps: list[WriteStep]
+    attribution: str = ""  # "Posted as Alex Rivera (user_id 101)"
+    warnings: list[str] = field(default_factory=list)  # shown in red (emails, mismatched user)
+    notes: list[str] = field(default_factory=list)
+
+
+class ConfirmWriteModal(ModalScreen[bool]):
+    """Shows every request of a write and sends nothing unless the user presses `y`.
+
+    Enter does not confirm (a habit key must never send mail to a customer).
+    """
+
+    DEFAULT_CSS = MODAL_CSS.format(name="ConfirmWriteModal") + """
+    ConfirmWriteModal VerticalScroll { height: auto; max-height: 30; }
+    ConfirmWriteModal .endpoint { text-style: bold; margin-top: 1; }
+    ConfirmWriteModal .payload { background: $boost; padding: 0 1; }
+    ConfirmWriteModal .warning { color: $error; text-style: bold; }
+    ConfirmWriteModal .attribution { color: $text-muted; }
+    ConfirmWriteModal .keys { margin-top: 1; text-style: bold; }
+    """
+    BINDINGS = [
+        Binding("y", "confirm", "Send", id="confirm.yes"),
+        Binding("n,escape", "cancel", "Cancel", id="confirm.no"),
+    ]
+
+    def __init__(self, preview: WritePreview) -> None:
+        super().__init__()
+        self.preview = preview
+
+    def compose(self) -> ComposeResult:
+        p = self.preview
+        with Vertical():
+            yield Label(Text(p.title), classes="modal-title")
+            for warning in p.warnings:
+                yield Static(Text(warning), classes="warning")
+            with VerticalScroll(id="steps"):
+                for i, step in enumerate(p.steps, 1):
+                    number = f"{i}. " if len(p.steps) > 1 else ""
+                    label = f"  ({step.label})" if step.label else ""
+                    yield Static(Text(f"{number}{step.method} {step.path}{label}"), classes="endpoint")
+                    yield Static(Text(step.json()), classes="payload")
+                for note in p.notes:
+                    yield Static(Text(note), classes="hint")
+            if p.attribution:
+                yield Static(Text(p.attribution), classes="attribution")
+            yield Static(Text("Press y to send, n or Esc to go back (Enter does not send)."), classes="keys")
+
+    def on_mount(self) -> None:
+        self.query_one("#steps").focus()
+
+    def action_confirm(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

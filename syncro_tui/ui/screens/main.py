@@ -1,0 +1,458 @@
+"""The main screen: status header, ticket list, detail pane, filter line, footer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input
+
+from syncro_tui.core.rows import TicketRow
+from syncro_tui.ui import views
+from syncro_tui.ui.screens.dialogs import AskModal, PickModal
+from syncro_tui.ui.widgets.detail import TicketDetailPane
+from syncro_tui.ui.widgets.header import StatusHeader
+from syncro_tui.ui.widgets.ticket_list import TicketList
+
+NARROW = 100  # below this many columns the detail opens full-screen on Enter
+
+
+class MainScreen(Screen[None]):
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW, "-wide")]
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", id="filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="clear_filter"),
+        Binding("enter", "open_detail", "Detail", show=False, id="open_detail"),
+        Binding("r", "refresh", "Refresh", id="refresh"),
+        Binding("number_sign", "goto", "Go to #", id="goto"),
+        Binding("v", "views", "Views", id="views"),
+        Binding("o", "view_open", "Open", show=False, id="view_open"),
+        Binding("m", "view_mine", "Mine", show=False, id="view_mine"),
+        Binding("f", "search", "Search", id="search"),
+        Binding("u", "customer", "Customer", id="customer"),
+        Binding("s", "status", "Status", id="status"),
+        Binding("a", "assign", "Assign", id="assign"),
+        Binding("p", "priority", "Priority", show=False, id="priority"),
+        Binding("x", "resolve", "Resolve", id="resolve"),
+        Binding("n", "new_ticket", "New", id="new_ticket"),
+        Binding("c", "comment", "Comment", id="comment"),
+        Binding("b", "bill", "Bill", id="bill"),
+        Binding("t", "timer", "Timer", id="timer"),
+        Binding("T", "charge_timer", "Charge timer", show=False, id="charge_timer"),
+        Binding("w", "write_log", "Writes", id="write_log"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view: views.View = views.OPEN
+        self._detail_timer: Timer | None = None
+        self._unsubscribe: list[Any] = []
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        plain = app.settings.ui.plain
+        yield StatusHeader(app.header_state, plain=plain, id="status")
+        with Horizontal(id="panes"):
+            yield TicketList(now=app.clock, plain=plain, id="tickets")
+            yield TicketDetailPane(plain=plain, id="detail")
+        yield Input(placeholder="Filter: number, subject, customer, status (Esc clears)", id="filter")
+        yield Footer()
+
+    @property
+    def tickets(self) -> TicketList:
+        return self.query_one("#tickets", TicketList)
+
+    @property
+    def detail(self) -> TicketDetailPane:
+        return self.query_one("#detail", TicketDetailPane)
+
+    def on_mount(self) -> None:
+        store = self.app.store
+        self._unsubscribe = [
+            store.subscribe("tickets", self._tickets_changed),
+            store.subscribe("detail", self._detail_changed),
+            store.subscribe("timer", self._timer_changed),
+        ]
+        self._tickets_changed()
+        self.tickets.focus()
+
+    def on_unmount(self) -> None:
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+
+    # -- store -> widgets ------------------------------------------------------------------
+
+    def _rows(self) -> list[TicketRow]:
+        store = self.app.store
+        me = getattr(store.me, "user_id", None) if store.me is not None else None
+        ordered = [store.tickets[i] for i in store.ordered_ids()]
+        return self.view.select(ordered, me)
+
+    def _tickets_changed(self, *_: Any) -> None:
+        listing = self.tickets
+        listing.set_rows(self._rows())
+        listing.set_unseen(self.app.store.unseen_ids())
+        if self.view.kind == "open" and not self.app.store.tickets:
+            listing.set_empty_text("Loading open tickets..." if self.app.session is None else "No open tickets")
+        else:
+            listing.set_empty_text("No tickets in this view")
+        self.sub_title = self.view.label
+
+    def _timer_changed(self, *_: Any) -> None:
+        timer = self.app.store.timer
+        self.tickets.set_timer_ticket(timer.ticket_id if timer is not None else None)
+
+    def _detail_changed(self, ticket_id: Any = None, *_: Any) -> None:
+        current = self.tickets.highlighted_id
+        if ticket_id is None or ticket_id == current:
+            self._show(current)
+
+    # -- detail ----------------------------------------------------------------------------
+
+    @on(TicketList.Highlighted)
+    def _highlighted(self, event: TicketList.Highlighted) -> None:
+        self._show(event.ticket_id)
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        if event.ticket_id is not None:
+            delay = max(0.01, self.app.settings.ui.detail_debounce_ms / 1000)
+            self._detail_timer = self.set_timer(delay, lambda: self._rested_on(event.ticket_id))
+
+    def _row(self, ticket_id: int | None) -> TicketRow | None:
+        if ticket_id is None:
+            return None
+        row = self.app.store.tickets.get(ticket_id)
+        if row is None and self.view.rows is not None:
+            row = next((r for r in self.view.rows if r.id == ticket_id), None)
+        return row
+
+    def _show(self, ticket_id: int | None) -> None:
+        store = self.app.store
+        row = self._row(ticket_id)
+        if row is None:
+            self.detail.show_nothing("No ticket selected" if ticket_id is None else "Ticket not in this view")
+            return
+        detail = store.detail_for(ticket_id)
+        timer = store.timer
+        running = timer is not None and timer.ticket_id == ticket_id
+        if detail is not None:
+            self.detail.show_detail(detail, timer_running=running)
+        else:
+            self.detail.show_row(row)
+
+    def _rested_on(self, ticket_id: int) -> None:
+        """The cursor stayed on a ticket: mark it seen and fetch its detail if not cached."""
+        if self.tickets.highlighted_id != ticket_id:
+            return
+        store = self.app.store
+        if store.unseen(ticket_id):
+            store.mark_seen(ticket_id)
+            self.tickets.set_unseen(store.unseen_ids())
+        if store.detail_for(ticket_id) is None and self.app.session is not None:
+            self.fetch_detail(ticket_id)
+
+    @work(exclusive=True, group="detail", exit_on_error=False)
+    async def fetch_detail(self, ticket_id: int) -> None:
+        try:
+            await self.app.session.fetch_detail(ticket_id)
+        except Exception as exc:
+            if self.tickets.highlighted_id == ticket_id:
+                row = self._row(ticket_id)
+                if row is not None:
+                    self.detail.show_row(row, note=f"Could not load details: {exc}")
+
+    def action_open_detail(self) -> None:
+        ticket_id = self.tickets.highlighted_id
+        if ticket_id is None:
+            return
+        if self.size.width < NARROW:
+            from syncro_tui.ui.screens.detail import DetailScreen
+
+            self.app.push_screen(DetailScreen(ticket_id, self._row(ticket_id)))
+        else:
+            self.detail.focus()
+
+    @on(TicketList.Selected)
+    def _selected(self, event: TicketList.Selected) -> None:
+        self.action_open_detail()
+
+    # -- filter ----------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.add_class("-active")
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.tickets.set_filter(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        if not event.value:
+            event.input.remove_class("-active")
+        self.tickets.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.value or box.has_class("-active"):
+            box.value = ""
+            box.remove_class("-active")
+            self.tickets.set_filter("")
+            self.tickets.focus()
+        elif self.view is not views.OPEN:
+            self.set_view(views.OPEN)
+
+    # -- views -----------------------------------------------------------------------------
+
+    def set_view(self, view: views.View) -> None:
+        self.view = view
+        self._tickets_changed()
+        self.tickets.focus()
+        self.notify(view.label, timeout=2, markup=False)
+
+    def action_view_open(self) -> None:
+        self.set_view(views.OPEN)
+
+    def action_view_mine(self) -> None:
+        if self.app.store.me is None:
+            self.notify("Still loading who you are; try again in a moment.", severity="warning")
+            return
+        self.set_view(views.MINE)
+
+    def action_views(self) -> None:
+        statuses = self.app.store.statuses or sorted({r.status for r in self.app.store.tickets.values()})
+        choices: list[tuple[Any, str]] = [("open", "Open tickets (all)"), ("mine", "Mine (assigned to me)")]
+        choices += [(("status", s), f"Status: {s}") for s in statuses]
+        choices += [("customer", "By customer..."), ("search", "Search on the server...")]
+
+        def picked(value: Any) -> None:
+            if value is None:
+                return
+            if value == "open":
+                self.action_view_open()
+            elif value == "mine":
+                self.action_view_mine()
+            elif value == "customer":
+                self.action_customer()
+            elif value == "search":
+                self.action_search()
+            else:
+                status = value[1]
+                if status in self.app.settings.closed_statuses:
+                    self.load_remote_view(views.View("status", f"Status: {status}", status, ()), status=status)
+                else:
+                    self.set_view(views.View("status", f"Status: {status}", status))
+
+        self.app.push_screen(PickModal("Show which tickets?", choices), picked)
+
+    def action_search(self) -> None:
+        def asked(query: str | None) -> None:
+            if query:
+                self.load_remote_view(views.View("search", f"Search: {query}", query, ()), query=query)
+
+        self.app.push_screen(
+            AskModal("Search all tickets on the server (closed and old ones too)", placeholder="words, number or customer"),
+            asked,
+        )
+
+    @work(exclusive=True, group="view", exit_on_error=False)
+    async def load_remote_view(self, view: views.View, **filters: Any) -> None:
+        if self.app.session is None:
+            self.notify("Not connected yet; try again in a moment.", severity="warning")
+            return
+        self.notify(f"Loading {view.label}...", timeout=2, markup=False)
+        try:
+            rows = await self.app.session.search(**filters)
+        except Exception as exc:
+            self.notify(f"{view.label} failed: {exc}", severity="error", markup=False)
+            return
+        self.set_view(views.View(view.kind, f"{view.label} ({len(rows)})", view.value, tuple(rows)))
+
+    def action_customer(self) -> None:
+        from syncro_tui.ui.screens.customer import CustomerSearchModal
+
+        def picked(customer: Any) -> None:
+            if customer is not None:
+                self.load_remote_view(
+                    views.View("customer", f"Customer: {customer.display_name}", customer.id, ()),
+                    customer_id=customer.id,
+                )
+
+        self.app.push_screen(CustomerSearchModal(self.app), picked)
+
+    # -- go to -----------------------------------------------------------------------------
+
+    def action_goto(self) -> None:
+        def asked(value: str | None) -> None:
+            if value:
+                self.goto_number(value.lstrip("#").strip())
+
+        self.app.push_screen(
+            AskModal("Go to ticket number", placeholder="e.g. 32164", validate=_check_number), asked
+        )
+
+    def goto_number(self, number: str) -> None:
+        for row in self.app.store.tickets.values():
+            if row.number == number:
+                if not self.tickets.move_to_id(row.id):
+                    self.set_view(views.OPEN)
+                    self.tickets.set_filter("")
+                    self.query_one("#filter", Input).value = ""
+                    self.tickets.move_to_id(row.id)
+                return
+        self.fetch_number(number)
+
+    @work(exclusive=True, group="goto", exit_on_error=False)
+    async def fetch_number(self, number: str) -> None:
+        if self.app.session is None:
+            self.notify("Not connected yet; try again in a moment.", severity="warning")
+            return
+        try:
+            detail = await self.app.session.find_by_number(number)
+        except Exception as exc:
+            self.notify(f"Could not look up #{number}: {exc}", severity="error", markup=False)
+            return
+        if detail is None:
+            self.notify(f"There is no ticket #{number}.", severity="warning", markup=False)
+            return
+        from syncro_tui.core.session import row_from_ticket
+
+        row = row_from_ticket(detail, self.app.session.users)
+        self.set_view(views.View("search", f"Ticket #{number}", number, (row,)))
+        self.tickets.move_to_id(row.id)
+
+    # -- actions on the highlighted ticket -------------------------------------------------
+
+    def current_row(self) -> TicketRow | None:
+        row = self._row(self.tickets.highlighted_id)
+        if row is None:
+            self.notify("Highlight a ticket first.", severity="warning")
+        return row
+
+    def _need_session(self) -> bool:
+        if self.app.session is None or self.app.store.me is None:
+            self.notify("Still connecting to Syncro; try again in a moment.", severity="warning")
+            return False
+        return True
+
+    def action_refresh(self) -> None:
+        self.app.refresh_now()
+        ticket_id = self.tickets.highlighted_id
+        if ticket_id is not None and self.app.session is not None:
+            self.fetch_detail(ticket_id)
+
+    def action_status(self) -> None:
+        row = self.current_row()
+        if row is None or not self._need_session():
+            return
+        statuses = self.app.store.statuses or [row.status]
+        self.app.push_screen(
+            PickModal(f"Status for #{row.number}", [(s, s) for s in statuses], current=row.status),
+            lambda value: self._update(row, "status", value, row.status),
+        )
+
+    def action_priority(self) -> None:
+        row = self.current_row()
+        if row is None or not self._need_session():
+            return
+        priorities = self.app.store.priorities or [row.priority]
+        self.app.push_screen(
+            PickModal(f"Priority for #{row.number}", [(p, p) for p in priorities], current=row.priority),
+            lambda value: self._update(row, "priority", value, row.priority),
+        )
+
+    def action_assign(self) -> None:
+        row = self.current_row()
+        if row is None or not self._need_session():
+            return
+        users = sorted(self.app.store.users.items(), key=lambda kv: kv[1].lower())
+        self.app.push_screen(
+            PickModal(f"Assign #{row.number} to", [(uid, name) for uid, name in users], current=row.user_id),
+            lambda value: self._update(row, "user_id", value, row.user_id),
+        )
+
+    def _update(self, row: TicketRow, field: str, value: Any, old: Any) -> None:
+        if value is None or value == old:
+            return
+        from syncro_tui.core import writes
+
+        shown = self.app.store.users.get(value, value) if field == "user_id" else value
+        intent = writes.update_ticket(row.id, {field: value}, label=f"#{row.number}: {field} -> {shown}")
+        title = f"Change {field.replace('_id', '')} of #{row.number}"
+        self.app.run_worker(self.app.send_with_preview(title, [intent]), group="write", exit_on_error=False)
+
+    def action_resolve(self) -> None:
+        row = self.current_row()
+        if row is None or not self._need_session():
+            return
+        from syncro_tui.ui.screens.resolve import ResolveFlow
+
+        ResolveFlow(self.app, row).start()
+
+    def action_new_ticket(self) -> None:
+        if not self._need_session():
+            return
+        from syncro_tui.ui.screens.new_ticket import NewTicketFlow
+
+        NewTicketFlow(self.app).start()
+
+
+    def action_comment(self) -> None:
+        row = self.current_row()
+        if row is None or not self._need_session():
+            return
+        from syncro_tui.ui.screens.comment import CommentFlow
+
+        CommentFlow(self.app, row).start()
+
+    def action_bill(self) -> None:
+        row = self.current_row()
+        if row is None or not self._need_session():
+            return
+        from syncro_tui.ui.screens.billing import BillingFlow
+
+        BillingFlow(self.app, row).start()
+
+    def action_timer(self) -> None:
+        """Start a timer on the highlighted ticket, or stop the running one (any ticket)."""
+        from syncro_tui.ui.screens.timer import TimerFlow
+
+        running = self.app.store.timer
+        if running is not None:
+            if not self._need_session():
+                return
+            TimerFlow(self.app).stop()
+            return
+        row = self.current_row()
+        if row is not None:
+            TimerFlow(self.app).start_on(row)
+
+    def action_charge_timer(self) -> None:
+        row = self.current_row()
+        if row is None or not self._need_session():
+            return
+        from syncro_tui.ui.screens.timer import TimerFlow
+
+        TimerFlow(self.app).charge(row)
+
+    def action_write_log(self) -> None:
+        from syncro_tui.ui.screens.write_log import WriteLogScreen
+
+        if self.app.session is None:
+            self.notify("Still connecting to Syncro; try again in a moment.", severity="warning")
+            return
+        self.app.push_screen(WriteLogScreen())
+
+
+def _check_number(value: str) -> str | None:
+    value = value.lstrip("#").strip()
+    if not value.isdigit():
+        return "A ticket number is digits only, e.g. 32164."
+    return None

@@ -1,0 +1,41 @@
+"""Which tickets the list shows: the open queue, mine, one status, one customer, a search.
+
+Views of the open queue filter the store locally (no request). Views that reach beyond it
+(closed statuses, a customer's history, a server-side search) carry their own rows, fetched on
+demand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from syncro_tui.core.rows import TicketRow
+
+
+@dataclass(frozen=True)
+class View:
+    kind: str  # open | mine | status | customer | search
+    label: str
+    value: str | int | None = None
+    rows: tuple[TicketRow, ...] | None = field(default=None, compare=False)  # remote results
+
+    @property
+    def remote(self) -> bool:
+        return self.rows is not None
+
+    def select(self, rows: Sequence[TicketRow], me_id: int | None) -> list[TicketRow]:
+        """Apply this view to the open queue (ordered newest activity first)."""
+        if self.rows is not None:
+            return sorted(self.rows, key=lambda r: r.updated_ts, reverse=True)
+        if self.kind == "mine":
+            return [r for r in rows if me_id is not None and r.user_id == me_id]
+        if self.kind == "status":
+            return [r for r in rows if r.status == self.value]
+        if self.kind == "customer":
+            return [r for r in rows if r.customer_id == self.value]
+        return list(rows)
+
+
+OPEN = View("open", "Open tickets")
+MINE = View("mine", "My open tickets")

@@ -1,0 +1,114 @@
+"""Column layout and cell formatting for the ticket list (pure functions, no Textual).
+
+Widths come from this fixed model, never from measuring cells: a virtualised list must not
+look at 10,000 rows to draw 40 of them. The subject column takes whatever width is left, and
+less useful columns are dropped as the pane narrows, so a row stays one readable line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from rich.cells import cell_len, set_cell_size
+
+SUBJECT_MIN = 24
+"""Columns are dropped until the subject gets at least this many cells: the subject says most
+about a ticket, so at 80 columns it wins over priority and assignee."""
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    title: str
+    width: int  # cells; the subject's width is computed by `layout`
+    align: Literal["left", "right"] = "left"
+    drop_rank: int = 0  # 0 = always shown; otherwise the highest rank is dropped first
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("mark", "", 2),  # unseen marker, timer marker
+    Column("number", "#", 7),  # widened by `layout` for long ticket numbers
+    Column("status", "Status", 12, drop_rank=2),
+    Column("priority", "Priority", 10, drop_rank=3),
+    Column("customer", "Customer", 18, drop_rank=1),
+    Column("subject", "Subject", SUBJECT_MIN),
+    Column("assignee", "Assignee", 14, drop_rank=4),
+    Column("updated", "Age", 4, align="right"),
+)
+"""Left to right. Drop order as the pane narrows: assignee, priority, status, customer.
+The mark column is always first and the age column always last (the list draws them in their
+own styles around the plain text columns)."""
+
+GAP = 1
+"""Blank cells between two columns."""
+
+
+Layout = tuple[tuple[Column, int], ...]
+"""The columns shown, left to right, each with its width in cells."""
+
+
+def layout(width: int, number_width: int = 7) -> Layout:
+    """The columns shown in `width` cells, each with its width.
+
+    `number_width` is the longest `#number` in the list, so big ticket numbers are never cut.
+    When even the narrowest layout does not fit, the subject shrinks (to 1 cell at least) and
+    the line is cropped on the right: a tiny terminal shows what fits and never crashes.
+    """
+    columns = list(COLUMNS)
+    widths = {c.key: c.width for c in columns}
+    widths["number"] = max(widths["number"], number_width)
+
+    def room_for_subject() -> int:
+        fixed = sum(widths[c.key] for c in columns if c.key != "subject")
+        return width - fixed - GAP * (len(columns) - 1)
+
+    droppable = sorted((c for c in columns if c.drop_rank), key=lambda c: -c.drop_rank)
+    while room_for_subject() < SUBJECT_MIN and droppable:
+        columns.remove(droppable.pop(0))
+    widths["subject"] = max(1, room_for_subject())
+    return tuple((c, widths[c.key]) for c in columns)
+
+
+_CONTROL_CODES = (*range(0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+CONTROL_TABLE: dict[int, str | None] = dict.fromkeys(_CONTROL_CODES)
+"""`str.translate` table: whitespace controls become spaces; other C0/C1 controls and the bidi
+embeddings, overrides and isolates (which can make a subject display as different text) go.
+
+Upstream `core.text.clean` already strips terminal escapes; this is the cheap last line of
+defence where API text meets the terminal.
+"""
+CONTROL_TABLE.update({ord(c): " " for c in "\t\n\r\v\f\u2028\u2029"})
+
+
+def fit(text: str, width: int, *, align: str = "left", ellipsis: str = "…") -> str:
+    """`text` as exactly `width` (>= 1) cells: control characters removed, long text cut.
+
+    Cut text ends in `ellipsis` (plain mode passes "" to stay ASCII). Width is counted in
+    terminal cells, so a CJK subject does not push the next column out of line.
+    """
+    text = text.translate(CONTROL_TABLE)
+    length = cell_len(text)
+    if length > width:
+        return set_cell_size(text, width - len(ellipsis)) + ellipsis
+    pad = " " * (width - length)
+    return pad + text if align == "right" else text + pad
+
+
+_DAY = 86400
+_AGE_UNITS = (  # suffix, seconds per unit, used below this many seconds
+    ("m", 60, 3600),
+    ("h", 3600, _DAY),
+    ("d", _DAY, 7 * _DAY),
+    ("w", 7 * _DAY, 365 * _DAY),
+)
+
+
+def age(seconds: float) -> str:
+    """A short relative age: "now", "5m", "3h", "2d", "3w", "2y" (3 cells for 99 years)."""
+    if seconds < 60:
+        return "now"  # also for timestamps slightly in the future (clock skew)
+    for unit, size, limit in _AGE_UNITS:
+        if seconds < limit:
+            return f"{int(seconds // size)}{unit}"
+    return f"{int(seconds // (365 * _DAY))}y"

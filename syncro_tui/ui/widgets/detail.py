@@ -1,0 +1,200 @@
+"""The ticket detail pane: header facts, the last five comments, line items and timers.
+
+Everything from the API goes through ``core.text`` (escapes stripped, HTML turned into text) and
+into ``rich.text.Text``: nothing is ever parsed as markup.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from syncro_tui.core.rows import TicketRow
+from syncro_tui.core.text import clean, html_to_text, looks_like_html
+
+LAST_COMMENTS = 5
+
+
+def _when(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.astimezone().strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, str) and value:
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone().strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            return clean(value)
+    return "-"
+
+
+def _date(value: Any) -> str:
+    text = _when(value)
+    return text[:10] if text != "-" else "-"
+
+
+def body_text(body: str) -> str:
+    return html_to_text(body) if looks_like_html(body) else clean(body)
+
+
+def _facts(pairs: list[tuple[str, str]]) -> Text:
+    text = Text()
+    width = max(len(k) for k, _ in pairs)
+    for i, (key, value) in enumerate(pairs):
+        if i:
+            text.append("\n")
+        text.append(f"{key:<{width}}  ", style="dim")
+        text.append(clean(value) if value else "-")
+    return text
+
+
+def describe_row(row: TicketRow) -> Text:
+    title = Text(f"#{row.number}  ", style="bold")
+    title.append(row.subject, style="bold")
+    facts = _facts(
+        [
+            ("Status", row.status),
+            ("Priority", row.priority),
+            ("Customer", row.customer_name),
+            ("Contact", row.contact_name),
+            ("Assigned", row.assignee or "unassigned"),
+            ("Updated", _when(row.updated_at)),
+        ]
+    )
+    return Text("\n").join([title, facts])
+
+
+class TicketDetailPane(VerticalScroll, can_focus=True):
+    """Shows a TicketRow at once, then the full detail when it arrives."""
+
+    DEFAULT_CSS = """
+    TicketDetailPane { padding: 0 1; }
+    TicketDetailPane > .title { text-style: bold; margin-bottom: 1; }
+    TicketDetailPane > .section { color: $accent; text-style: bold; margin-top: 1; }
+    TicketDetailPane > .comment-head { margin-top: 1; }
+    TicketDetailPane > .comment-head.private { color: $warning; }
+    TicketDetailPane > .comment-head.public { color: $success; }
+    TicketDetailPane > .comment-body { padding-left: 2; }
+    TicketDetailPane > .empty, TicketDetailPane > .loading { color: $text-muted; }
+    """
+
+    BINDINGS = [
+        ("j", "scroll_down", "Scroll down"),
+        ("k", "scroll_up", "Scroll up"),
+        ("g", "scroll_home", "Top"),
+        ("G", "scroll_end", "Bottom"),
+    ]
+
+    def __init__(self, *, plain: bool = False, **kw) -> None:
+        super().__init__(**kw)
+        self._plain = plain
+        self._shown: tuple[Any, ...] = ()
+        self.ticket_id: int | None = None
+
+    def on_mount(self) -> None:
+        self.show_nothing()
+
+    def _replace(self, key: tuple, widgets: list[Static]) -> None:
+        if key == self._shown:
+            return
+        self._shown = key
+        with self.app.batch_update():
+            self.remove_children()
+            self.mount_all(widgets)
+        self.scroll_home(animate=False)
+
+    def show_nothing(self, message: str = "No ticket selected") -> None:
+        self.ticket_id = None
+        self._replace(("empty", message), [Static(Text(message), classes="empty")])
+
+    def show_row(self, row: TicketRow, note: str = "Loading details...") -> None:
+        self.ticket_id = row.id
+        self._replace(
+            ("row", row, note),
+            [Static(describe_row(row)), Static(Text(note), classes="loading")],
+        )
+
+    def show_detail(self, detail: Any, *, timer_running: bool = False, note: str = "") -> None:
+        self.ticket_id = int(detail.id)
+        key = ("detail", detail.id, str(detail.updated_at), timer_running, note)
+        self._replace(key, self._build(detail, timer_running, note))
+
+    # -- rendering -----------------------------------------------------------------------------
+
+    def _build(self, d: Any, timer_running: bool, note: str) -> list[Static]:
+        out: list[Static] = []
+        title = Text(f"#{d.number}  ", style="bold")
+        title.append(clean(d.subject or ""), style="bold")
+        out.append(Static(title, classes="title"))
+        contact = d.contact
+        contact_bits = []
+        if contact is not None:
+            contact_bits = [clean(contact.name or "")]
+            for value in (contact.phone, contact.mobile, contact.email):
+                if value:
+                    contact_bits.append(clean(value))
+        customer = d.customer.display_name if d.customer is not None else d.customer_name
+        facts = [
+            ("Status", d.status or ""),
+            ("Priority", d.priority or ""),
+            ("Problem", d.problem_type or ""),
+            ("Customer", customer or ""),
+            ("Contact", "  ".join(b for b in contact_bits if b) or (d.contact_name or "")),
+            ("Assigned", d.assignee or "unassigned"),
+            ("Created", _when(d.created_at)),
+            ("Due", _date(d.due_date)),
+            ("Updated", _when(d.updated_at)),
+        ]
+        out.append(Static(_facts(facts)))
+        if note:
+            out.append(Static(Text(note, style="bold yellow")))
+        comments = sorted(
+            d.comments, key=lambda c: c.created_at.timestamp() if c.created_at else 0, reverse=True
+        )[:LAST_COMMENTS]
+        total = len(d.comments)
+        heading = f"Comments (last {len(comments)} of {total}, newest first)" if total > LAST_COMMENTS else "Comments"
+        out.append(Static(Text(heading), classes="section"))
+        if not comments:
+            out.append(Static(Text("No comments."), classes="empty"))
+        for c in comments:
+            private = c.private
+            head = Text()
+            head.append("PRIVATE " if private else "PUBLIC  ", style="bold")
+            head.append(f"{_when(c.created_at)}  ")
+            head.append(clean(c.author or "unknown"))
+            if c.subject:
+                head.append("  ")
+                head.append(clean(c.subject), style="italic")
+            out.append(Static(head, classes="comment-head " + ("private" if private else "public")))
+            out.append(Static(Text(body_text(c.body or "")), classes="comment-body"))
+        out.append(Static(Text("Line items"), classes="section"))
+        if not d.line_items:
+            out.append(Static(Text("No line items."), classes="empty"))
+        for item in d.line_items:
+            line = Text()
+            line.append(f"{item.quantity if item.quantity is not None else '?'} x ")
+            line.append(clean(item.name or ""))
+            if item.description:
+                line.append(" - ")
+                line.append(clean(item.description), style="dim")
+            if item.total is not None:
+                line.append(f"  {item.total:.2f}")
+            out.append(Static(line))
+        out.append(Static(Text("Timers"), classes="section"))
+        timers = list(d.ticket_timers)
+        if timer_running:
+            out.append(Static(Text("A timer is running on this ticket (t stops it).", style="bold yellow")))
+        if not timers:
+            out.append(Static(Text("No timer entries."), classes="empty"))
+        for timer in timers:
+            line = Text()
+            minutes = timer.duration_minutes
+            line.append(f"{_when(timer.start_time)}  {minutes if minutes is not None else '?'} min  ")
+            line.append("charged" if timer.charged else "NOT CHARGED", style="green" if timer.charged else "bold yellow")
+            if timer.notes:
+                line.append("  ")
+                line.append(clean(timer.notes))
+            out.append(Static(line))
+        return out

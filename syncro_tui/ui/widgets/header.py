@@ -1,0 +1,89 @@
+"""The status line at the top: account, who the key belongs to, sync state, budget, timer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from rich.text import Text
+from textual.widget import Widget
+
+
+@dataclass(frozen=True)
+class HeaderState:
+    account: str = ""
+    user: str = ""  # "Authenticated as NAME" once /me answered
+    attribution_warning: str = ""  # expected_user disagrees with /me
+    sync: str = ""  # "synced 12 s ago", "offline, retrying in 20 s", ...
+    sync_level: str = "ok"  # ok | warn | error
+    spent: int = 0
+    budget: int = 0
+    timer: str = ""  # "#1234 00:12:05"
+
+
+def format_age(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    if seconds < 86400:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 86400} d"
+
+
+def format_elapsed(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+class StatusHeader(Widget):
+    """One line; rebuilt from a HeaderState (all API text goes in as plain Text)."""
+
+    DEFAULT_CSS = """
+    StatusHeader { height: 1; background: $panel; color: $foreground; }
+    """
+
+    def __init__(self, state_fn: Callable[[], HeaderState], *, plain: bool = False, **kw) -> None:
+        super().__init__(**kw)
+        self._state_fn = state_fn
+        self._plain = plain
+        self.state = HeaderState()
+
+    def on_mount(self) -> None:
+        self.refresh_state()
+        self.set_interval(1.0, self.refresh_state, name="header-tick")
+
+    def refresh_state(self) -> None:
+        state = self._state_fn()
+        if state != self.state:
+            self.state = state
+            self.refresh()
+
+    def render(self) -> Text:
+        s = self.state
+        sep = " | " if self._plain else " │ "
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if self.size.width >= 100:
+            text.append(" syncro-tui ", style="bold reverse")
+            text.append(" ")
+        text.append(s.account or "no account", style="bold")
+        if s.user:
+            text.append(sep)
+            text.append(s.user)
+        if s.attribution_warning:
+            text.append(sep)
+            text.append(s.attribution_warning, style="bold red")
+        if s.timer:
+            text.append(sep)
+            text.append(("T " if self._plain else "⏱ ") + s.timer, style="bold yellow")
+        if s.sync:
+            text.append(sep)
+            style = {"ok": "green", "warn": "yellow", "error": "bold red"}.get(s.sync_level, "")
+            text.append(s.sync, style=style)
+        if s.budget:
+            text.append(sep)
+            ratio = s.spent / s.budget
+            style = "green" if ratio < 0.6 else "yellow" if ratio < 0.9 else "bold red"
+            text.append(f"{s.spent}/{s.budget} req/min", style=style)
+        return text

@@ -1,0 +1,106 @@
+"""UI fixtures: the app against an in-process sandbox, on a frozen clock, in UTC."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import datetime, timezone
+
+import pytest
+from syrupy.assertion import SnapshotAssertion
+
+from tests.support.svg import TextualSVG
+
+NOW = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc).timestamp()
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch):
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def svg_snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    return snapshot.use_extension(TextualSVG)
+
+
+class Clock:
+    def __init__(self, now: float = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def sandbox(clock):
+    from syncro_tui.sandbox import Sandbox
+
+    return Sandbox(clock=clock, tickets=120)
+
+
+@pytest.fixture
+def make_app(sandbox, clock, tmp_path):
+    """Build the app on the sandbox. poll_seconds is huge so only explicit polls run."""
+
+    def factory(*, cache: bool = False, plain: bool = False, sandbox_=None, **overrides):
+        from dataclasses import replace
+
+        from syncro_tui.api.ratelimit import RateLimiter
+        from syncro_tui.config import load_settings
+        from syncro_tui.core.backend import SandboxBackend
+        from syncro_tui.launch import build_app
+
+        settings = load_settings(env={}).with_overrides(poll_seconds=3600, session_log_dir=str(tmp_path / "logs"))
+        settings = settings.with_overrides(ui=replace(settings.ui, plain=plain, detail_debounce_ms=0), **overrides)
+        limiter = RateLimiter(settings.requests_per_minute)
+        return build_app(
+            settings,
+            demo=True,
+            backend=SandboxBackend(sandbox_ or sandbox),
+            cache=cache,
+            clock=clock,
+            limiter=limiter,
+            bell=False,
+        )
+
+    return factory
+
+
+async def settle(pilot, timeout: float = 15.0) -> None:
+    """Wait until the app is idle: workers done, or waiting for the user in a modal.
+
+    A write flow's worker stays alive while its modal waits for a key, so "idle" means every
+    unfinished worker is such a flow and a modal is on top.
+    """
+    import asyncio
+
+    from textual.screen import ModalScreen
+
+    app = pilot.app
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        await pilot.pause()
+        busy = [w for w in app.workers if not w.is_finished]
+        waiting_for_user = isinstance(app.screen, ModalScreen)
+        if not busy or (waiting_for_user and all(w.group in ("write", "customer-search", "customer-contacts") for w in busy)):
+            break
+        if loop.time() > deadline:
+            raise AssertionError(f"app did not settle: {[(w.name, w.group, w.state) for w in busy]}")
+        await asyncio.sleep(0.01)
+    for widget in app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False
+    await pilot.pause()

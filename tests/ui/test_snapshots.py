@@ -1,0 +1,146 @@
+"""SVG snapshots of every triage screen and modal at 80x24 and 120x40 (issue 3).
+
+Regenerate with `pytest tests/ui/test_snapshots.py --snapshot-update` after looking at the diff.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.ui.conftest import settle
+from tests.ui.helpers import listing
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+
+
+async def _shot(app, pilot, svg_snapshot) -> None:
+    await settle(pilot)
+    await pilot.pause(0.05)
+    await settle(pilot)
+    assert app.export_screenshot() == svg_snapshot
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_main_screen(make_app, svg_snapshot, size):
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j")
+        await _shot(app, pilot, svg_snapshot)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_main_screen_plain_mode(make_app, svg_snapshot, size):
+    app = make_app(plain=True)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await _shot(app, pilot, svg_snapshot)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_detail_full_screen(make_app, svg_snapshot, size):
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        if size[0] < 100:
+            await pilot.press("enter")
+        else:
+            await pilot.press("tab")
+        await _shot(app, pilot, svg_snapshot)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_filter_line(make_app, svg_snapshot, size):
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"dental")
+        await _shot(app, pilot, svg_snapshot)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_help(make_app, svg_snapshot, size):
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await _shot(app, pilot, svg_snapshot)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_command_palette(make_app, svg_snapshot, size):
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"status")
+        await pilot.pause(0.3)
+        await _shot(app, pilot, svg_snapshot)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_status_picker(make_app, svg_snapshot, size):
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await _shot(app, pilot, svg_snapshot)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_views_picker(make_app, svg_snapshot, size):
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("v")
+        await _shot(app, pilot, svg_snapshot)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_goto_prompt(make_app, svg_snapshot, size):
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("number_sign", "x", "enter")
+        await _shot(app, pilot, svg_snapshot)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_write_preview(make_app, svg_snapshot, size):
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        options = app.screen.query_one("OptionList")
+        current = listing(app).row_at(0).status
+        options.highlighted = next(i for i, (v, _) in enumerate(app.screen._choices) if v != current)
+        await pilot.press("enter")
+        await _shot(app, pilot, svg_snapshot)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_customer_search(make_app, sandbox, svg_snapshot, size):
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("u", *"dent")
+        await pilot.pause(0.4)
+        await settle(pilot)
+        await pilot.press("down")
+        await _shot(app, pilot, svg_snapshot)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_new_ticket_form(make_app, sandbox, svg_snapshot, size):
+    customer = next(iter(sandbox.state.customers.values()))
+    name = customer.business_name or customer.fullname
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *name[:6])
+        await pilot.pause(0.4)
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        await pilot.press(*"Printer offline")
+        await _shot(app, pilot, svg_snapshot)
