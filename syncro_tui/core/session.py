@@ -217,6 +217,8 @@ class Session:
         diff = self.store.apply_tickets(rows, full=full, closed_statuses=closed)
         if not self._loaded_once and not self.store.seen:
             self.store.mark_all_seen()  # first run on this machine: nothing is news yet
+            if self.cache is not None:
+                self.cache.save_seen(dict(self.store.seen), full=True)
         result = PollResult(full, list(diff.added), list(diff.changed), list(diff.removed))
         if self._loaded_once:
             result.alerts = self._alerts(old, rows, diff)

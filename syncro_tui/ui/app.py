@@ -307,6 +307,15 @@ class SyncroApp(App[None]):
 
         self.push_screen(HelpScreen())
 
+    def remember_seen(self, ticket_id: int) -> None:
+        """Keep the "seen" mark across restarts, so a new or changed ticket stays marked until looked at."""
+        if self.cache is None or ticket_id not in self.store.seen:
+            return
+        try:
+            self.cache.save_seen({ticket_id: self.store.seen[ticket_id]}, full=False)
+        except Exception:  # the mark is a convenience; never let it break the screen
+            pass
+
     def default_assignee(self) -> int | None:
         """`default_assignee` from the config: "me", a technician's name, or a user id."""
         wanted = self.settings.default_assignee.strip()

@@ -250,3 +250,15 @@ async def test_tiny_terminal_does_not_crash(make_app):
         await pilot.press("j", "k", "enter")
         await settle(pilot)
         assert app.screen is not None
+
+
+async def test_header_shows_account_user_sync_and_budget(make_app, sandbox):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        state = app.header_state()
+        assert state.account == "demo (sandbox)"
+        assert state.user == "Authenticated as Alex Rivera"
+        assert state.sync.startswith("synced")
+        assert state.budget == 150
+        assert state.spent == app.session.client.limiter.spent_last_minute() >= 4

@@ -7,17 +7,47 @@ from __future__ import annotations
 
 import pytest
 
+from syncro_tui.api.ratelimit import RateLimiter
+
 from tests.ui.conftest import settle
 from tests.ui.helpers import listing
+
+class SteadyMeter(RateLimiter):
+    """The header's budget meter depends on how many requests fell in the last minute, which
+    varies with scheduling; snapshots show a fixed figure (the meter has its own tests)."""
+
+    def spent_last_minute(self) -> int:
+        return 12
+
+
+@pytest.fixture
+def make_app(make_app):
+    return lambda **kw: make_app(limiter=SteadyMeter(150), **kw)
+
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
 
 async def _shot(app, pilot, svg_snapshot) -> None:
+    """Settle, including the debounced detail fetch, so every run shows the same frame."""
     await settle(pilot)
-    await pilot.pause(0.05)
+    highlighted = listing(app).highlighted_id
+    for _ in range(200):
+        if highlighted is None or app.store.detail_for(highlighted) is not None:
+            break
+        await pilot.pause(0.01)
+        await settle(pilot)
     await settle(pilot)
-    assert app.export_screenshot() == svg_snapshot
+    app.refresh_header()
+    await pilot.pause()
+    svg = app.export_screenshot()
+    import os
+    if os.environ.get("DUMP_SVG"):
+        from pathlib import Path
+        Path(os.environ["DUMP_SVG"]).mkdir(exist_ok=True)
+        import re
+        (Path(os.environ["DUMP_SVG"]) / (os.environ.get("PYTEST_CURRENT_TEST").split("::")[1].split(" ")[0] + ".svg")).write_text(re.sub(r"terminal-\d+-", "terminal-", svg))
+    assert svg == svg_snapshot
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -127,6 +157,11 @@ async def test_customer_search(make_app, sandbox, svg_snapshot, size):
         await pilot.pause(0.4)
         await settle(pilot)
         await pilot.press("down")
+        for _ in range(200):
+            await settle(pilot)
+            if "Contacts of" in str(app.screen.query_one("#contacts").content):
+                break
+            await pilot.pause(0.01)
         await _shot(app, pilot, svg_snapshot)
 
 

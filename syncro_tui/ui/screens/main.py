@@ -53,6 +53,7 @@ class MainScreen(Screen[None]):
         self.view: views.View = views.OPEN
         self._detail_timer: Timer | None = None
         self._unsubscribe: list[Any] = []
+        self._touched = False  # the technician has moved the cursor (not just the start-up highlight)
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -115,6 +116,12 @@ class MainScreen(Screen[None]):
 
     # -- detail ----------------------------------------------------------------------------
 
+    def on_key(self, event: Any) -> None:
+        self._touched = True
+
+    def on_click(self, event: Any) -> None:
+        self._touched = True
+
     @on(TicketList.Highlighted)
     def _highlighted(self, event: TicketList.Highlighted) -> None:
         self._show(event.ticket_id)
@@ -151,8 +158,9 @@ class MainScreen(Screen[None]):
         if self.tickets.highlighted_id != ticket_id:
             return
         store = self.app.store
-        if store.unseen(ticket_id):
+        if self._touched and store.unseen(ticket_id):
             store.mark_seen(ticket_id)
+            self.app.remember_seen(ticket_id)
             self.tickets.set_unseen(store.unseen_ids())
         if store.detail_for(ticket_id) is None and self.app.session is not None:
             self.fetch_detail(ticket_id)

@@ -76,7 +76,7 @@ class StatusHeader(Widget):
             text.append(s.attribution_warning, style="bold red")
         if s.timer:
             text.append(sep)
-            text.append(("T " if self._plain else "⏱ ") + s.timer, style="bold yellow")
+            text.append(("T " if self._plain else "◷ ") + s.timer, style="bold yellow")
         if s.sync:
             text.append(sep)
             style = {"ok": "green", "warn": "yellow", "error": "bold red"}.get(s.sync_level, "")

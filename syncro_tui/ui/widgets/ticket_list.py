@@ -181,6 +181,7 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
 
     @property
     def filter_text(self) -> str:
+        """The text set with `set_filter` ("" when the list is unfiltered)."""
         return self._filter
 
     def row_at(self, index: int) -> TicketRow:

@@ -1,0 +1,85 @@
+"""Cache-first start (issue 5): the last queue paints before the network answers."""
+
+from __future__ import annotations
+
+import asyncio
+
+from syncro_tui.core.backend import SandboxBackend
+from tests.ui.conftest import settle
+from tests.ui.helpers import listing, screen_text
+
+
+class GatedBackend(SandboxBackend):
+    """Connects only when the test opens the gate: the network is 'slow'."""
+
+    def __init__(self, sandbox) -> None:
+        super().__init__(sandbox)
+        self.gate = asyncio.Event()
+
+    async def connect(self, settings):
+        await self.gate.wait()
+        return await super().connect(settings)
+
+
+async def test_cached_queue_shows_before_the_first_poll_and_is_then_replaced(make_app, sandbox, clock):
+    first = make_app(cache=True)
+    async with first.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        cached_count = listing(first).visible_count
+        top = listing(first).row_at(0)
+    requests_before = len(sandbox.requests)
+    sandbox.simulate_update(top.id, subject="Changed while you were away")
+    second = make_app(cache=True)
+    gated = GatedBackend(sandbox)
+    second.backend = gated
+    async with second.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert listing(second).visible_count == cached_count
+        assert len(sandbox.requests) == requests_before  # painted from the cache alone
+        assert "cached" in second.header_state().sync
+        assert top.subject[:15] in screen_text(second)
+        gated.gate.set()
+        await settle(pilot)
+        assert "Changed while you" in screen_text(second)
+        assert "synced" in second.header_state().sync
+
+
+async def test_a_corrupt_cache_is_ignored(make_app, sandbox):
+    from syncro_tui.core.cache import cache_path
+
+    app = make_app(cache=True)
+    path = cache_path(app.settings.account)
+    app.cache.close()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"this is not a database" * 100)
+    app = make_app(cache=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert listing(app).visible_count > 0
+        assert "synced" in app.header_state().sync
+
+
+async def test_seen_marks_survive_a_restart(make_app, sandbox, clock):
+    first = make_app(cache=True)
+    async with first.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert not first.store.unseen_ids()  # the very first load is not news
+        clock.advance(60)
+        new = sandbox.simulate_new_ticket(subject="Fresh ticket")
+        first.poll()
+        await settle(pilot)
+        assert first.store.unseen(new.id)
+    second = make_app(cache=True)
+    async with second.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert second.store.unseen(new.id)
+        await pilot.press("j", "k")
+        assert listing(second).move_to_id(new.id)
+        await pilot.pause(0.1)
+        await settle(pilot)
+        assert not second.store.unseen(new.id)
+    third = make_app(cache=True)
+    async with third.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert not third.store.unseen(new.id)
