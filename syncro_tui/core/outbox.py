@@ -349,9 +349,17 @@ class Outbox:
     def close(self) -> None:
         self._journal.close()
 
-    def subscribe(self, listener: Callable[[OutboxEntry], None]) -> None:
-        """``listener(entry)`` after every state change (the write log refreshes)."""
+    def subscribe(self, listener: Callable[[OutboxEntry], None]) -> Callable[[], None]:
+        """``listener(entry)`` after every state change (the write log refreshes).
+
+        Returns the function that unsubscribes it."""
         self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+        return unsubscribe
 
     # ------------------------------------------------------------------ reading the journal
 

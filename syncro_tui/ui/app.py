@@ -107,6 +107,7 @@ class SyncroApp(App[None]):
             self.set_keymap(dict(self.settings.keymap))
 
     def on_ready(self) -> None:
+        self.store.subscribe("timer", lambda _timer: self.refresh_header())
         self.connect()
 
     @work(exclusive=True, group="connect", exit_on_error=False)

@@ -28,7 +28,7 @@ MODAL_CSS = """
 }}
 {name} .modal-title {{ text-style: bold; color: $accent; width: 100%; }}
 {name} .hint {{ color: $text-muted; width: 100%; }}
-{name} .error {{ color: $error; text-style: bold; width: 100%; }}
+{name} .error, {name} Label.error {{ color: $error; background: transparent; text-style: bold; width: 100%; }}
 """
 
 

@@ -81,6 +81,7 @@ class MainScreen(Screen[None]):
             store.subscribe("timer", self._timer_changed),
         ]
         self._tickets_changed()
+        self._timer_changed()
         self.tickets.focus()
 
     def on_unmount(self) -> None:

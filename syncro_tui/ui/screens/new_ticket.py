@@ -54,10 +54,12 @@ class NewTicketForm:
 
 class NewTicketModal(ModalScreen[NewTicketForm | None]):
     DEFAULT_CSS = MODAL_CSS.format(name="NewTicketModal") + """
-    NewTicketModal VerticalScroll { height: auto; max-height: 32; }
-    NewTicketModal Label.field { margin-top: 1; color: $text-muted; }
-    NewTicketModal TextArea { height: 6; }
+    NewTicketModal > Vertical { height: 90%; max-height: 34; }
+    NewTicketModal VerticalScroll { height: 1fr; }
+    NewTicketModal Label.field { color: $text-muted; margin-top: 0; }
+    NewTicketModal TextArea { height: 5; }
     NewTicketModal #buttons { height: auto; margin-top: 1; }
+    NewTicketModal Button { min-width: 14; }
     """
     BINDINGS = [
         Binding("escape", "cancel", "Cancel (draft kept)", id="modal.cancel"),
@@ -97,27 +99,29 @@ class NewTicketModal(ModalScreen[NewTicketForm | None]):
                 yield Select(
                     [(clean(c.name or f"contact {c.id}"), c.id) for c in self.contacts],
                     prompt="(no contact)", value=d.get("contact_id", Select.NULL) or Select.NULL, id="contact_id",
+                    compact=True,
                 )
                 yield Label("Subject (required)", classes="field")
-                yield Input(value=d.get("subject", ""), placeholder="Who is affected and what happens", id="subject")
+                yield Input(value=d.get("subject", ""), placeholder="Who is affected and what happens", id="subject", compact=True)
                 yield Label("Problem type", classes="field")
                 yield Select([(p, p) for p in self.problem_types], prompt="(none)",
-                             value=d.get("problem_type") or Select.NULL, id="problem_type")
+                             value=d.get("problem_type") or Select.NULL, id="problem_type", compact=True)
                 yield Label("Priority", classes="field")
                 yield Select([(p, p) for p in self.priorities], prompt="(none)",
-                             value=d.get("priority") or Select.NULL, id="priority")
+                             value=d.get("priority") or Select.NULL, id="priority", compact=True)
                 yield Label("Assignee", classes="field")
                 user = d.get("user_id", self.default_user)
                 yield Select([(clean(n), uid) for uid, n in sorted(self.users.items(), key=lambda kv: kv[1].lower())],
-                             prompt="(unassigned)", value=user if user in self.users else Select.NULL, id="user_id")
+                             prompt="(unassigned)", value=user if user in self.users else Select.NULL, id="user_id",
+                             compact=True)
                 yield Label("Due date (YYYY-MM-DD, optional)", classes="field")
-                yield Input(value=d.get("due_date", ""), placeholder="2026-12-31", id="due_date")
+                yield Input(value=d.get("due_date", ""), placeholder="2026-12-31", id="due_date", compact=True)
                 yield Label("Initial description (posted as the first comment)", classes="field")
-                yield TextArea(d.get("description", ""), id="description")
+                yield TextArea(d.get("description", ""), id="description", compact=True)
             yield Label("", classes="error", id="error")
             with Horizontal(id="buttons"):
-                yield Button("Preview (F2)", variant="primary", id="preview")
-                yield Button("Cancel (Esc)", id="cancel")
+                yield Button("Preview (F2)", variant="primary", id="preview", compact=True)
+                yield Button("Cancel (Esc)", id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#subject", Input).focus()

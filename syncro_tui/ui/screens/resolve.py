@@ -39,7 +39,8 @@ class ResolveFlow:
         intent = writes.update_ticket(row.id, {"status": RESOLVED}, label=f"#{row.number}: status -> {RESOLVED}")
         from syncro_tui.core.timers import time_warnings
 
-        warnings = time_warnings(detail, app.store.timer, app.timers.unposted())
+        now = datetime.fromtimestamp(app.clock()).astimezone()
+        warnings = time_warnings(detail, app.store.timer, app.timers.unposted(), now=now)
         landed = await app.send_with_preview(f"Resolve #{row.number}", [intent], warnings=warnings)
         if not landed:
             return

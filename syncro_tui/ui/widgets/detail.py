@@ -193,8 +193,7 @@ class TicketDetailPane(VerticalScroll, can_focus=True):
             minutes = timer.duration_minutes
             line.append(f"{_when(timer.start_time)}  {minutes if minutes is not None else '?'} min  ")
             line.append("charged" if timer.charged else "NOT CHARGED", style="green" if timer.charged else "bold yellow")
-            if timer.notes:
-                line.append("  ")
-                line.append(clean(timer.notes))
             out.append(Static(line))
+            if timer.notes:
+                out.append(Static(Text(clean(timer.notes), style="dim"), classes="comment-body"))
         return out

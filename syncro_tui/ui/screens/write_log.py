@@ -1,0 +1,285 @@
+"""`w`: the write log. Every write of the day and of this session, with its state.
+
+The outbox journals each write before sending it; this screen is where the technician
+sees what happened to them and acts on the ones that need it: check an UNKNOWN one again
+(`v`), or send an ABSENT one again (`R`, only after the same `y` preview as any write).
+Nothing else can be resent from here: a write that reached Syncro would be duplicated,
+and one whose fate is unknown might be.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Label, Static
+
+from syncro_tui.core import outbox as O
+from syncro_tui.core.text import clean
+from syncro_tui.ui.screens.dialogs import MODAL_CSS, ConfirmWriteModal, WritePreview, WriteStep
+from syncro_tui.ui.widgets.header import StatusHeader
+
+# Older writes stay listed this long while they still need the technician (a crash
+# yesterday evening left one unknown or absent), without reading the whole journal.
+LOOKBACK = timedelta(days=7)
+NEEDS_ATTENTION = O.UNSETTLED | {O.ABSENT}
+
+# state -> (word shown, style, what it means)
+STATES = {
+    O.PENDING: ("pending", "yellow", "Journaled; not handed to the network yet."),
+    O.SENT: ("sent", "yellow", "Sent; waiting for Syncro's answer."),
+    O.CONFIRMED: ("confirmed", "green", "Syncro answered with the record."),
+    O.LANDED: ("landed", "green", "No clear answer, but a check found it in Syncro."),
+    O.UNKNOWN: ("UNKNOWN", "bold magenta", "No clear answer and not verified yet: v checks again."),
+    O.ABSENT: ("ABSENT", "bold red", "Verified NOT in Syncro: R sends it again."),
+    O.FAILED: ("failed", "red", "Syncro refused it; nothing was applied."),
+}
+
+WHY_NOT_RESEND = {
+    O.CONFIRMED: "it reached Syncro; sending it again would make a second copy.",
+    O.LANDED: "a check found it in Syncro; sending it again would make a second copy.",
+    O.PENDING: "it is still on its way.",
+    O.SENT: "it is still on its way.",
+    O.UNKNOWN: "nobody knows yet whether it reached Syncro. Verify it first (v): "
+               "resending now could post it twice.",
+    O.FAILED: "Syncro refused it, so nothing was applied: make the change again from the ticket.",
+}
+
+
+def state_text(state: str) -> Text:
+    word, style, _ = STATES.get(state, (state, "", ""))
+    return Text(word, style=style)
+
+
+def start_of_day(now: float) -> float:
+    """Local midnight of the day ``now`` falls on (POSIX seconds)."""
+    return datetime.fromtimestamp(now).replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+
+
+def when(created_at: float, day_start: float) -> str:
+    moment = datetime.fromtimestamp(created_at)
+    return moment.strftime("%H:%M:%S") if created_at >= day_start else moment.strftime("%b %d %H:%M")
+
+
+class WriteEntryModal(ModalScreen[None]):
+    """One journal entry in full: endpoint, the exact JSON sent, and what came of it."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="WriteEntryModal") + """
+    WriteEntryModal VerticalScroll { height: auto; max-height: 30; }
+    WriteEntryModal .endpoint { text-style: bold; margin-top: 1; }
+    WriteEntryModal .payload { background: $boost; padding: 0 1; }
+    """
+    BINDINGS = [Binding("escape,enter,q", "close", "Close", id="write_entry.close")]
+
+    def __init__(self, entry: O.OutboxEntry) -> None:
+        super().__init__()
+        self.entry = entry
+
+    def compose(self) -> ComposeResult:
+        e = self.entry
+        word, style, meaning = STATES.get(e.state, (e.state, "", ""))
+        status = Text.assemble(("State: ", "bold"), (word, style), f"  {meaning}")
+        with Vertical():
+            yield Label(Text(clean(e.label)), classes="modal-title")
+            yield Static(status)
+            with VerticalScroll(id="body"):
+                yield Static(Text(e.intent.endpoint), classes="endpoint")
+                yield Static(Text(e.intent.preview_json()), classes="payload")
+                if e.record_id is not None:
+                    yield Static(Text(f"Record in Syncro: {e.record_id}"))
+                if e.message:
+                    yield Static(Text(clean(e.message)))
+            yield Label(Text(f"Attempts: {e.attempts}.  Esc or Enter closes."), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#body").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class WriteLogScreen(Screen[None]):
+    """The journal as a table that follows every state change; the highlighted write's full
+    text sits below it, since the columns are cut on a narrow terminal."""
+
+    DEFAULT_CSS = """
+    WriteLogScreen #title { text-style: bold; color: $accent; padding: 0 1; }
+    WriteLogScreen DataTable { height: 1fr; }
+    WriteLogScreen #entry { height: auto; max-height: 6; padding: 0 1; border-top: hkey $panel-lighten-2; }
+    """
+    BINDINGS = [
+        Binding("escape,q", "close", "Close", id="write_log.close"),
+        Binding("enter", "payload", "Payload", priority=True, id="write_log.payload"),
+        Binding("v", "verify", "Verify again", id="write_log.verify"),
+        Binding("R", "resend", "Resend (absent only)", id="write_log.resend"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._by_id: dict[int, O.OutboxEntry] = {}
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(self.app.header_state, plain=self.app.settings.ui.plain)
+        yield Label(id="title")
+        table = DataTable(cursor_type="row", zebra_stripes=True, id="writes")
+        table.add_column(" ", key="mine")
+        table.add_column("Time", key="time")
+        table.add_column("State", key="state")
+        table.add_column("Write", key="label")
+        table.add_column("Message", key="message")
+        table.add_column("Endpoint", key="endpoint")
+        yield table
+        yield Static(id="entry")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._unsubscribe = self.outbox.subscribe(self._outbox_changed)
+        self._reload()
+        self.query_one(DataTable).focus()
+
+    def on_unmount(self) -> None:
+        self._unsubscribe()
+
+    @property
+    def outbox(self) -> O.Outbox:
+        return self.app.session.outbox
+
+    def _outbox_changed(self, _entry: O.OutboxEntry) -> None:
+        if self.is_attached:
+            self._reload()
+
+    def entries(self) -> list[O.OutboxEntry]:
+        """Today's writes and this session's, plus older ones that still need attention."""
+        day = start_of_day(self.app.clock())
+        since = (datetime.fromtimestamp(day) - LOOKBACK).timestamp()
+        return [e for e in self.outbox.entries(since=since)
+                if e.created_at >= day or e.this_session or e.state in NEEDS_ATTENTION]
+
+    def _reload(self) -> None:
+        table = self.query_one(DataTable)
+        keep = self._highlighted_id()
+        entries = self.entries()
+        self._by_id = {e.id: e for e in entries}
+        day = start_of_day(self.app.clock())
+        table.clear()
+        for e in entries:
+            table.add_row(
+                Text("*" if e.this_session else " ", style="bold"),
+                Text(when(e.created_at, day)),
+                state_text(e.state),
+                Text(clean(e.label)),
+                Text(clean(e.message)),
+                Text(e.intent.endpoint),
+                key=str(e.id),
+            )
+        if keep in self._by_id:
+            table.move_cursor(row=table.get_row_index(str(keep)), animate=False)
+        attention = sum(1 for e in entries if e.state in NEEDS_ATTENTION)
+        title = f"Writes: today and this session ({len(entries)})   * = this session"
+        if attention:
+            title += f"   {attention} need{'s' if attention == 1 else ''} attention"
+        self.query_one("#title", Label).update(Text(title))
+        self._show_entry()
+
+    def _highlighted_id(self) -> int | None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return int(key.value)
+
+    def highlighted(self) -> O.OutboxEntry | None:
+        entry_id = self._highlighted_id()
+        return None if entry_id is None else self._by_id.get(entry_id)
+
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self._show_entry()
+
+    def _show_entry(self) -> None:
+        """The highlighted write's full label and message, wrapped (the table cuts them)."""
+        e = self.highlighted()
+        panel = self.query_one("#entry", Static)
+        if e is None:
+            panel.update(Text("No writes today. Comments, time and billing you send appear here."))
+            return
+        word, style, meaning = STATES.get(e.state, (e.state, "", ""))
+        text = Text.assemble((word, style), f"  {meaning}\n{clean(e.label)}\n{e.intent.endpoint}")
+        if e.message:
+            text.append(f"\n{clean(e.message)}")
+        panel.update(text)
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
+
+    def action_payload(self) -> None:
+        entry = self.highlighted()
+        if entry is not None:
+            self.app.push_screen(WriteEntryModal(entry))
+
+    def action_verify(self) -> None:
+        entry = self.highlighted()
+        if entry is None:
+            return
+        if entry.state not in (O.UNKNOWN, O.ABSENT):
+            self.notify(f"Nothing to verify: it is {STATES[entry.state][0]}.", markup=False)
+            return
+        self.run_worker(self._verify(entry), group="write", exit_on_error=False, name="verify")
+
+    async def _verify(self, entry: O.OutboxEntry) -> None:
+        self.notify(f"Checking whether it reached Syncro: {entry.label}", markup=False)
+        outcome = await self.outbox.verify(entry.id)
+        word, _, meaning = STATES.get(outcome.state, (outcome.state, "", ""))
+        self.notify(f"{word}: {outcome.message or meaning}", markup=False,
+                    severity="information" if outcome.applied else "warning")
+
+    def action_resend(self) -> None:
+        entry = self.highlighted()
+        if entry is None:
+            return
+        if entry.state != O.ABSENT:
+            reason = WHY_NOT_RESEND.get(entry.state, f"it is {entry.state}.")
+            self.notify(f"Cannot resend: {reason}", severity="warning", markup=False, timeout=10)
+            return
+        self.run_worker(self._resend(entry), group="write", exit_on_error=False, name="resend")
+
+    async def _resend(self, entry: O.OutboxEntry) -> None:
+        """The same preview as any write; `y` resends (the outbox checks once more first)."""
+        from syncro_tui.core import writes
+
+        intent = entry.intent
+        line, warning = self.app.attribution()
+        warnings = [f"Verified absent: {clean(entry.message)}"]
+        if writes.emails_customer(intent):
+            warnings.append("This will email the customer.")
+        if warning:
+            warnings.append(warning)
+        preview = WritePreview(
+            "Send this write again?",
+            [WriteStep(intent.method, intent.path, intent.payload, intent.label)],
+            attribution=line,
+            warnings=warnings,
+            notes=["It is checked once more just before sending: if it turned up meanwhile, "
+                   "nothing is sent."],
+        )
+        if not await self.app.push_screen_wait(ConfirmWriteModal(preview)):
+            self.notify("Not resent.", markup=False)
+            return
+        try:
+            outcome = await self.outbox.resend(entry.id)
+        except O.OutboxError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        word, _, meaning = STATES.get(outcome.state, (outcome.state, "", ""))
+        self.notify(f"{word}: {intent.label}. {outcome.message or meaning}", markup=False,
+                    severity="information" if outcome.applied else "warning", timeout=15)
+        if outcome.applied and intent.ticket_id:
+            try:
+                await self.app.session.fetch_detail(intent.ticket_id)
+            except Exception:  # the next poll or highlight shows it; the write itself is done
+                pass
