@@ -18,7 +18,7 @@ from textual.worker import Worker, WorkerState
 from syncro_tui.config import Settings
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.core.store import Store
-from syncro_tui.ui.widgets.header import HeaderState, format_age, format_elapsed
+from syncro_tui.ui.widgets.header import HeaderState, describe_sync, format_elapsed
 
 CSS_FILE = Path(__file__).with_name("app.tcss")
 
@@ -63,8 +63,6 @@ class SyncroApp(App[None]):
         self._poll_delay = float(settings.poll_seconds)
         self._failures = 0
         self._next_poll_at: float | None = None
-        self._sync_text = "starting"
-        self._sync_level = "ok"
         self._stopped = False
         self._user_line = ""
         self._attribution_warning = ""
@@ -86,9 +84,7 @@ class SyncroApp(App[None]):
         if rows:
             self.store.load_seen(seen)
             self.store.apply_tickets(rows, full=True, closed_statuses=set(self.settings.closed_statuses))
-            age = format_age(self.clock() - saved) if saved else "?"
-            self._sync_text = f"cached ({age} old), syncing"
-            self._sync_level = "warn"
+            self.store.set_sync("cached", from_cache=True, cached_at=saved)
 
     def get_default_screen(self):
         from syncro_tui.ui.screens.main import MainScreen
@@ -108,6 +104,7 @@ class SyncroApp(App[None]):
 
     def on_ready(self) -> None:
         self.store.subscribe("timer", lambda _timer: self.refresh_header())
+        self.store.subscribe("sync", lambda _state: self.refresh_header())
         self.connect()
 
     @work(exclusive=True, group="connect", exit_on_error=False)
@@ -120,7 +117,7 @@ class SyncroApp(App[None]):
         try:
             connection = await self.backend.connect(self.settings)
         except NoKeyError as exc:
-            self._set_sync(str(exc), "error")
+            self.store.set_sync("auth_failed", message=str(exc))
             self._stopped = True
             return
         if connection.warning:
@@ -169,7 +166,7 @@ class SyncroApp(App[None]):
     async def poll(self, force_full: bool = False) -> Any:
         if self.session is None:
             return None
-        self._set_sync("syncing", self._sync_level if self._sync_level != "ok" else "ok")
+        self.store.set_sync("syncing")
         return await self.session.poll(force_full=force_full)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -204,8 +201,7 @@ class SyncroApp(App[None]):
             return
         self._failures = 0
         self._poll_delay = float(self.settings.poll_seconds)
-        self._last_synced = self.clock()
-        self._set_sync("synced", "ok")
+        self.store.set_sync("idle", last_synced=self.clock(), from_cache=False)
         for alert in result.alerts:
             if self.settings.ui.notify:
                 self.notify(alert, title="Syncro", markup=False)
@@ -226,21 +222,21 @@ class SyncroApp(App[None]):
 
         if isinstance(error, errors.AuthError) and not isinstance(error, errors.PermissionDenied):
             self._stopped = True
-            self._set_sync("key rejected: run syncro-tui login", "error")
+            self.store.set_sync("auth_failed", message="key rejected: run syncro-tui login")
             self.notify(f"{what}: {error}", title=error.title, severity="error", markup=False, timeout=30)
             return
         self._failures += 1
         if isinstance(error, errors.RateLimited):
             wait = max(error.retry_after or 0.0, 30.0 * self._failures)
             wait = min(wait, MAX_BACKOFF)
-            self._set_sync(f"rate limited, waiting {int(wait)} s", "warn", retry_in=wait)
+            self.store.set_sync("rate_limited", retry_at=self.clock() + wait)
         elif isinstance(error, (errors.NetworkError, errors.ServerError, errors.UnexpectedResponse)):
             wait = min(10.0 * 2 ** (self._failures - 1), MAX_BACKOFF)
-            self._set_sync(f"offline, retrying in {int(wait)} s", "error", retry_in=wait)
+            self.store.set_sync("offline", retry_at=self.clock() + wait)
         else:
             wait = min(60.0 * self._failures, MAX_BACKOFF)
             title = getattr(error, "title", "Unexpected error")
-            self._set_sync(f"sync failed, retrying in {int(wait)} s", "error", retry_in=wait)
+            self.store.set_sync("offline", message="sync failed", retry_at=self.clock() + wait)
             self.notify(f"{what}: {error}", title=title, severity="error", markup=False)
         if self.session is None:
             self._reconnect_timer = self.set_timer(wait, self.connect, name="reconnect")
@@ -259,12 +255,6 @@ class SyncroApp(App[None]):
 
     # -- header ----------------------------------------------------------------------------
 
-    def _set_sync(self, text: str, level: str, retry_in: float | None = None) -> None:
-        self._sync_text = text
-        self._sync_level = level
-        self._retry_at = self.clock() + retry_in if retry_in else None
-        self.refresh_header()
-
     def refresh_header(self) -> None:
         """Redraw the status line now (it also ticks once a second by itself)."""
         from syncro_tui.ui.widgets.header import StatusHeader
@@ -276,14 +266,7 @@ class SyncroApp(App[None]):
 
     def header_state(self) -> HeaderState:
         now = self.clock()
-        sync = self._sync_text
-        retry_at = getattr(self, "_retry_at", None)
-        if sync == "synced":
-            sync = f"synced {format_age(now - getattr(self, '_last_synced', now))} ago"
-        elif retry_at and ("retrying in" in sync or "waiting" in sync):
-            left = max(0, int(retry_at - now))
-            head = sync.rsplit(" in ", 1)[0] if "retrying in" in sync else sync.rsplit(" waiting", 1)[0] + ","
-            sync = f"{head} in {left} s" if "retrying" in sync else f"{head} waiting {left} s"
+        sync, level = describe_sync(self.store.sync, now)
         limiter = self.session.client.limiter if self.session is not None else self.limiter
         spent = limiter.spent_last_minute() if limiter is not None else 0
         timer = ""
@@ -295,7 +278,7 @@ class SyncroApp(App[None]):
             user=self._user_line,
             attribution_warning=self._attribution_warning,
             sync=sync,
-            sync_level=self._sync_level,
+            sync_level=level,
             spent=spent,
             budget=self.settings.requests_per_minute,
             timer=timer,

@@ -37,6 +37,25 @@ def format_elapsed(seconds: float) -> str:
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
+def describe_sync(state, now: float) -> tuple[str, str]:
+    """The header's words for a store ``SyncState``, and a level: ok, warn or error."""
+    left = f"{max(0, int((state.retry_at or now) - now))} s"
+    if state.phase == "auth_failed":
+        return state.message or "key rejected: run syncro-tui login", "error"
+    if state.phase == "rate_limited":
+        return f"rate limited, waiting {left}", "warn"
+    if state.phase == "offline":
+        return f"{state.message or 'offline'}, retrying in {left}", "error"
+    if state.from_cache:
+        age = format_age(now - state.cached_at) if state.cached_at else "?"
+        return f"cached ({age} old), syncing", "warn"
+    if state.phase == "syncing":
+        return "syncing", "ok"
+    if state.last_synced is not None:
+        return f"synced {format_age(now - state.last_synced)} ago", "ok"
+    return "connecting", "ok"
+
+
 class StatusHeader(Widget):
     """One line; rebuilt from a HeaderState (all API text goes in as plain Text)."""
 
