@@ -641,14 +641,24 @@ class SyncroClient:
         )
 
     async def all_tickets(
-        self, *, concurrency: int = 3, per_page: int | None = 100, **filters: Any
-    ) -> list[Ticket]:
+        self,
+        *,
+        concurrency: int = 3,
+        per_page: int | None = 100,
+        each_page: Callable[[list[Ticket]], list[Any]] | None = None,
+        **filters: Any,
+    ) -> list[Any]:
         """Every ticket matching ``filters``: page 1, then pages 2..meta.total_pages concurrently
         (at most ``concurrency`` in flight, all through the limiter). De-duplicated by id (pages
-        shift while tickets change), in page order; tolerant of any page size."""
+        shift while tickets change), in page order; tolerant of any page size.
+
+        ``each_page`` converts every page as it arrives (to small rows, say), so 10,000 parsed
+        models never sit in memory at once; the result holds what it returns.
+        """
         filters.pop("page", None)
+        keep = each_page or (lambda tickets: tickets)
         first = await self.list_tickets(page=1, per_page=per_page, **filters)
-        pages: dict[int, list[Ticket]] = {1: first.tickets}
+        pages: dict[int, list[Any]] = {1: keep(first.tickets)}
         if first.meta.has_total:
             total = max(1, first.meta.total_pages)
             if total > 1:
@@ -657,7 +667,7 @@ class SyncroClient:
                 async def fetch(n: int) -> None:
                     async with sem:
                         got = await self.list_tickets(page=n, per_page=per_page, **filters)
-                        pages[n] = got.tickets
+                        pages[n] = keep(got.tickets)
 
                 await _gather_all([fetch(n) for n in range(2, total + 1)])
         else:
@@ -671,7 +681,7 @@ class SyncroClient:
                 if not fresh:
                     break
                 seen.update(t.id for t in fresh)
-                pages[n] = got.tickets
+                pages[n] = keep(got.tickets)
         out: list[Ticket] = []
         seen_ids: set[int] = set()
         for n in sorted(pages):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable
 
@@ -26,7 +26,8 @@ from syncro_tui.core.rows import TicketRow
 from syncro_tui.core.store import Store
 from syncro_tui.core.text import clean, one_line
 
-OVERLAP = timedelta(minutes=2)
+OVERLAP = timedelta(minutes=2)  # re-fetch a little before the newest change we saw
+PAGES_IN_FLIGHT = 4  # list pages fetched at once (still inside the rate budget)
 
 
 def safe_account(account: str) -> str:
@@ -161,41 +162,63 @@ class Session:
     # -- account ---------------------------------------------------------------------------
 
     async def load_account(self) -> Any:
-        """GET /me, the status/user lists and the account settings."""
+        """GET /me, then the status/user lists and the account settings."""
+        me = await self.load_me()
+        await self.load_lists()
+        return me
+
+    async def load_me(self) -> Any:
+        """GET /me: who the key belongs to (and whether it works at all)."""
         from syncro_tui.api.ratelimit import Priority, current_priority
 
         current_priority.set(Priority.USER)
         self.me = await self.client.me()
-        ticket_settings = await self.client.ticket_settings()
-        account_settings = await self.client.account_settings()
-        self.users = {u.id: clean(u.name) for u in getattr(ticket_settings, "users", []) or []}
-        if not self.users:
-            self.users = {u.id: clean(u.name) for u in await self.client.users()}
+        self.store.set_account(me=self.me, labor_products=dict(self.settings.labor_products))
+        return self.me
+
+    async def load_lists(self) -> None:
+        """Statuses, technicians, priorities and problem types (two requests, side by side)."""
+        import asyncio
+
+        from syncro_tui.api.ratelimit import Priority, current_priority
+
+        current_priority.set(Priority.USER)
+        ticket_settings, account_settings = await asyncio.gather(
+            self.client.ticket_settings(), self.client.account_settings()
+        )
+        users = {u.id: clean(u.name) for u in getattr(ticket_settings, "users", []) or []}
+        if not users:
+            users = {u.id: clean(u.name) for u in await self.client.users()}
+        self.users = users
         self.store.set_account(
-            me=self.me,
             statuses=list(getattr(ticket_settings, "ticket_status_list", []) or []),
             priorities=[p for p in getattr(account_settings, "priorities", []) or [] if p],
             problem_types=list(getattr(account_settings, "problem_types", []) or []),
-            users=dict(self.users),
-            labor_products=dict(self.settings.labor_products),
+            users=dict(users),
         )
-        return self.me
 
     # -- tickets ---------------------------------------------------------------------------
 
     def _rows(self, tickets: list[Any]) -> list[TicketRow]:
         return [row_from_ticket(t, self.users) for t in tickets]
 
-    def _note_newest(self, tickets: list[Any]) -> None:
-        for t in tickets:
-            updated = getattr(t, "updated_at", None)
-            if isinstance(updated, datetime) and (self._newest_seen is None or updated > self._newest_seen):
-                self._newest_seen = updated
+    def _note_newest(self, rows: list[TicketRow]) -> None:
+        newest = max((r.updated_ts for r in rows), default=0.0)
+        if newest and (self._newest_seen is None or newest > self._newest_seen.timestamp()):
+            self._newest_seen = datetime.fromtimestamp(newest, tz=timezone.utc)
 
     def full_due(self) -> bool:
         if self._last_full is None:
             return True
         return self.clock() - self._last_full >= self.settings.reconcile_minutes * 60
+
+    def resume_from_cache(self, rows: list[TicketRow], full_at: float | None) -> None:
+        """A warm start: the cached queue was complete at ``full_at``; until the next
+        reconcile is due, polls ask only for what changed since its newest ticket."""
+        if rows and full_at:
+            self._note_newest(rows)
+            self._last_full = full_at
+            self._loaded_once = True
 
     async def poll(self, *, force_full: bool = False) -> PollResult:
         from syncro_tui.api.ratelimit import Priority, current_priority
@@ -205,14 +228,13 @@ class Session:
         full = force_full or self.full_due() or self._newest_seen is None
         closed = set(self.settings.closed_statuses)
         if full:
-            tickets = await self.client.all_tickets(status="Not Closed")
-            tickets = [t for t in tickets if getattr(t, "status", None) not in closed]
+            rows = await self.client.all_tickets(status="Not Closed", concurrency=PAGES_IN_FLIGHT, each_page=self._rows)
+            rows = [r for r in rows if r.status not in closed]
             self._last_full = self.clock()
         else:
             since = self._newest_seen - OVERLAP
-            tickets = await self.client.all_tickets(since_updated_at=since)
-        self._note_newest(tickets)
-        rows = self._rows(tickets)
+            rows = await self.client.all_tickets(since_updated_at=since, concurrency=PAGES_IN_FLIGHT, each_page=self._rows)
+        self._note_newest(rows)
         old = dict(self.store.tickets)
         diff = self.store.apply_tickets(rows, full=full, closed_statuses=closed)
         if not self._loaded_once and not self.store.seen:
@@ -247,6 +269,7 @@ class Session:
         try:
             if full:
                 self.cache.save_rows(list(self.store.tickets.values()), full=True)
+                self.cache.put_blob("last_full", self._last_full)
             else:
                 self.cache.upsert_rows([self.store.tickets[r.id] for r in rows if r.id in self.store.tickets])
                 if diff.removed:

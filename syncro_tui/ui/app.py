@@ -35,10 +35,7 @@ class SyncroApp(App[None]):
     TITLE = "syncro-tui"
     ENABLE_COMMAND_PALETTE = True
     COMMANDS = App.COMMANDS | {_ticket_commands}
-    BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit"),
-        Binding("question_mark", "help", "Help", id="help"),
-    ]
+    BINDINGS = [Binding("question_mark", "help", "Help", id="help")]
 
     def __init__(
         self,
@@ -66,8 +63,9 @@ class SyncroApp(App[None]):
         self._stopped = False
         self._user_line = ""
         self._attribution_warning = ""
-        self.drafts, self.timers = _local_stores(settings)
-        self.store.set_timer(self.timers.current())
+        self.drafts: Any = None  # drafts and the timer file load right after the first paint
+        self.timers: Any = None
+        self._cached_full_at: float | None = None
         self._load_cache()
 
     # -- start-up --------------------------------------------------------------------------
@@ -81,7 +79,12 @@ class SyncroApp(App[None]):
             saved = self.cache.saved_at()
         except Exception:  # a broken cache is never fatal: start empty
             return
+        self._cached_full_at = None
         if rows:
+            try:
+                self._cached_full_at = self.cache.get_blob("last_full")
+            except Exception:
+                self._cached_full_at = None
             self.store.load_seen(seen)
             self.store.apply_tickets(rows, full=True, closed_statuses=set(self.settings.closed_statuses))
             self.store.set_sync("cached", from_cache=True, cached_at=saved)
@@ -103,6 +106,8 @@ class SyncroApp(App[None]):
             self.set_keymap(dict(self.settings.keymap))
 
     def on_ready(self) -> None:
+        self.drafts, self.timers = _local_stores(self.settings)
+        self.store.set_timer(self.timers.current())
         self.store.subscribe("timer", lambda _timer: self.refresh_header())
         self.store.subscribe("sync", lambda _state: self.refresh_header())
         self.connect()
@@ -131,18 +136,30 @@ class SyncroApp(App[None]):
         )
         if self.session.outbox.notice:
             self.notify(self.session.outbox.notice, title="Write journal", severity="warning", markup=False)
+        if self.cache is not None and self.store.tickets:
+            self.session.resume_from_cache(list(self.store.tickets.values()), self._cached_full_at)
         try:
-            me = await self.session.load_account()
+            me = await self.session.load_me()
         except Exception as exc:
             self._handle_error(exc, what="Loading your account")
             return
         self._user_line = f"Authenticated as {me.user_name}"
         self.refresh_header()
         await self._recover_writes()
+        self.load_lists()
         expected = self.settings.expected_user.strip()
         if expected and expected.lower() not in (str(me.user_id), (me.user_name or "").lower()):
             self._attribution_warning = f"key belongs to {me.user_name}, not {expected}!"
         self.poll()
+
+    @work(group="account", exit_on_error=False)
+    async def load_lists(self) -> None:
+        """Statuses, technicians and the other pick lists, beside the first poll."""
+        try:
+            await self.session.load_lists()
+        except Exception as exc:
+            self.notify(f"Could not load statuses and technicians: {exc}. Press r to try again.",
+                        title="Account lists", severity="warning", markup=False)
 
     async def _recover_writes(self) -> None:
         """Writes a crash left unsettled are verified before anything else is sent."""
@@ -251,6 +268,8 @@ class SyncroApp(App[None]):
         if self.session is None:
             self.connect()
             return
+        if not self.store.statuses:
+            self.load_lists()
         self.poll(force_full=True)
 
     # -- header ----------------------------------------------------------------------------

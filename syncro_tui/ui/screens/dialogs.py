@@ -144,7 +144,8 @@ class ConfirmWriteModal(ModalScreen[bool]):
     """
 
     DEFAULT_CSS = MODAL_CSS.format(name="ConfirmWriteModal") + """
-    ConfirmWriteModal VerticalScroll { height: auto; max-height: 30; }
+    ConfirmWriteModal > Vertical { height: 90%; max-height: 44; }
+    ConfirmWriteModal VerticalScroll { height: 1fr; }
     ConfirmWriteModal .endpoint { text-style: bold; margin-top: 1; }
     ConfirmWriteModal .payload { background: $boost; padding: 0 1; }
     ConfirmWriteModal .warning { color: $error; text-style: bold; }

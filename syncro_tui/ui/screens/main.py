@@ -26,6 +26,7 @@ NARROW = 100  # below this many columns the detail opens full-screen on Enter
 class MainScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW, "-wide")]
     BINDINGS = [
+        Binding("q", "app.quit", "Quit", id="quit"),  # here, not app-wide: q must never quit mid-write
         Binding("slash", "filter", "Filter", id="filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="clear_filter"),
         Binding("enter", "open_detail", "Detail", show=False, id="open_detail"),
@@ -141,6 +142,8 @@ class MainScreen(Screen[None]):
         return row
 
     def _show(self, ticket_id: int | None) -> None:
+        if self.has_class("-narrow"):
+            return  # the pane is hidden; Enter opens the detail full-screen
         store = self.app.store
         row = self._row(ticket_id)
         if row is None:

@@ -110,11 +110,22 @@ class TicketDetailPane(VerticalScroll, can_focus=True):
         self._replace(("empty", message), [Static(Text(message), classes="empty")])
 
     def show_row(self, row: TicketRow, note: str = "Loading details...") -> None:
+        """The row's facts at once, while the detail loads.
+
+        Holding `j` passes through many rows: when a row is already shown, its two widgets
+        are updated in place instead of being unmounted and mounted again.
+        """
         self.ticket_id = row.id
-        self._replace(
-            ("row", row, note),
-            [Static(describe_row(row)), Static(Text(note), classes="loading")],
-        )
+        key = ("row", row, note)
+        if key == self._shown:
+            return
+        children = list(self.children)
+        if self._shown and self._shown[0] == "row" and len(children) == 2:
+            self._shown = key
+            children[0].update(describe_row(row))
+            children[1].update(Text(note))
+            return
+        self._replace(key, [Static(describe_row(row)), Static(Text(note), classes="loading")])
 
     def show_detail(self, detail: Any, *, timer_running: bool = False, note: str = "") -> None:
         self.ticket_id = int(detail.id)

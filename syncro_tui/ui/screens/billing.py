@@ -1,0 +1,431 @@
+"""`b`: bill the highlighted ticket: time, labor type, resolution comment, invoice.
+
+The runbook's eight careful curl calls become: ``BillingModal`` (minutes and labor type are
+always asked, never defaulted), one preview of every step with its exact JSON, then
+``core.billing.BillingRun`` executing the steps through the outbox while
+``BillingProgressScreen`` shows each one land. A step that does not land stops the run;
+`r` resumes from that step and a landed step is never sent again. The run lives in the
+outbox journal, so `b` on a ticket with a stopped run offers to resume it, even after a
+restart.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Input, Label, RadioSet, Select, Static, TextArea
+
+from syncro_tui.core import writes
+from syncro_tui.core.billing import (
+    DONE, MIN_MINUTES, BillingInputError, BillingReport, BillingRequest, BillingRun,
+    PlanStep, StepProgress, TicketRef, minutes_to_hours, parse_minutes, plan,
+)
+from syncro_tui.core.drafts import Drafts
+from syncro_tui.core.outbox import APPLIED, DuplicateWrite
+from syncro_tui.core.rows import TicketRow
+from syncro_tui.core.text import clean
+from syncro_tui.core.timers import time_warnings
+from syncro_tui.ui.screens.comment import (
+    DRAFT_CSS, DraftModal, chosen_visibility, draft_buttons, email_warning, not_sent_note,
+    visibility_choice,
+)
+from syncro_tui.ui.screens.dialogs import (
+    MODAL_CSS, ConfirmWriteModal, PickModal, WritePreview, WriteStep,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Labor:
+    """A configured labor type that exists in Syncro, under Syncro's product name."""
+
+    key: str
+    product_id: int
+    name: str
+
+
+async def load_labor(app: Any) -> list[Labor]:
+    """The configured labor products, checked against GET /products.
+
+    The line item's ``name`` must be the product's name (Syncro does not fill it in), and an
+    id that is not a product would only fail at step 2, after the comment landed: so both
+    are settled before the modal opens. Ids Syncro does not know are left out, with a warning.
+    """
+    configured = dict(app.settings.labor_products)
+    if not configured:
+        app.notify("No labor types are configured: add a [labor_products] table to the config "
+                   "(syncro-tui doctor checks it).", severity="error", markup=False)
+        return []
+    products = {p.id: p for p in await app.session.client.all_products()}
+    missing = [f"{key} ({pid})" for key, pid in configured.items() if pid not in products]
+    if missing:
+        app.notify(f"Not offered, because Syncro has no such product: {', '.join(missing)}. "
+                   "Fix [labor_products] in the config.", title="Labor types",
+                   severity="warning", markup=False, timeout=15)
+    return [Labor(key, pid, clean(products[pid].name) or key)
+            for key, pid in configured.items() if pid in products]
+
+
+class BillingModal(DraftModal):
+    """Minutes, labor type, description, resolution comment and its visibility, invoice now.
+
+    The comment starts as a copy of the description and follows it until it is edited.
+    """
+
+    KIND = "billing"
+    DEFAULTS = {"visibility": "internal"}
+    DEFAULT_CSS = MODAL_CSS.format(name="BillingModal") + DRAFT_CSS.format(name="BillingModal") + """
+    BillingModal #minutes { width: 18; }
+    BillingModal #hours { width: 1fr; padding-left: 1; color: $text-muted; }
+    """
+
+    def __init__(self, row: TicketRow, drafts: Drafts, labor: list[Labor]) -> None:
+        super().__init__(row, drafts)
+        self.labor = {choice.key: choice for choice in labor}
+        self._description = self.draft.get("description", "")
+
+    def compose(self) -> ComposeResult:
+        d = self.draft
+        labor_key = d.get("labor_key")
+        with Vertical():
+            yield Label(Text(f"Bill #{self.row.number}: {self.row.subject}"), classes="modal-title")
+            yield from self.notes()
+            with Vertical(id="form"):
+                with Horizontal(classes="row"):
+                    yield Label("Minutes")
+                    yield Input(d.get("minutes", ""), placeholder="45, 1h30m, 1:30", id="minutes", compact=True)
+                    yield Label("", id="hours")
+                with Horizontal(classes="row"):
+                    yield Label("Labor type")
+                    yield Select(
+                        [(Text(choice.name), choice.key) for choice in self.labor.values()],
+                        prompt="Choose one (there is no default)",
+                        value=labor_key if labor_key in self.labor else Select.NULL,
+                        id="labor", compact=True,
+                    )
+                with Horizontal(classes="row"):
+                    yield Label("Description")
+                    yield Input(d.get("description", ""), id="description", compact=True,
+                                placeholder="What was done (line item and invoice)")
+                yield Label('Resolution comment, subject "Resolution"', classes="field")
+                yield TextArea(d.get("comment", ""), id="comment")
+                yield Label("Comment visibility", classes="field")
+                yield visibility_choice(d.get("visibility", "internal"))
+                yield Checkbox("Create the invoice now (untick to only add the time)",
+                               d.get("create_invoice", True), id="invoice", compact=True)
+            yield self.error_line()
+            with Horizontal(id="buttons"):
+                yield from draft_buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#minutes", Input).focus()
+
+    def values(self) -> dict[str, Any]:
+        labor = self.query_one("#labor", Select).selection
+        return {
+            "minutes": self.query_one("#minutes", Input).value,
+            "labor_key": labor or "",
+            "description": self.query_one("#description", Input).value,
+            "comment": self.query_one("#comment", TextArea).text,
+            "visibility": chosen_visibility(self.query_one("#visibility", RadioSet)),
+            "create_invoice": self.query_one("#invoice", Checkbox).value,
+        }
+
+    @on(Input.Changed, "#minutes")
+    def _show_hours(self, event: Input.Changed) -> None:
+        try:
+            text = f"= {minutes_to_hours(parse_minutes(event.value))} h"
+        except ValueError:
+            text = ""
+        self.query_one("#hours", Label).update(text)
+
+    @on(Input.Changed, "#description")
+    def _draft_comment(self, event: Input.Changed) -> None:
+        comment = self.query_one("#comment", TextArea)
+        if comment.text in ("", self._description):
+            comment.text = event.value
+        self._description = event.value
+
+    def action_submit(self) -> None:
+        """All problems at once, each in words the technician can act on; nothing is cleared."""
+        values = self.values()
+        problems = []
+        try:
+            minutes = parse_minutes(values["minutes"])
+        except ValueError as exc:
+            problems.append(str(exc))
+            minutes = MIN_MINUTES  # a stand-in, so the request still reports its other problems
+        labor = self.labor.get(values["labor_key"])
+        try:
+            request = BillingRequest(
+                minutes=minutes,
+                labor_key=values["labor_key"],
+                product_id=labor.product_id if labor else None,
+                product_name=labor.name if labor else "",
+                description=values["description"],
+                comment_body=values["comment"],
+                create_invoice=values["create_invoice"],
+                visibility=values["visibility"],
+            )
+        except BillingInputError as exc:
+            problems += exc.problems
+        if problems:
+            self.show_error("\n".join(problems))
+            return
+        self.save_now()
+        self.dismiss(request)
+
+
+# --------------------------------------------------------------------------- progress
+
+RECORD_NAMES = {1: "comment", 2: "line item", 3: "invoice"}
+WORKING, STOPPED_HERE, FINISHED = "working", "stopped", "finished"
+
+
+def step_text(step: StepProgress) -> Text:
+    record = RECORD_NAMES.get(step.number)
+    landed = f"  ({record} {step.record_id})" if record and step.record_id else ""
+    return Text(f"{step.number}. {step.title}{landed}")
+
+
+class BillingProgressScreen(ModalScreen[None]):
+    """Each step's state (TODO / DONE / STOPPED) and message, updated as the run goes.
+
+    It only shows; the flow's worker runs the steps. While a step is in flight Esc does
+    nothing (closing would not stop the write, only hide it). When the run stops, `r`
+    asks the flow to resume from the failed step.
+    """
+
+    DEFAULT_CSS = MODAL_CSS.format(name="BillingProgressScreen") + """
+    BillingProgressScreen #steps { height: auto; max-height: 60vh; margin-top: 1; }
+    BillingProgressScreen .step { height: auto; }
+    BillingProgressScreen .state { width: 9; }
+    BillingProgressScreen .title { width: 1fr; }
+    BillingProgressScreen .-done { color: $success; }
+    BillingProgressScreen .-stopped { color: $error; }
+    BillingProgressScreen .step.-stopped { text-style: bold; }
+    BillingProgressScreen .-todo { color: $text-muted; }
+    BillingProgressScreen .message { padding-left: 9; color: $text-muted; }
+    BillingProgressScreen #summary { margin-top: 1; }
+    BillingProgressScreen #keys { margin-top: 1; text-style: bold; }
+    """
+    BINDINGS = [
+        Binding("r", "resume", "Resume", id="billing.resume"),
+        Binding("escape", "close", "Close", id="billing.close"),
+    ]
+
+    def __init__(self, title: str, steps: list[StepProgress], on_resume: Callable[[], None]) -> None:
+        super().__init__()
+        self._title = title
+        self._steps = steps
+        self._on_resume = on_resume
+        self.state = WORKING
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(self._title), classes="modal-title")
+            with VerticalScroll(id="steps"):
+                for step in self._steps:
+                    with Horizontal(classes="step", id=f"step-{step.number}"):
+                        yield Static(classes="state")
+                        yield Static(classes="title")
+                    yield Static(classes="message", id=f"message-{step.number}")
+            yield Static(id="summary")
+            yield Static(id="keys")
+
+    def on_mount(self) -> None:
+        self.show(self._steps)
+        self.working()
+
+    def show(self, steps: list[StepProgress]) -> None:
+        """Called by the run before and after every step."""
+        self._steps = steps
+        for step in steps:
+            row = self.query_one(f"#step-{step.number}")
+            row.set_classes(f"step -{step.state}")
+            row.query_one(".state", Static).update(step.state.upper())
+            row.query_one(".title", Static).update(step_text(step))
+            message = self.query_one(f"#message-{step.number}", Static)
+            message.update(Text(step.message))
+            message.display = bool(step.message)
+        if self.state == WORKING:
+            current = next((s for s in steps if s.state != DONE), None)
+            if current is not None:
+                self.query_one("#summary", Static).update(
+                    Text(f"Working on step {current.number}: {current.title}..."))
+
+    def working(self) -> None:
+        self.state = WORKING
+        self.query_one("#summary", Static).set_classes("")
+        self.query_one("#keys", Static).update(
+            Text("Sending. Esc works again once the current step has settled."))
+        self.refresh_bindings()
+
+    def finished(self, report: BillingReport, note: str = "") -> None:
+        self.state = FINISHED if report.finished else STOPPED_HERE
+        self.show(report.steps)
+        summary = self.query_one("#summary", Static)
+        summary.update(Text(" ".join(part for part in (note, report.message) if part)))
+        summary.set_classes("" if report.finished else "-stopped")
+        if report.finished:
+            keys = "Esc closes."
+        else:
+            stopped = next((s for s in report.steps if s.state != DONE), None)
+            where = f" from step {stopped.number}" if stopped is not None else ""
+            keys = (f"r resumes{where} (steps that landed are not sent again). "
+                    "Esc closes; b on the ticket offers the resume later.")
+        self.query_one("#keys", Static).update(Text(keys))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "resume":
+            return self.state == STOPPED_HERE
+        if action == "close":
+            return self.state != WORKING
+        return True
+
+    def action_resume(self) -> None:
+        self.working()
+        self._on_resume()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+# --------------------------------------------------------------------------- flow
+
+
+def preview_step(step: PlanStep) -> WriteStep:
+    if step.intent is None:  # the read-back of step 4: its invoice id comes from step 3
+        method, path = step.endpoint.split(" ", 1)
+        return WriteStep(method, path, None, step.title)
+    return WriteStep(step.intent.method, step.intent.path, step.intent.payload, step.title)
+
+
+class BillingFlow:
+    """Resume a stopped run, or: labor check -> modal -> preview of every step -> run."""
+
+    def __init__(self, app: Any, row: TicketRow) -> None:
+        self.app = app
+        self.row = row
+
+    def start(self) -> None:
+        self.app.run_worker(self.run(), group="write", exit_on_error=False, name="billing")
+
+    async def run(self) -> None:
+        app, row = self.app, self.row
+        stopped = self.stopped_run()
+        if stopped is not None:
+            choice = await app.push_screen_wait(PickModal(
+                f"Billing of #{row.number} did not finish.",
+                [("resume", "Resume it (steps that landed are not sent again)"),
+                 ("new", "Give it up and bill from scratch (what landed stays in Syncro)")],
+                hint=stopped.report().message + "  Enter picks, Esc leaves it for now.",
+            ))
+            if choice == "resume":
+                await self.execute(stopped)
+            if choice != "new":
+                return
+            stopped.abandon()
+        detail = app.store.detail_for(row.id)
+        try:
+            if detail is None:
+                detail = await app.session.fetch_detail(row.id)
+            TicketRef.of(detail)  # a ticket without a customer cannot be billed: say so first
+            labor = await load_labor(app)
+        except Exception as exc:
+            app.notify(f"Could not prepare billing for #{row.number}: {exc}", severity="error", markup=False)
+            return
+        if not labor:
+            return
+        request = await app.push_screen_wait(BillingModal(row, app.drafts, labor))
+        if request is None:
+            app.notify(not_sent_note(app, "billing", row, "b"), markup=False)
+            return
+        if not await app.push_screen_wait(ConfirmWriteModal(self.preview(request, detail))):
+            app.notify("Nothing was sent. Your draft is kept: press b to continue.", markup=False)
+            return
+        await self.execute(BillingRun.start(app.session.outbox, request, detail))
+
+    def stopped_run(self) -> BillingRun | None:
+        """The latest unfinished run on this ticket (stopped now or before a restart)."""
+        outbox = self.app.session.outbox
+        ids = [i for i in BillingRun.unfinished(outbox) if outbox.load_run(i)["ticket_id"] == self.row.id]
+        return BillingRun.load(outbox, ids[-1]) if ids else None
+
+    def preview(self, request: BillingRequest, detail: Any) -> WritePreview:
+        app = self.app
+        steps = plan(request, detail)
+        line, attribution_warning = app.attribution()
+        warnings = time_warnings(detail, app.store.timer, app.timers.unposted())
+        comment = steps[0].intent
+        if writes.emails_customer(comment):
+            warnings.append(email_warning(comment, detail, self.row))
+        if attribution_warning:
+            warnings.append(attribution_warning)
+        notes = [f"{request.minutes} min = {request.hours} h of {request.product_name}; "
+                 "no price is sent, so Syncro charges the product's rate."]
+        if request.create_invoice:
+            notes.append("Step 4 reads the invoice back: its id is known only once step 3 lands.")
+        else:
+            notes.append("No invoice now: the time stays on the ticket as a line item.")
+        return WritePreview(f"Bill #{self.row.number}: {len(steps)} steps, sent in this order",
+                            [preview_step(s) for s in steps], attribution=line,
+                            warnings=warnings, notes=notes)
+
+    async def execute(self, run: BillingRun) -> None:
+        request = run.request
+        screen = BillingProgressScreen(
+            f"Billing #{run.ticket.number}: {request.minutes} min of {request.product_name}",
+            run.progress(),
+            on_resume=lambda: self.app.run_worker(self.run_steps(run, screen), group="write",
+                                                  exit_on_error=False, name="billing-resume"),
+        )
+        await self.app.push_screen(screen)
+        await self.run_steps(run, screen)
+
+    async def run_steps(self, run: BillingRun, screen: BillingProgressScreen,
+                    allow_duplicate: bool = False) -> None:
+        """Run (or resume) until done or stopped, then leave the screen with the report."""
+        note = ""
+        try:
+            report = await run.execute(screen.show, allow_duplicate=allow_duplicate)
+        except DuplicateWrite as dup:
+            if dup.entry.state in APPLIED and await self.send_again(dup):
+                await self.run_steps(run, screen, allow_duplicate=True)
+                return
+            report, note = run.report(), str(dup)
+        except Exception as exc:  # the screen must never stay "sending"; the journal knows the rest
+            log.exception("billing run %s stopped by an error", run.run_id)
+            report, note = run.report(), f"Stopped by an unexpected error: {exc}."
+        screen.finished(report, note)
+        if report.finished:
+            await self.billed(report)
+
+    async def send_again(self, dup: DuplicateWrite) -> bool:
+        intent = dup.entry.intent
+        return bool(await self.app.push_screen_wait(ConfirmWriteModal(WritePreview(
+            "You sent exactly this within the last day. Send it again?",
+            [WriteStep(intent.method, intent.path, intent.payload, intent.label)],
+            warnings=[str(dup)],
+        ))))
+
+    async def billed(self, report: BillingReport) -> None:
+        """Done: the billing draft is spent; reload the list and this ticket."""
+        app, row = self.app, self.row
+        app.drafts.discard("billing", row.id)
+        app.notify(f"#{row.number}: {report.message}", title="Billed", markup=False, timeout=15)
+        app.refresh_now()
+        try:
+            await app.session.fetch_detail(row.id)
+        except Exception as exc:
+            app.notify(f"Could not reload #{row.number}: {exc}", severity="warning", markup=False)
