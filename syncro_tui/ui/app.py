@@ -431,7 +431,10 @@ class SyncroApp(App[None]):
             try:
                 await self.session.fetch_detail(ticket_id)
             except Exception:
-                pass
+                return
+            if ticket_id in self.store.tickets:  # our own change is not news to us
+                self.store.mark_seen(ticket_id)
+                self.remember_seen(ticket_id)
 
         self.run_worker(refetch(), group="refetch", exit_on_error=False)
 

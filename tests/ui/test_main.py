@@ -262,3 +262,18 @@ async def test_header_shows_account_user_sync_and_budget(make_app, sandbox):
         assert state.sync.startswith("synced")
         assert state.budget == 150
         assert state.spent == app.session.client.limiter.spent_last_minute() >= 4
+
+
+async def test_z_gives_the_list_every_column(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        header = screen_text(app).splitlines()[0]
+        assert "Priority" not in header and "Assignee" not in header
+        await pilot.press("z")
+        await settle(pilot)
+        header = screen_text(app).splitlines()[0]
+        assert "Priority" in header and "Assignee" in header
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)

@@ -144,8 +144,7 @@ class ConfirmWriteModal(ModalScreen[bool]):
     """
 
     DEFAULT_CSS = MODAL_CSS.format(name="ConfirmWriteModal") + """
-    ConfirmWriteModal > Vertical { height: 90%; max-height: 44; }
-    ConfirmWriteModal VerticalScroll { height: 1fr; }
+    ConfirmWriteModal VerticalScroll { height: auto; max-height: 55vh; }
     ConfirmWriteModal .endpoint { text-style: bold; margin-top: 1; }
     ConfirmWriteModal .payload { background: $boost; padding: 0 1; }
     ConfirmWriteModal .warning { color: $error; text-style: bold; }

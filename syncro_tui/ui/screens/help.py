@@ -14,6 +14,7 @@ DOES = {
     "filter": "Filter the list as you type (number, subject, customer, status)",
     "clear_filter": "Clear the filter; again: back to all open tickets",
     "open_detail": "Open the ticket (full screen below 100 columns)",
+    "toggle_detail": "Hide/show the detail pane: the list gets every column",
     "refresh": "Refresh now (full reload of the open queue)",
     "goto": "Go to a ticket by number (fetched if not in the list)",
     "views": "Views: open, mine, by status, by customer, server search",

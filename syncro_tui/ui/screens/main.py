@@ -30,6 +30,7 @@ class MainScreen(Screen[None]):
         Binding("slash", "filter", "Filter", id="filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="clear_filter"),
         Binding("enter", "open_detail", "Detail", show=False, id="open_detail"),
+        Binding("z", "toggle_detail", "Wide list", show=False, id="toggle_detail"),
         Binding("r", "refresh", "Refresh", id="refresh"),
         Binding("number_sign", "goto", "Go to #", id="goto"),
         Binding("v", "views", "Views", id="views"),
@@ -142,7 +143,7 @@ class MainScreen(Screen[None]):
         return row
 
     def _show(self, ticket_id: int | None) -> None:
-        if self.has_class("-narrow"):
+        if self.has_class("-narrow") or self.has_class("-list-only"):
             return  # the pane is hidden; Enter opens the detail full-screen
         store = self.app.store
         row = self._row(ticket_id)
@@ -183,12 +184,19 @@ class MainScreen(Screen[None]):
         ticket_id = self.tickets.highlighted_id
         if ticket_id is None:
             return
-        if self.size.width < NARROW:
+        if self.size.width < NARROW or self.has_class("-list-only"):
             from syncro_tui.ui.screens.detail import DetailScreen
 
             self.app.push_screen(DetailScreen(ticket_id, self._row(ticket_id)))
         else:
             self.detail.focus()
+
+    def action_toggle_detail(self) -> None:
+        """Hide the detail pane so the list gets the width for every column (priority, assignee)."""
+        self.toggle_class("-list-only")
+        self.tickets.focus()
+        if not self.has_class("-list-only"):
+            self._show(self.tickets.highlighted_id)
 
     @on(TicketList.Selected)
     def _selected(self, event: TicketList.Selected) -> None:
