@@ -127,12 +127,14 @@ class MainScreen(Screen[None]):
 
     @on(TicketList.Highlighted)
     def _highlighted(self, event: TicketList.Highlighted) -> None:
-        self._show(event.ticket_id)
+        """The pane follows the cursor once it rests: holding `j` repaints only the list."""
         if self._detail_timer is not None:
             self._detail_timer.stop()
-        if event.ticket_id is not None:
-            delay = max(0.01, self.app.settings.ui.detail_debounce_ms / 1000)
-            self._detail_timer = self.set_timer(delay, lambda: self._rested_on(event.ticket_id))
+        if event.ticket_id is None:
+            self._show(None)
+            return
+        delay = max(0.01, self.app.settings.ui.detail_debounce_ms / 1000)
+        self._detail_timer = self.set_timer(delay, lambda: self._rested_on(event.ticket_id))
 
     def _row(self, ticket_id: int | None) -> TicketRow | None:
         if ticket_id is None:
@@ -162,6 +164,7 @@ class MainScreen(Screen[None]):
         """The cursor stayed on a ticket: mark it seen and fetch its detail if not cached."""
         if self.tickets.highlighted_id != ticket_id:
             return
+        self._show(ticket_id)
         store = self.app.store
         if self._touched and store.unseen(ticket_id):
             store.mark_seen(ticket_id)
