@@ -98,5 +98,7 @@ def test_ten_thousand_tickets_build_fast():
 
 def test_size_knob_is_bounded():
     assert len(Sandbox(tickets=0).state.tickets) == 0
+    from syncro_tui.sandbox.defaults import MAX_TICKETS
+
     with pytest.raises(ValueError):
-        Sandbox(tickets=10_001)
+        Sandbox(tickets=MAX_TICKETS + 1)
