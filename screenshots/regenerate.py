@@ -122,8 +122,14 @@ SCENES: dict[str, Scene] = {
     "comment-preview": _comment_preview,
     "bill": _bill,
     "timer-stop": _timer_stop,
-    "write-log": lambda p: keys(p, "w"),
+    "write-log": lambda p: _write_log(p),
 }
+
+
+async def _write_log(pilot) -> None:
+    """One status change sent (s, pick, y), then the log."""
+    await keys(pilot, "s", "down", "enter", "y")
+    await keys(pilot, "w")
 
 
 async def _filter(pilot) -> None:
