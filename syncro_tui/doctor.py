@@ -68,6 +68,7 @@ def check_terminal(report: Report, env: dict[str, str] | None = None) -> None:
 async def _api_checks(report: Report, settings: Settings, key: secrets.SecretKey, transport: Any) -> None:
     from syncro_tui.account import describe_error
     from syncro_tui.core.connect import make_client
+    from syncro_tui.core.text import clean
 
     async with make_client(settings, key, transport=transport, read_retries=0) as client:
         try:
@@ -75,13 +76,13 @@ async def _api_checks(report: Report, settings: Settings, key: secrets.SecretKey
         except Exception as exc:
             report.add(FAIL, f"GET /me failed: {describe_error(exc)}")
             return
-        report.add(OK, f"GET /me answers: the key belongs to {me.user_name} (user_id {me.user_id}).")
+        report.add(OK, f"GET /me answers: the key belongs to {clean(me.user_name)} (user_id {me.user_id}).")
         if settings.expected_user and settings.expected_user.strip().lower() not in (
             str(me.user_id), (me.user_name or "").strip().lower()
         ):
             report.add(
                 WARN,
-                f"expected_user is {settings.expected_user!r} but the key belongs to {me.user_name}: "
+                f"expected_user is {settings.expected_user!r} but the key belongs to {clean(me.user_name)}: "
                 "everything you post will be attributed to them.",
             )
         perms = getattr(me, "permissions", None) or {}
@@ -107,7 +108,7 @@ async def _api_checks(report: Report, settings: Settings, key: secrets.SecretKey
             if product is None:
                 report.add(FAIL, f"Labor product {name} = {pid} does not exist in GET /products.")
             else:
-                report.add(OK, f"Labor product {name} = {pid} ({product.name}).")
+                report.add(OK, f"Labor product {name} = {pid} ({clean(product.name)}).")
 
 
 def diagnose(settings: Settings, *, transport: Any = None) -> Report:

@@ -16,7 +16,7 @@ from syncro_tui import paths
 
 _SECRETS: set[str] = set()
 _PATTERNS = (
-    re.compile(r"(api_key=)[^&\s'\"]+", re.I),
+    re.compile(r"(api_key(?:=|%3D))[^&\s'\"]+", re.I),
     re.compile(r"((?:authorization|x-api-key)['\"]?\s*[:=]\s*['\"]?(?:bearer\s+)?)[^\s'\",}]+", re.I),
 )
 
@@ -38,7 +38,10 @@ def redact(text: str) -> str:
 
 class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string must not raise from the logging call
+            message = str(record.msg)
         clean = redact(message)
         if record.exc_info and record.exc_info[1] is not None:
             # Format the traceback now, redacted, and drop the live exception object.

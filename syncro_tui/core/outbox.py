@@ -397,7 +397,10 @@ class Outbox:
         self._journal.update(entry_id, **values)
         entry = self.entry(entry_id)
         if entry.state in APPLIED:
-            self._discard_draft(entry_id)
+            try:
+                self._discard_draft(entry_id)
+            except Exception:  # the write landed; a draft that could not be removed is harmless
+                log.exception("could not discard the draft of write %s", entry_id)
         for listener in list(self._listeners):
             try:
                 listener(entry)

@@ -34,7 +34,7 @@ def safe_account(account: str) -> str:
     """A file-name-safe form of the account name."""
     import re
 
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", account) or "account"  # re-fetch a little before the newest change we saw
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", account) or "account"
 
 
 def _iso(value: Any) -> str:
@@ -160,12 +160,6 @@ class Session:
         return await self.outbox.submit(intent, draft=link, allow_duplicate=allow_duplicate)
 
     # -- account ---------------------------------------------------------------------------
-
-    async def load_account(self) -> Any:
-        """GET /me, then the status/user lists and the account settings."""
-        me = await self.load_me()
-        await self.load_lists()
-        return me
 
     async def load_me(self) -> Any:
         """GET /me: who the key belongs to (and whether it works at all)."""

@@ -179,7 +179,9 @@ def email_warning(intent: WriteIntent, contact_name: str | None, email: str | No
     """The red line of the preview: who gets an email, or None when nobody does."""
     if not emails_customer(intent):
         return None
-    who = " ".join(part for part in (contact_name or "", f"<{email}>" if email else "") if part)
+    from syncro_tui.core.text import clean
+
+    who = " ".join(part for part in (clean(contact_name), f"<{clean(email)}>" if email else "") if part)
     return f"This will email {who or 'the customer'}."
 
 

@@ -17,6 +17,7 @@ from textual.worker import Worker, WorkerState
 
 from syncro_tui.config import Settings
 from syncro_tui.core.rows import TicketRow
+from syncro_tui.core.text import clean
 from syncro_tui.core.store import Store
 from syncro_tui.ui.widgets.header import HeaderState, describe_sync, format_elapsed
 
@@ -59,7 +60,6 @@ class SyncroApp(App[None]):
         self._poll_timer = None
         self._poll_delay = float(settings.poll_seconds)
         self._failures = 0
-        self._next_poll_at: float | None = None
         self._stopped = False
         self._user_line = ""
         self._attribution_warning = ""
@@ -143,13 +143,13 @@ class SyncroApp(App[None]):
         except Exception as exc:
             self._handle_error(exc, what="Loading your account")
             return
-        self._user_line = f"Authenticated as {me.user_name}"
+        self._user_line = f"Authenticated as {clean(me.user_name)}"
         self.refresh_header()
         await self._recover_writes()
         self.load_lists()
         expected = self.settings.expected_user.strip()
         if expected and expected.lower() not in (str(me.user_id), (me.user_name or "").lower()):
-            self._attribution_warning = f"key belongs to {me.user_name}, not {expected}!"
+            self._attribution_warning = f"key belongs to {clean(me.user_name)}, not {expected}!"
         self.poll()
 
     @work(group="account", exit_on_error=False)
@@ -231,7 +231,6 @@ class SyncroApp(App[None]):
             return
         if self._poll_timer is not None:
             self._poll_timer.stop()
-        self._next_poll_at = self.clock() + delay
         self._poll_timer = self.set_timer(delay, self.poll, name="poll")
 
     def _handle_error(self, error: BaseException | None, *, what: str) -> None:
@@ -256,7 +255,7 @@ class SyncroApp(App[None]):
             self.store.set_sync("offline", message="sync failed", retry_at=self.clock() + wait)
             self.notify(f"{what}: {error}", title=title, severity="error", markup=False)
         if self.session is None:
-            self._reconnect_timer = self.set_timer(wait, self.connect, name="reconnect")
+            self.set_timer(wait, self.connect, name="reconnect")
         else:
             self._arm_poll(wait)
 
@@ -336,7 +335,7 @@ class SyncroApp(App[None]):
         me = self.store.me
         if me is None:
             return "", None
-        line = f"Attributed to {me.user_name} (user_id {me.user_id}), the owner of the API key."
+        line = f"Attributed to {clean(me.user_name)} (user_id {me.user_id}), the owner of the API key."
         warning = None
         if self._attribution_warning:
             warning = f"Attribution: the API {self._attribution_warning}"
@@ -413,7 +412,13 @@ class SyncroApp(App[None]):
                 if not again:
                     self.notify("Not resent. It stays in the write log (w).", markup=False)
                     return False
-                outcome = await self.session.outbox.resend(outcome.entry_id)
+                from syncro_tui.core.outbox import OutboxError
+
+                try:
+                    outcome = await self.session.outbox.resend(outcome.entry_id)
+                except OutboxError as exc:  # its state changed meanwhile (verified landed, say)
+                    self.notify(f"Not resent: {exc}", severity="warning", markup=False, timeout=15)
+                    return False
                 continue
             if outcome.state == "unknown":
                 self.notify(

@@ -20,10 +20,6 @@ class View:
     value: str | int | None = None
     rows: tuple[TicketRow, ...] | None = field(default=None, compare=False)  # remote results
 
-    @property
-    def remote(self) -> bool:
-        return self.rows is not None
-
     def select(self, rows: Sequence[TicketRow], me_id: int | None) -> list[TicketRow]:
         """Apply this view to the open queue (ordered newest activity first)."""
         if self.rows is not None:

@@ -211,6 +211,9 @@ async def test_a_failed_step_stops_the_run_and_r_resumes_without_repeating(make_
         assert app.drafts.load("billing", ticket_id) is not None  # not billed yet: keep the text
 
         await pilot.press("r")
+        confirm = await shown(pilot, ConfirmWriteModal)  # resuming sends writes: preview and y first
+        assert "POST /invoices" in text_of(confirm) and "/comment" not in text_of(confirm)
+        await pilot.press("y")
         await finished(pilot)
         assert states(progress) == ["DONE"] * 5
         assert sends(sandbox) == {"comment": 1, "line item": 1, "invoice": 2, "status": 1}
@@ -233,6 +236,11 @@ async def test_b_offers_to_resume_a_stopped_billing(make_app, sandbox):
         offer = await shown(pilot, PickModal)
         assert "Stopped at step 5" in text_of(offer)
         await pilot.press("enter")  # "Resume it"
+        confirm = await shown(pilot, ConfirmWriteModal)
+        assert f"PUT /tickets/{ticket_id}" in text_of(confirm)
+        await pilot.press("enter")  # Enter never sends
+        assert isinstance(app.screen, ConfirmWriteModal)
+        await pilot.press("y")
         await finished(pilot)
         assert states(app.screen) == ["DONE"] * 5
         assert sends(sandbox) == {"comment": 1, "line item": 1, "invoice": 1, "status": 2}
@@ -295,3 +303,19 @@ async def test_billing_progress_snapshot(make_app, sandbox, svg_snapshot, size):
         sandbox.faults.add("POST /invoices=error_before:500*1")
         await bill(pilot)
         assert await screenshot(pilot) == svg_snapshot
+
+
+async def test_declining_the_resume_preview_sends_nothing(make_app, sandbox):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start(pilot)
+        app.session.outbox.settle_seconds = 0
+        sandbox.faults.add("POST /invoices=error_before:500*1")
+        progress = await bill(pilot)
+        before = sends(sandbox)
+        await pilot.press("r")
+        await shown(pilot, ConfirmWriteModal)
+        await pilot.press("n")
+        await finished(pilot)
+        assert sends(sandbox) == before
+        assert "Not resumed: nothing was sent." in text_of(progress)

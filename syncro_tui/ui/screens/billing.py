@@ -65,7 +65,10 @@ async def load_labor(app: Any) -> list[Labor]:
         app.notify("No labor types are configured: add a [labor_products] table to the config "
                    "(syncro-tui doctor checks it).", severity="error", markup=False)
         return []
-    products = {p.id: p for p in await app.session.client.all_products()}
+    products = getattr(app.session, "products_by_id", None)
+    if products is None:  # once per session: the catalogue can be many pages
+        products = {p.id: p for p in await app.session.client.all_products()}
+        app.session.products_by_id = products
     missing = [f"{key} ({pid})" for key, pid in configured.items() if pid not in products]
     if missing:
         app.notify(f"Not offered, because Syncro has no such product: {', '.join(missing)}. "
@@ -181,7 +184,8 @@ class BillingModal(DraftModal):
         if problems:
             self.show_error("\n".join(problems))
             return
-        self.save_now()
+        if not self.save_now():  # the draft must be safe before anything is sent; save_now said why
+            return
         self.dismiss(request)
 
 
@@ -331,7 +335,7 @@ class BillingFlow:
                  ("new", "Give it up and bill from scratch (what landed stays in Syncro)")],
                 hint=stopped.report().message + "  Enter picks, Esc leaves it for now.",
             ))
-            if choice == "resume":
+            if choice == "resume" and await self.confirm_resume(stopped):
                 await self.execute(stopped)
             if choice != "new":
                 return
@@ -387,11 +391,30 @@ class BillingFlow:
         screen = BillingProgressScreen(
             f"Billing #{run.ticket.number}: {request.minutes} min of {request.product_name}",
             run.progress(),
-            on_resume=lambda: self.app.run_worker(self.run_steps(run, screen), group="write",
+            on_resume=lambda: self.app.run_worker(self.resume(run, screen), group="write",
                                                   exit_on_error=False, name="billing-resume"),
         )
         await self.app.push_screen(screen)
         await self.run_steps(run, screen)
+
+    async def confirm_resume(self, run: BillingRun) -> bool:
+        """Resuming sends writes too: show the steps still to send and wait for `y`."""
+        done = {p.number for p in run.progress() if p.state == DONE}
+        remaining = [preview_step(step) for step in run.steps if step.number not in done]
+        line, warning = self.app.attribution()
+        return bool(await self.app.push_screen_wait(ConfirmWriteModal(WritePreview(
+            f"Resume billing #{run.ticket.number}: these steps are still to send",
+            remaining,
+            attribution=line,
+            warnings=[warning] if warning else [],
+            notes=["Steps that landed are not sent again. A step verified absent is sent again."],
+        ))))
+
+    async def resume(self, run: BillingRun, screen: BillingProgressScreen) -> None:
+        if await self.confirm_resume(run):
+            await self.run_steps(run, screen)
+        else:
+            screen.finished(run.report(), "Not resumed: nothing was sent.")
 
     async def run_steps(self, run: BillingRun, screen: BillingProgressScreen,
                     allow_duplicate: bool = False) -> None:

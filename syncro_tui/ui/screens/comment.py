@@ -280,7 +280,8 @@ class CommentModal(DraftModal):
             field = "#subject" if not values["subject"].strip() else "#body"
             self.query_one(field).focus()
             return
-        self.save_now()  # the outbox deletes the draft only if it still holds what is sent
+        if not self.save_now():  # the draft must be safe before anything is sent; save_now said why
+            return
         self.dismiss(CommentForm(values["subject"], values["body"], values["visibility"]))
 
 

@@ -14,6 +14,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input
 
 from syncro_tui.core.rows import TicketRow
+from syncro_tui.core.text import clean
 from syncro_tui.ui import views
 from syncro_tui.ui.screens.dialogs import AskModal, PickModal
 from syncro_tui.ui.widgets.detail import TicketDetailPane
@@ -304,7 +305,7 @@ class MainScreen(Screen[None]):
         def picked(customer: Any) -> None:
             if customer is not None:
                 self.load_remote_view(
-                    views.View("customer", f"Customer: {customer.display_name}", customer.id, ()),
+                    views.View("customer", f"Customer: {clean(customer.display_name)}", customer.id, ()),
                     customer_id=customer.id,
                 )
 

@@ -143,7 +143,10 @@ class NewTicketModal(ModalScreen[NewTicketForm | None]):
 
     def _changed(self) -> None:
         if self.on_change is not None and self.is_mounted:
-            self.on_change(self.values())
+            try:
+                self.on_change(self.values())
+            except OSError as exc:  # say so; the text stays in the form
+                self.query_one("#error", Label).update(Text(f"Could not save the draft: {exc}"))
 
     @on(Input.Changed)
     @on(Select.Changed)
@@ -219,7 +222,7 @@ class NewTicketFlow:
         try:
             contacts = list((await app.session.client.contacts(customer_id=customer.id)).contacts)
         except Exception as exc:
-            app.notify(f"Could not load contacts of {customer.display_name}: {exc}", severity="warning", markup=False)
+            app.notify(f"Could not load contacts of {clean(customer.display_name)}: {exc}", severity="warning", markup=False)
             contacts = []
         store = app.store
         drafts = app.drafts

@@ -10,6 +10,7 @@ from typing import Any
 
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.ui.screens.dialogs import AskModal, PickModal
+from syncro_tui.ui.widgets.detail import body_text
 
 RESOLVED = "Resolved"
 
@@ -49,7 +50,8 @@ class ResolveFlow:
         )
         if not choice:
             return
-        latest = detail.comments[0].body if detail.comments else ""
+        newest = max(detail.comments, key=lambda c: c.created_at.timestamp() if c.created_at else 0, default=None)
+        latest = body_text(newest.body or "") if newest is not None else ""
         summary = await app.push_screen_wait(
             AskModal(
                 "Resolution for the session log (not posted to Syncro)",

@@ -124,7 +124,10 @@ class TimerStopModal(ModalScreen[TimerNotes | None]):
     @on(Select.Changed)
     def _changed(self, event: Any) -> None:
         if self.on_change is not None and self.is_mounted:
-            self.on_change(self.values())
+            try:
+                self.on_change(self.values())
+            except OSError as exc:  # say so; the text stays in the form
+                self.query_one("#error", Label).update(Text(f"Could not save the draft: {exc}"))
 
     def action_submit(self) -> None:
         values = self.values()
