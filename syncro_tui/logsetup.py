@@ -8,17 +8,12 @@ Every record passes through :class:`RedactingFilter`, which masks ``api_key=...`
 from __future__ import annotations
 
 import logging
-import re
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from syncro_tui import paths
 
 _SECRETS: set[str] = set()
-_PATTERNS = (
-    re.compile(r"(api_key(?:=|%3D))[^&\s'\"]+", re.I),
-    re.compile(r"((?:authorization|x-api-key)['\"]?\s*[:=]\s*['\"]?(?:bearer\s+)?)[^\s'\",}]+", re.I),
-)
 
 
 def register_secret(value: str) -> None:
@@ -28,12 +23,10 @@ def register_secret(value: str) -> None:
 
 
 def redact(text: str) -> str:
-    for secret in _SECRETS:
-        if secret in text:
-            text = text.replace(secret, "****")
-    for pattern in _PATTERNS:
-        text = pattern.sub(r"\1****", text)
-    return text
+    """The key-free form of ``text`` (the client's own redaction rules, plus the registered key)."""
+    from syncro_tui.api.redact import redact_text
+
+    return redact_text(text, _SECRETS)
 
 
 class RedactingFilter(logging.Filter):
