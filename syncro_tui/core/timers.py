@@ -7,9 +7,10 @@ forget it either: the stopped span stays in the file ("unposted") until its time
 is confirmed in Syncro, so a crash between stop and post loses no time.
 
 Charging a timer has a known quirk: Syncro makes the line item with the account's default
-labor product whatever product the timer carries. ``charge_and_fix`` charges through the
-outbox, reads the ticket back and, when the product is wrong, returns the
-``update_line_item`` intent that corrects it for the UI to confirm.
+labor product whatever product the timer carries. ``product_fix`` reads the ticket back and,
+when the product is wrong, returns the ``update_line_item`` intent that corrects it, for the
+UI to preview and confirm. ``charge_and_fix`` chains the charge and that check for callers
+that already have the technician's consent for the charge (the UI previews it first).
 
 No Textual here.
 """

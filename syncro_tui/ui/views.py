@@ -28,8 +28,6 @@ class View:
             return [r for r in rows if me_id is not None and r.user_id == me_id]
         if self.kind == "status":
             return [r for r in rows if r.status == self.value]
-        if self.kind == "customer":
-            return [r for r in rows if r.customer_id == self.value]
         return list(rows)
 
 
