@@ -14,13 +14,13 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Awaitable, Callable
 
 HERE = Path(__file__).resolve().parent
-NOW = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc).timestamp()
+NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC).timestamp()
 SIZES = ((120, 40), (80, 24))
 
 
@@ -31,7 +31,9 @@ async def settle(pilot) -> None:
     for _ in range(500):
         await pilot.pause()
         busy = [w for w in app.workers if not w.is_finished]
-        if not busy or (isinstance(app.screen, ModalScreen) and all(w.group == "write" for w in busy)):
+        if not busy or (
+            isinstance(app.screen, ModalScreen) and all(w.group == "write" for w in busy)
+        ):
             break
         await asyncio.sleep(0.01)
     await pilot.pause(0.35)  # debounced look-ups (detail, customer search)
@@ -161,8 +163,13 @@ async def shoot(name: str, scene: Scene, size: tuple[int, int]) -> Path:
         settings = load_settings(env={}).with_overrides(poll_seconds=3600)
         settings = settings.with_overrides(ui=replace(settings.ui, detail_debounce_ms=10))
         app = build_app(
-            settings, demo=True, backend=SandboxBackend(Sandbox(clock=clock)), cache=False,
-            clock=clock, limiter=RateLimiter(150), bell=False,
+            settings,
+            demo=True,
+            backend=SandboxBackend(Sandbox(clock=clock)),
+            cache=False,
+            clock=clock,
+            limiter=RateLimiter(150),
+            bell=False,
         )
         async with app.run_test(size=size) as pilot:
             await settle(pilot)
@@ -179,7 +186,9 @@ def main(argv: list[str]) -> int:
     names = argv or list(SCENES)
     unknown = [n for n in names if n not in SCENES]
     if unknown:
-        print(f"unknown scene(s): {', '.join(unknown)}; known: {', '.join(SCENES)}", file=sys.stderr)
+        print(
+            f"unknown scene(s): {', '.join(unknown)}; known: {', '.join(SCENES)}", file=sys.stderr
+        )
         return 2
     for name in names:
         for size in SIZES:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from syncro_tui import __version__
 
@@ -28,11 +28,22 @@ def _common(parser: argparse.ArgumentParser, sub: bool = False) -> None:
     """Flags valid before and after a command (after it they must not reset the ones before)."""
     if sub:
         parser.argument_default = argparse.SUPPRESS
-    parser.add_argument("--config", metavar="PATH", help="settings file (default: platform config dir)")
-    parser.add_argument("--base-url", metavar="URL", help="full API base URL, e.g. https://acme.syncromsp.com/api/v1")
-    parser.add_argument("--subdomain", metavar="NAME", help="Syncro subdomain (acme for acme.syncromsp.com)")
     parser.add_argument(
-        "--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], type=str.upper, help="log detail"
+        "--config", metavar="PATH", help="settings file (default: platform config dir)"
+    )
+    parser.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="full API base URL, e.g. https://acme.syncromsp.com/api/v1",
+    )
+    parser.add_argument(
+        "--subdomain", metavar="NAME", help="Syncro subdomain (acme for acme.syncromsp.com)"
+    )
+    parser.add_argument(
+        "--log-level",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        type=str.upper,
+        help="log detail",
     )
 
 
@@ -45,8 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"syncro-tui {__version__}")
     _common(parser)
-    parser.add_argument("--demo", action="store_true", help="run on the embedded demo account (no Syncro needed)")
-    parser.add_argument("--plain", action="store_true", default=None, help="ASCII borders and an ANSI theme")
+    parser.add_argument(
+        "--demo", action="store_true", help="run on the embedded demo account (no Syncro needed)"
+    )
+    parser.add_argument(
+        "--plain", action="store_true", default=None, help="ASCII borders and an ANSI theme"
+    )
     parser.add_argument("--theme", help="Textual theme name")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -57,9 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         _common(sub.add_parser(name, help=text, description=text), sub=True)
 
-    sb = sub.add_parser("sandbox", help="serve the fake Syncro API on loopback", description=(
-        "Serve the built-in fake Syncro API (same data as --demo) at http://HOST:PORT/api/v1."
-    ))
+    sb = sub.add_parser(
+        "sandbox",
+        help="serve the fake Syncro API on loopback",
+        description=(
+            "Serve the built-in fake Syncro API (same data as --demo) at http://HOST:PORT/api/v1."
+        ),
+    )
     from_sandbox_defaults(sb)
     return parser
 
@@ -68,10 +87,16 @@ def from_sandbox_defaults(sb: argparse.ArgumentParser) -> None:
     """Sandbox flags. None means "the demo's default", so --demo and `sandbox` serve the same data."""
     sb.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     sb.add_argument("--port", type=int, default=8765, help="port (default 8765)")
-    sb.add_argument("--api-key", default=None, help="accepted API key (default: the demo key, printed at start)")
-    sb.add_argument("--tickets", type=int, default=None, help="number of tickets (default: the demo's)")
+    sb.add_argument(
+        "--api-key", default=None, help="accepted API key (default: the demo key, printed at start)"
+    )
+    sb.add_argument(
+        "--tickets", type=int, default=None, help="number of tickets (default: the demo's)"
+    )
     sb.add_argument("--seed", type=int, default=None, help="data seed (default: the demo's)")
-    sb.add_argument("--faults", default="", help='fault spec, e.g. "POST /tickets/*/comment=drop_after*1"')
+    sb.add_argument(
+        "--faults", default="", help='fault spec, e.g. "POST /tickets/*/comment=drop_after*1"'
+    )
     sb.add_argument("--latency-ms", type=int, default=0, help="added latency per request, in ms")
 
 

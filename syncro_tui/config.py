@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from syncro_tui import paths
@@ -82,7 +83,7 @@ class Settings:
     def has_account(self) -> bool:
         return bool(self.subdomain or self.base_url)
 
-    def with_overrides(self, **values: Any) -> "Settings":
+    def with_overrides(self, **values: Any) -> Settings:
         return _validated(replace(self, **values), "command line")
 
 
@@ -162,7 +163,7 @@ def _from_env(env: Mapping[str, str], warnings: list[str]) -> dict[str, Any]:
     for name, text in env.items():
         if not name.startswith(ENV_PREFIX) or name in (ENV_PREFIX + "CONFIG", ENV_PREFIX + "HOME"):
             continue
-        key = name[len(ENV_PREFIX):].lower()
+        key = name[len(ENV_PREFIX) :].lower()
         if key.startswith("ui__"):
             ukey = key[4:]
             if ukey in _UI:
@@ -233,7 +234,7 @@ def _validated(s: Settings, where: str) -> Settings:
     if subdomain and not _SUBDOMAIN.match(subdomain):
         raise ConfigError(
             f"{where}: subdomain {subdomain!r} is not a Syncro subdomain "
-            "(the part before .syncromsp.com, e.g. \"acme\")."
+            '(the part before .syncromsp.com, e.g. "acme").'
         )
     base_url = str(s.base_url or "").strip()
     if base_url:
@@ -247,7 +248,9 @@ def _validated(s: Settings, where: str) -> Settings:
             raise ConfigError(f"{where}: base_url must use https (plain http only on loopback).")
     auth = str(s.auth_style).strip().lower()
     if auth not in ("header", "query"):
-        raise ConfigError(f"{where}: auth_style must be \"header\" or \"query\" (got {s.auth_style!r}).")
+        raise ConfigError(
+            f'{where}: auth_style must be "header" or "query" (got {s.auth_style!r}).'
+        )
     budget = _as_int(where, "requests_per_minute", s.requests_per_minute, 1, MAX_BUDGET)
     poll = _as_int(where, "poll_seconds", s.poll_seconds, 15, 3600 * 24)
     reconcile = _as_int(where, "reconcile_minutes", s.reconcile_minutes, 1, 24 * 60)
@@ -266,10 +269,12 @@ def _validated(s: Settings, where: str) -> Settings:
     }
     keymap = s.keymap
     if not isinstance(keymap, Mapping) or not all(isinstance(v, str) for v in keymap.values()):
-        raise ConfigError(f"{where}: [keymap] must be a table of binding_id = \"keys\".")
+        raise ConfigError(f'{where}: [keymap] must be a table of binding_id = "keys".')
     level = str(s.log_level).strip().upper()
     if level not in _LEVELS:
-        raise ConfigError(f"{where}: log_level must be one of {', '.join(_LEVELS)} (got {s.log_level!r}).")
+        raise ConfigError(
+            f"{where}: log_level must be one of {', '.join(_LEVELS)} (got {s.log_level!r})."
+        )
     ui = s.ui
     ui = UISettings(
         theme=str(ui.theme),

@@ -65,7 +65,9 @@ def check_terminal(report: Report, env: dict[str, str] | None = None) -> None:
         report.add(WARN, f"Colours: basic (TERM={term}); --plain or an ANSI theme reads best.")
 
 
-async def _api_checks(report: Report, settings: Settings, key: secrets.SecretKey, transport: Any) -> None:
+async def _api_checks(
+    report: Report, settings: Settings, key: secrets.SecretKey, transport: Any
+) -> None:
     from syncro_tui.account import describe_error
     from syncro_tui.core.connect import make_client
     from syncro_tui.core.text import clean
@@ -76,9 +78,12 @@ async def _api_checks(report: Report, settings: Settings, key: secrets.SecretKey
         except Exception as exc:
             report.add(FAIL, f"GET /me failed: {describe_error(exc)}")
             return
-        report.add(OK, f"GET /me answers: the key belongs to {clean(me.user_name)} (user_id {me.user_id}).")
+        report.add(
+            OK, f"GET /me answers: the key belongs to {clean(me.user_name)} (user_id {me.user_id})."
+        )
         if settings.expected_user and settings.expected_user.strip().lower() not in (
-            str(me.user_id), (me.user_name or "").strip().lower()
+            str(me.user_id),
+            (me.user_name or "").strip().lower(),
         ):
             report.add(
                 WARN,
@@ -89,13 +94,20 @@ async def _api_checks(report: Report, settings: Settings, key: secrets.SecretKey
         if not perms:
             report.add(WARN, "GET /me did not list permissions; cannot check them ahead of time.")
         for what, area, right in NEEDS:
-            granted = (perms.get(area) or {}).get(right) if isinstance(perms.get(area), dict) else None
+            granted = (
+                (perms.get(area) or {}).get(right) if isinstance(perms.get(area), dict) else None
+            )
             if granted is True:
                 report.add(OK, f"Permission to {what} ({area}.{right}).")
             elif granted is False:
-                report.add(FAIL, f"The token may not {what} ({area}.{right} is off): ask your Syncro admin.")
+                report.add(
+                    FAIL,
+                    f"The token may not {what} ({area}.{right} is off): ask your Syncro admin.",
+                )
         if not settings.labor_products:
-            report.add(WARN, "No [labor_products] configured: billing will not offer any labor type.")
+            report.add(
+                WARN, "No [labor_products] configured: billing will not offer any labor type."
+            )
             return
         try:
             products = await client.all_products()
@@ -116,14 +128,21 @@ def diagnose(settings: Settings, *, transport: Any = None) -> Report:
     if settings.config_found:
         report.add(OK, f"Config found: {settings.config_file} (valid).")
     else:
-        report.add(WARN, f"No config file at {settings.config_file}; using defaults and environment.")
+        report.add(
+            WARN, f"No config file at {settings.config_file}; using defaults and environment."
+        )
     for warning in settings.warnings:
         report.add(WARN, warning)
     if not settings.has_account:
-        report.add(FAIL, "No account: set subdomain (or base_url) in the config, or pass --base-url.")
+        report.add(
+            FAIL, "No account: set subdomain (or base_url) in the config, or pass --base-url."
+        )
         check_terminal(report)
         return report
-    report.add(OK, f"Account: {settings.account} ({settings.api_base_url}), auth style {settings.auth_style}.")
+    report.add(
+        OK,
+        f"Account: {settings.account} ({settings.api_base_url}), auth style {settings.auth_style}.",
+    )
     found = secrets.find_key(settings.account)
     if found is None:
         report.add(FAIL, f"No API key for {settings.account}: run `syncro-tui login`.")

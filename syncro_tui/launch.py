@@ -14,19 +14,25 @@ def build_app(settings: Settings, *, demo: bool, backend=None, cache=True, **kwa
     if demo:
         settings = demo_settings(settings)
     else:
-        settings.api_base_url  # raises ConfigError with what to do when no account is set
+        _ = settings.api_base_url  # raises ConfigError with what to do when no account is set
     if backend is None:
         backend = SandboxBackend() if demo else RealBackend()
     ticket_cache = TicketCache(cache_path(settings.account)) if cache else None
     return SyncroApp(settings, backend=backend, cache=ticket_cache, **kwargs)
 
 
-def run_tui(settings: Settings, *, demo: bool = False, plain: bool | None = None, theme: str | None = None) -> int:
+def run_tui(
+    settings: Settings, *, demo: bool = False, plain: bool | None = None, theme: str | None = None
+) -> int:
     overrides = {}
     if plain is not None or theme:
         from dataclasses import replace
 
-        ui = replace(settings.ui, plain=settings.ui.plain if plain is None else plain, theme=theme or settings.ui.theme)
+        ui = replace(
+            settings.ui,
+            plain=settings.ui.plain if plain is None else plain,
+            theme=theme or settings.ui.theme,
+        )
         overrides["ui"] = ui
     if overrides:
         settings = settings.with_overrides(**overrides)

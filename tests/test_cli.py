@@ -32,13 +32,17 @@ def run_cli(monkeypatch, capsys, argv, stdin=""):
 
 
 def test_version_does_not_import_textual():
-    out = subprocess.run([sys.executable, "-m", "syncro_tui", "--version"], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "syncro_tui", "--version"], capture_output=True, text=True
+    )
     assert out.returncode == 0 and out.stdout.startswith("syncro-tui ")
 
 
 def test_login_checks_the_key_then_stores_it(server, monkeypatch, capsys, memory_keyring):
     sb, running = server
-    code, out, err = run_cli(monkeypatch, capsys, ["--base-url", running.url, "login"], DEFAULT_API_KEY + "\n")
+    code, out, err = run_cli(
+        monkeypatch, capsys, ["--base-url", running.url, "login"], DEFAULT_API_KEY + "\n"
+    )
     assert code == 0, err
     assert "Authenticated as Alex Rivera (user_id 101)" in out
     account = load_settings(env={}, flags={"base_url": running.url}).account
@@ -52,7 +56,9 @@ def test_login_checks_the_key_then_stores_it(server, monkeypatch, capsys, memory
 
 def test_login_with_a_wrong_key_stores_nothing(server, monkeypatch, capsys, memory_keyring):
     _, running = server
-    code, out, err = run_cli(monkeypatch, capsys, ["--base-url", running.url, "login"], "not-the-key\n")
+    code, out, err = run_cli(
+        monkeypatch, capsys, ["--base-url", running.url, "login"], "not-the-key\n"
+    )
     assert code == 1
     assert "Nothing was stored" in err
     assert "not-the-key" not in out + err
@@ -102,13 +108,17 @@ def test_sandbox_command_serves_on_loopback(tmp_path):
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "syncro_tui", "sandbox", "--port", str(port), "--tickets", "20"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     try:
         url = f"http://127.0.0.1:{port}/api/v1/me"
         for _ in range(100):
             try:
-                req = urllib.request.Request(url, headers={"Authorization": f"Bearer {DEFAULT_API_KEY}"})
+                req = urllib.request.Request(
+                    url, headers={"Authorization": f"Bearer {DEFAULT_API_KEY}"}
+                )
                 body = json.load(urllib.request.urlopen(req, timeout=2))
                 break
             except OSError:

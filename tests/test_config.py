@@ -12,7 +12,10 @@ def write(tmp_path, text: str):
 
 
 def test_file_then_env_then_flags(tmp_path):
-    path = write(tmp_path, 'subdomain = "acme"\npoll_seconds = 120\nrequests_per_minute = 100\n[ui]\ntheme = "nord"\n')
+    path = write(
+        tmp_path,
+        'subdomain = "acme"\npoll_seconds = 120\nrequests_per_minute = 100\n[ui]\ntheme = "nord"\n',
+    )
     env = {"SYNCRO_TUI_POLL_SECONDS": "30", "SYNCRO_TUI_UI__THEME": "dracula"}
     s = load_settings(path, env=env, flags={"poll_seconds": 45})
     assert s.subdomain == "acme"
@@ -38,7 +41,7 @@ def test_defaults_without_file(tmp_path):
     assert s.closed_statuses == ("Resolved", "Invoiced", "Closed")
     assert not s.has_account
     with pytest.raises(ConfigError, match="No Syncro account"):
-        s.api_base_url
+        _ = s.api_base_url
 
 
 def test_base_url_and_account(tmp_path):

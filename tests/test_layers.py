@@ -32,7 +32,13 @@ def test_api_core_and_sandbox_never_import_textual():
         _modules("syncro_tui.api")
         + _modules("syncro_tui.core")
         + _modules("syncro_tui.sandbox")
-        + ["syncro_tui.config", "syncro_tui.secrets", "syncro_tui.cli", "syncro_tui.doctor", "syncro_tui.account"]
+        + [
+            "syncro_tui.config",
+            "syncro_tui.secrets",
+            "syncro_tui.cli",
+            "syncro_tui.doctor",
+            "syncro_tui.account",
+        ]
     )
     assert len(below_ui) > 8, below_ui  # the packages were found
     loaded = _loaded_after(below_ui)

@@ -24,10 +24,11 @@ import email.utils
 import json
 import logging
 import time
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, Awaitable, Callable, Iterable, Mapping, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import httpx
@@ -139,7 +140,7 @@ def _when(value: date | datetime | str | None) -> str | None:
         return None
     if isinstance(value, datetime):
         if value.tzinfo is not None:
-            return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         return value.isoformat(timespec="seconds")
     if isinstance(value, date):
         return value.isoformat()
@@ -189,8 +190,8 @@ def _retry_after(value: str | None) -> float | None:
         if when is None:
             return None
         if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
-        seconds = (when - datetime.now(timezone.utc)).total_seconds()
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - datetime.now(UTC)).total_seconds()
     if seconds != seconds:  # NaN
         return None
     return max(0.0, seconds)
@@ -205,7 +206,7 @@ def _decode(response: httpx.Response) -> _Reply:
     stripped = text.strip()
     body: Any = None
     is_json = False
-    if stripped and ("json" in content_type or stripped[:1] in "{[\""):
+    if stripped and ("json" in content_type or stripped[:1] in '{["'):
         try:
             body = json.loads(stripped)
             is_json = True
@@ -220,7 +221,12 @@ def _looks_like_json(reply: _Reply) -> bool:
 
 def _body_problem(reply: _Reply) -> str:
     """Human phrase for a body we could not use."""
-    if reply.text.strip() and not reply.is_json and _looks_like_json(reply) and not E.looks_like_html(reply.text):
+    if (
+        reply.text.strip()
+        and not reply.is_json
+        and _looks_like_json(reply)
+        and not E.looks_like_html(reply.text)
+    ):
         return f"Syncro answered with malformed JSON (HTTP {reply.status})"
     return E.describe_body(reply.text, reply.status)
 
@@ -327,7 +333,7 @@ class SyncroClient:
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    async def __aenter__(self) -> "SyncroClient":
+    async def __aenter__(self) -> SyncroClient:
         return self
 
     async def __aexit__(self, *exc_info: Any) -> None:
@@ -369,14 +375,22 @@ class SyncroClient:
         return self._auth.scrub(text)
 
     def _record(
-        self, method: str, path: str, params: Mapping[str, Any] | None, status: int | None,
-        outcome: str, started: float, retries: int,
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, Any] | None,
+        status: int | None,
+        outcome: str,
+        started: float,
+        retries: int,
     ) -> None:
         ms = int((time.perf_counter() - started) * 1000)
         self.last_request = RequestInfo(
             method, path, status, outcome, ms, retries, self.display_url(path, params)
         )
-        log.info("%s %s -> %s in %d ms (retries %d)", method, self._scrub(path), outcome, ms, retries)
+        log.info(
+            "%s %s -> %s in %d ms (retries %d)", method, self._scrub(path), outcome, ms, retries
+        )
 
     def _clean_params(self, params: Mapping[str, Any] | None) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -403,12 +417,17 @@ class SyncroClient:
         query = self._clean_params(params)
         content = None
         if write:
-            content = json.dumps(payload if payload is not None else {}, default=_json_default).encode()
+            content = json.dumps(
+                payload if payload is not None else {}, default=_json_default
+            ).encode()
         sent_payload = copy.deepcopy(payload) if write else None
         retries = 0
         if log.isEnabledFor(logging.DEBUG):
             log.debug(
-                "%s %s params=%s%s", method, self._scrub(path), redact_params(query),
+                "%s %s params=%s%s",
+                method,
+                self._scrub(path),
+                redact_params(query),
                 f" fields={sorted(payload)}" if write and isinstance(payload, dict) else "",
             )
         while True:
@@ -436,7 +455,12 @@ class SyncroClient:
             except httpx.TimeoutException as exc:
                 kind = "timeout"
                 failure = f"no answer within {self.timeout:g} s ({_describe_exc(exc)})"
-            except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError, httpx.CloseError) as exc:
+            except (
+                httpx.RemoteProtocolError,
+                httpx.ReadError,
+                httpx.WriteError,
+                httpx.CloseError,
+            ) as exc:
                 kind = "dropped"
                 failure = f"the connection was dropped ({_describe_exc(exc)})"
             except httpx.RequestError as exc:
@@ -460,7 +484,8 @@ class SyncroClient:
                 what = "not sent" if write else "request failed"
                 raise E.NetworkError(
                     f"Could not reach Syncro for {method} {path} ({what}): {failure}",
-                    method=method, path=path,
+                    method=method,
+                    path=path,
                 )
 
             reply = _decode(response)
@@ -485,7 +510,10 @@ class SyncroClient:
                 raise E.RateLimited(
                     f"Syncro's rate limit was hit ({method} {path}); wait {wait} and try again."
                     + (" Nothing was changed." if write else ""),
-                    retry_after=retry_after, status=429, method=method, path=path,
+                    retry_after=retry_after,
+                    status=429,
+                    method=method,
+                    path=path,
                 )
 
             if not write and status in RETRYABLE_READ_STATUS and retries < self.read_retries:
@@ -501,7 +529,10 @@ class SyncroClient:
         self, method: str, path: str, reply: _Reply, *, write: bool, payload: dict[str, Any] | None
     ) -> E.SyncroError:
         status = reply.status
-        messages = [self._scrub(m) for m in E.parse_error_messages(reply.body if reply.is_json else None, "")]
+        messages = [
+            self._scrub(m)
+            for m in E.parse_error_messages(reply.body if reply.is_json else None, "")
+        ]
         said = "; ".join(messages)
         problem = None if reply.is_json else self._scrub(_body_problem(reply))
         kw = {"status": status, "method": method, "path": path, "messages": messages}
@@ -509,8 +540,12 @@ class SyncroClient:
         if status >= 500:
             detail = said or problem or f"HTTP {status}"
             if write:
-                return E.OutcomeUnknown(method, path, payload, f"Syncro answered HTTP {status}: {detail}", status=status)
-            return E.ServerError(f"Syncro had a problem answering {method} {path} (HTTP {status}): {detail}", **kw)
+                return E.OutcomeUnknown(
+                    method, path, payload, f"Syncro answered HTTP {status}: {detail}", status=status
+                )
+            return E.ServerError(
+                f"Syncro had a problem answering {method} {path} (HTTP {status}): {detail}", **kw
+            )
 
         if status == 401 or status == 403:
             lowered = said.lower()
@@ -530,7 +565,8 @@ class SyncroClient:
 
         if status == 404:
             return E.NotFound(
-                f"Syncro has no {_resource(path)} at {path} (HTTP 404)" + (f": {said}" if said else "."),
+                f"Syncro has no {_resource(path)} at {path} (HTTP 404)"
+                + (f": {said}" if said else "."),
                 **kw,
             )
 
@@ -576,10 +612,15 @@ class SyncroClient:
         else:
             body = reply.body
             if isinstance(body, dict) and body.get("success") is False:
-                messages = [self._scrub(m) for m in E.parse_error_messages(body, "")] or ["no reason given"]
+                messages = [self._scrub(m) for m in E.parse_error_messages(body, "")] or [
+                    "no reason given"
+                ]
                 raise E.ValidationFailed(
                     f"Syncro refused {method} {path}: {'; '.join(messages)}",
-                    status=reply.status, method=method, path=path, messages=messages,
+                    status=reply.status,
+                    method=method,
+                    path=path,
+                    messages=messages,
                 )
             try:
                 result = parse(body)
@@ -592,7 +633,11 @@ class SyncroClient:
         problem = self._scrub(problem)
         if write:
             raise E.OutcomeUnknown(
-                method, path, copy.deepcopy(payload), f"HTTP {reply.status} but {problem}", status=reply.status
+                method,
+                path,
+                copy.deepcopy(payload),
+                f"HTTP {reply.status} but {problem}",
+                status=reply.status,
             )
         raise E.UnexpectedResponse(
             f"{method} {path}: {problem}.", status=reply.status, method=method, path=path
@@ -637,7 +682,10 @@ class SyncroClient:
             "per_page": per_page,
         }
         return await self._call(
-            "GET", "/tickets", lambda b: TicketPage.model_validate(_need_list_key(b, "tickets")), params=params
+            "GET",
+            "/tickets",
+            lambda b: TicketPage.model_validate(_need_list_key(b, "tickets")),
+            params=params,
         )
 
     async def all_tickets(
@@ -707,7 +755,9 @@ class SyncroClient:
 
     async def get_ticket(self, ticket_id: int) -> TicketDetail:
         tid = _ident(ticket_id, "ticket_id")
-        return await self._call("GET", f"/tickets/{tid}", lambda b: _wrapped(b, TicketDetail, "ticket"))
+        return await self._call(
+            "GET", f"/tickets/{tid}", lambda b: _wrapped(b, TicketDetail, "ticket")
+        )
 
     async def ticket_comments(
         self, ticket_id: int, *, page: int = 1, per_page: int | None = None
@@ -731,7 +781,11 @@ class SyncroClient:
             "GET",
             "/ticket_timers",
             lambda b: TimerPage.model_validate(_need_list_key(b, "ticket_timers")),
-            params={"page": page, "created_at_gt": _when(created_at_gt), "created_at_lt": _when(created_at_lt)},
+            params={
+                "page": page,
+                "created_at_gt": _when(created_at_gt),
+                "created_at_lt": _when(created_at_lt),
+            },
         )
 
     async def ticket_settings(self) -> TicketSettings:
@@ -740,7 +794,9 @@ class SyncroClient:
         )
 
     async def account_settings(self) -> AccountSettings:
-        return await self._call("GET", "/settings", lambda b: AccountSettings.model_validate(_need_dict(b)))
+        return await self._call(
+            "GET", "/settings", lambda b: AccountSettings.model_validate(_need_dict(b))
+        )
 
     async def customers(self, *, query: str | None = None, page: int = 1) -> CustomerPage:
         return await self._call(
@@ -760,7 +816,9 @@ class SyncroClient:
 
     async def customer(self, customer_id: int) -> Customer:
         cid = _ident(customer_id, "customer_id")
-        return await self._call("GET", f"/customers/{cid}", lambda b: _wrapped(b, Customer, "customer"))
+        return await self._call(
+            "GET", f"/customers/{cid}", lambda b: _wrapped(b, Customer, "customer")
+        )
 
     async def contacts(self, *, customer_id: int | None = None, page: int = 1) -> ContactPage:
         return await self._call(
@@ -781,7 +839,9 @@ class SyncroClient:
     async def products(self, *, query: str | None = None, page: int = 1) -> list[Product]:
         return (await self.products_page(query=query, page=page)).products
 
-    async def all_products(self, *, query: str | None = None, max_pages: int = 100) -> list[Product]:
+    async def all_products(
+        self, *, query: str | None = None, max_pages: int = 100
+    ) -> list[Product]:
         """Every product. GET /products documents no meta, so without one this walks pages
         until an empty page (or one with nothing new); with meta it follows total_pages."""
         first = await self.products_page(query=query, page=1)
@@ -794,7 +854,11 @@ class SyncroClient:
             n = 1
             while n < max_pages:
                 n += 1
-                fresh = [p for p in (await self.products_page(query=query, page=n)).products if p.id not in seen]
+                fresh = [
+                    p
+                    for p in (await self.products_page(query=query, page=n)).products
+                    if p.id not in seen
+                ]
                 if not fresh:
                     break
                 seen.update(p.id for p in fresh)
@@ -812,25 +876,36 @@ class SyncroClient:
         ident = str(invoice_id).strip()
         if not ident.isdigit():
             raise TypeError(f"invoice id or number must be digits, not {invoice_id!r}")
-        return await self._call("GET", f"/invoices/{ident}", lambda b: _wrapped(b, Invoice, "invoice"))
+        return await self._call(
+            "GET", f"/invoices/{ident}", lambda b: _wrapped(b, Invoice, "invoice")
+        )
 
     # ------------------------------------------------------------------ writes (never retried)
 
     async def create_ticket(self, payload: dict[str, Any]) -> TicketDetail:
         return await self._call(
-            "POST", "/tickets", lambda b: _wrapped(b, TicketDetail, "ticket"), payload=_payload(payload)
+            "POST",
+            "/tickets",
+            lambda b: _wrapped(b, TicketDetail, "ticket"),
+            payload=_payload(payload),
         )
 
     async def update_ticket(self, ticket_id: int, payload: dict[str, Any]) -> TicketDetail:
         tid = _ident(ticket_id, "ticket_id")
         return await self._call(
-            "PUT", f"/tickets/{tid}", lambda b: _wrapped(b, TicketDetail, "ticket"), payload=_payload(payload)
+            "PUT",
+            f"/tickets/{tid}",
+            lambda b: _wrapped(b, TicketDetail, "ticket"),
+            payload=_payload(payload),
         )
 
     async def add_comment(self, ticket_id: int, payload: dict[str, Any]) -> Comment:
         tid = _ident(ticket_id, "ticket_id")
         return await self._call(
-            "POST", f"/tickets/{tid}/comment", lambda b: _wrapped(b, Comment, "comment"), payload=_payload(payload)
+            "POST",
+            f"/tickets/{tid}/comment",
+            lambda b: _wrapped(b, Comment, "comment"),
+            payload=_payload(payload),
         )
 
     async def add_line_item(self, ticket_id: int, payload: dict[str, Any]) -> LineItem:
@@ -856,8 +931,11 @@ class SyncroClient:
         tid = _ident(ticket_id, "ticket_id")
         lid = _ident(line_item_id, "line_item_id")
         await self._call(
-            "POST", f"/tickets/{tid}/remove_line_item", _success,
-            payload={"ticket_line_item_id": lid}, allow_empty=True,
+            "POST",
+            f"/tickets/{tid}/remove_line_item",
+            _success,
+            payload={"ticket_line_item_id": lid},
+            allow_empty=True,
         )
 
     async def add_timer_entry(self, ticket_id: int, payload: dict[str, Any]) -> TimerEntry:
@@ -877,8 +955,11 @@ class SyncroClient:
         tid = _ident(ticket_id, "ticket_id")
         eid = _ident(timer_entry_id, "timer_entry_id")
         await self._call(
-            "POST", f"/tickets/{tid}/delete_timer_entry", _success,
-            payload={"timer_entry_id": eid}, allow_empty=True,
+            "POST",
+            f"/tickets/{tid}/delete_timer_entry",
+            _success,
+            payload={"timer_entry_id": eid},
+            allow_empty=True,
         )
 
     async def charge_timer_entry(self, ticket_id: int, timer_entry_id: int) -> TimerEntry:
@@ -890,7 +971,10 @@ class SyncroClient:
 
     async def create_invoice(self, payload: dict[str, Any]) -> Invoice:
         return await self._call(
-            "POST", "/invoices", lambda b: _wrapped(b, Invoice, "invoice"), payload=_payload(payload)
+            "POST",
+            "/invoices",
+            lambda b: _wrapped(b, Invoice, "invoice"),
+            payload=_payload(payload),
         )
 
     # Short aliases matching Syncro's endpoint names.
@@ -929,12 +1013,23 @@ def _wrapped(body: Any, model: type[T], *keys: str) -> T:
         inner = body.get(key)
         if isinstance(inner, dict):
             return model.model_validate(inner)  # type: ignore[attr-defined]
-    if "id" in body and not any(isinstance(v, dict) and "id" in v for k, v in body.items() if k in _WRAPPERS):
+    if "id" in body and not any(
+        isinstance(v, dict) and "id" in v for k, v in body.items() if k in _WRAPPERS
+    ):
         return model.model_validate(body)  # type: ignore[attr-defined]
     raise _BadShape(f"expected {' or '.join(repr(k) for k in keys)}, got keys {sorted(body)[:6]}")
 
 
-_WRAPPERS = {"ticket", "comment", "ticket_line_item", "line_item", "invoice", "customer", "timer", "ticket_timer"}
+_WRAPPERS = {
+    "ticket",
+    "comment",
+    "ticket_line_item",
+    "line_item",
+    "invoice",
+    "customer",
+    "timer",
+    "ticket_timer",
+}
 
 
 def _timer(body: Any) -> TimerEntry:

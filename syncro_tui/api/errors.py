@@ -206,8 +206,18 @@ def text_excerpt(raw_text: str, limit: int = 200) -> str:
 
 def looks_like_html(raw_text: str) -> bool:
     head = raw_text.lstrip()[:200].lower()
-    return head.startswith("<!doctype html") or head.startswith("<html") or (
-        head.startswith("<") and ("<body" in raw_text[:2000].lower() or "<head" in head or "<h1" in head or "<p" in head)
+    return (
+        head.startswith("<!doctype html")
+        or head.startswith("<html")
+        or (
+            head.startswith("<")
+            and (
+                "<body" in raw_text[:2000].lower()
+                or "<head" in head
+                or "<h1" in head
+                or "<p" in head
+            )
+        )
     )
 
 
@@ -262,9 +272,13 @@ def parse_error_messages(body: Any, raw_text: str = "") -> list[str]:
             for key, value in body.items():
                 if key in _SKIP_KEYS or key in ("errors", "error", "message"):
                     continue
-                if isinstance(value, str) or (
-                    isinstance(value, list) and value and all(isinstance(v, str) for v in value)
-                ) or isinstance(value, dict):
+                if (
+                    isinstance(value, str)
+                    or (
+                        isinstance(value, list) and value and all(isinstance(v, str) for v in value)
+                    )
+                    or isinstance(value, dict)
+                ):
                     messages.extend(_flatten(value, str(key)))
     elif isinstance(body, (list, tuple, str)):
         messages.extend(_flatten(body))

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, ClassVar
 
@@ -71,7 +71,7 @@ def _to_aware(value: Any) -> Any:
 
 def _ensure_tz(value: datetime | None) -> datetime | None:
     if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
+        return value.replace(tzinfo=UTC)
     return value
 
 
@@ -273,7 +273,7 @@ class Comment(_Detail):
         return ""
 
     @classmethod
-    def from_response(cls, data: Any) -> "Comment":
+    def from_response(cls, data: Any) -> Comment:
         return cls.model_validate(_unwrap(data, "comment"))
 
 
@@ -318,7 +318,7 @@ class LineItem(_Detail):
         return price * (self.quantity if self.quantity is not None else Decimal(1))
 
     @classmethod
-    def from_response(cls, data: Any) -> "LineItem":
+    def from_response(cls, data: Any) -> LineItem:
         return cls.model_validate(_unwrap(data, "ticket_line_item", "line_item"))
 
 
@@ -329,7 +329,9 @@ class TimerEntry(_Detail):
     id: int
     ticket_id: OptInt = None
     user_id: OptInt = None
-    start_time: Timestamp = Field(default=None, validation_alias=AliasChoices("start_time", "start_at"))
+    start_time: Timestamp = Field(
+        default=None, validation_alias=AliasChoices("start_time", "start_at")
+    )
     end_time: Timestamp = Field(default=None, validation_alias=AliasChoices("end_time", "end_at"))
     recorded: bool = False
     billable: bool | None = None
@@ -362,7 +364,7 @@ class TimerEntry(_Detail):
         return bool(self.recorded)
 
     @classmethod
-    def from_response(cls, data: Any) -> "TimerEntry":
+    def from_response(cls, data: Any) -> TimerEntry:
         return cls.model_validate(_unwrap(data, "ticket_timer", "timer", "timer_entry"))
 
 
@@ -456,7 +458,7 @@ class TicketDetail(Ticket):
         return data
 
     @model_validator(mode="after")
-    def _fallbacks(self) -> "TicketDetail":
+    def _fallbacks(self) -> TicketDetail:
         if self.contact_id is None and self.contact is not None:
             self.contact_id = self.contact.id
         if not self.contact_fullname and self.contact is not None and self.contact.name:
@@ -466,7 +468,7 @@ class TicketDetail(Ticket):
         if self.customer_id is None and self.customer is not None:
             self.customer_id = self.customer.id
         # Newest first, whatever order the server used (undated comments last).
-        epoch = datetime.min.replace(tzinfo=timezone.utc)
+        epoch = datetime.min.replace(tzinfo=UTC)
         self.comments = sorted(
             self.comments, key=lambda c: (c.created_at or epoch, c.id), reverse=True
         )
@@ -481,7 +483,7 @@ class TicketDetail(Ticket):
         return [t for t in self.ticket_timers if not t.recorded]
 
     @classmethod
-    def from_response(cls, data: Any) -> "TicketDetail":
+    def from_response(cls, data: Any) -> TicketDetail:
         return cls.model_validate(_unwrap(data, "ticket"))
 
 
@@ -554,7 +556,7 @@ class Invoice(_Detail):
         return self.customer.display_name if self.customer is not None else ""
 
     @classmethod
-    def from_response(cls, data: Any) -> "Invoice":
+    def from_response(cls, data: Any) -> Invoice:
         return cls.model_validate(_unwrap(data, "invoice"))
 
 

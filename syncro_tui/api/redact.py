@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 MASK = "****"
 
@@ -20,6 +20,7 @@ _AUTH_HEADER = re.compile(
     r"((?:authorization|x-api-key)['\"]?\s*[:=,]\s*['\"]?(?:bearer\s+)?)[^\s'\",})]+", re.I
 )
 _BEARER = re.compile(r"(\bbearer\s+)[A-Za-z0-9._~+/=-]{6,}", re.I)
+
 
 def redact_text(text: str, extra_secrets: Iterable[str] = ()) -> str:
     """Mask ``api_key=...``, Authorization/Bearer values and the given key values in ``text``."""

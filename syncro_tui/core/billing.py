@@ -37,7 +37,7 @@ _UNITS = re.compile(r"^(?:(\d+)\s*h(?:ours?|rs?)?)?\s*(?:(\d+)\s*m(?:in(?:ute)?s
 
 
 def parse_minutes(text: str | int) -> int:
-    """"45", "90m", "2h", "1h30m", "1h 30m", "1:30" -> minutes (1..1440).
+    """ "45", "90m", "2h", "1h30m", "1h 30m", "1:30" -> minutes (1..1440).
 
     ValueError says what is wrong in words a technician can act on.
     """
@@ -66,8 +66,9 @@ def parse_minutes(text: str | int) -> int:
     if minutes < MIN_MINUTES:
         raise ValueError("Bill at least 1 minute.")
     if minutes > MAX_MINUTES:
-        raise ValueError(f"At most {MAX_MINUTES} minutes (24 hours) can be billed at once; "
-                         f"got {minutes}.")
+        raise ValueError(
+            f"At most {MAX_MINUTES} minutes (24 hours) can be billed at once; got {minutes}."
+        )
     return minutes
 
 
@@ -101,8 +102,11 @@ class BillingRequest:
 
     def __post_init__(self) -> None:
         problems = []
-        if isinstance(self.minutes, bool) or not isinstance(self.minutes, int) \
-                or not MIN_MINUTES <= self.minutes <= MAX_MINUTES:
+        if (
+            isinstance(self.minutes, bool)
+            or not isinstance(self.minutes, int)
+            or not MIN_MINUTES <= self.minutes <= MAX_MINUTES
+        ):
             problems.append(f"Minutes must be a whole number from {MIN_MINUTES} to {MAX_MINUTES}.")
         if not self.labor_key.strip() or not self.product_id or not self.product_name.strip():
             problems.append("Choose the labor type: there is no default.")
@@ -134,7 +138,7 @@ class TicketRef:
     customer_id: int
 
     @classmethod
-    def of(cls, ticket: Any) -> "TicketRef":
+    def of(cls, ticket: Any) -> TicketRef:
         """From a TicketDetail, Ticket or TicketRow."""
         if not getattr(ticket, "customer_id", None):
             raise ValueError("The ticket has no customer, so it cannot be invoiced.")
@@ -164,30 +168,42 @@ def plan(request: BillingRequest, ticket: Any) -> list[PlanStep]:
     """The steps, in order: comment, line item, and when invoicing: invoice, check the
     invoice holds the line item, status Invoiced."""
     t = TicketRef.of(ticket)
-    comment = W.comment(t.id, request.comment_subject, request.comment_body,
-                        request.visibility, number=t.number)
-    item = W.line_item(t.id, product_id=request.product_id, product_name=request.product_name,
-                       description=request.description, hours=request.hours, number=t.number)
+    comment = W.comment(
+        t.id, request.comment_subject, request.comment_body, request.visibility, number=t.number
+    )
+    item = W.line_item(
+        t.id,
+        product_id=request.product_id,
+        product_name=request.product_name,
+        description=request.description,
+        hours=request.hours,
+        number=t.number,
+    )
     steps = [
         PlanStep(COMMENT_STEP, "Post the resolution comment", comment, comment.endpoint),
-        PlanStep(LINE_ITEM_STEP, f"Add {request.hours} h of {request.product_name}", item,
-                 item.endpoint),
+        PlanStep(
+            LINE_ITEM_STEP, f"Add {request.hours} h of {request.product_name}", item, item.endpoint
+        ),
     ]
     if request.create_invoice:
         invoice = W.invoice(t.id, t.customer_id, number=t.number)
         status = W.update_ticket(t.id, {"status": INVOICED}, number=t.number)
         steps += [
             PlanStep(INVOICE_STEP, "Create the invoice", invoice, invoice.endpoint),
-            PlanStep(CHECK_STEP, "Check the invoice holds the line item", None,
-                     "GET /invoices/{id of the invoice from step 3}"),
+            PlanStep(
+                CHECK_STEP,
+                "Check the invoice holds the line item",
+                None,
+                "GET /invoices/{id of the invoice from step 3}",
+            ),
             PlanStep(STATUS_STEP, f"Set the ticket status to {INVOICED}", status, status.endpoint),
         ]
     return steps
 
 
 # What a step's progress can be.
-TODO = "todo"        # not started
-DONE = "done"        # landed (write) or checked (read)
+TODO = "todo"  # not started
+DONE = "done"  # landed (write) or checked (read)
 STOPPED = "stopped"  # failed, unknown or absent: the run stopped here
 
 
@@ -195,9 +211,9 @@ STOPPED = "stopped"  # failed, unknown or absent: the run stopped here
 class StepProgress:
     number: int
     title: str
-    state: str                       # TODO, DONE or STOPPED
-    record_id: int | None = None     # comment / line item / invoice id once done
-    entry_state: str | None = None   # the outbox state of the step's latest write
+    state: str  # TODO, DONE or STOPPED
+    record_id: int | None = None  # comment / line item / invoice id once done
+    entry_state: str | None = None  # the outbox state of the step's latest write
     message: str = ""
 
 
@@ -220,8 +236,14 @@ class BillingRun:
 
     KIND = "billing"
 
-    def __init__(self, outbox: O.Outbox, run_id: int, request: BillingRequest,
-                 ticket: TicketRef, checks: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        outbox: O.Outbox,
+        run_id: int,
+        request: BillingRequest,
+        ticket: TicketRef,
+        checks: dict[str, Any],
+    ) -> None:
         self.outbox = outbox
         self.run_id = run_id
         self.request = request
@@ -230,17 +252,22 @@ class BillingRun:
         self.steps = plan(request, ticket)
 
     @classmethod
-    def start(cls, outbox: O.Outbox, request: BillingRequest, ticket: Any) -> "BillingRun":
+    def start(cls, outbox: O.Outbox, request: BillingRequest, ticket: Any) -> BillingRun:
         ref = TicketRef.of(ticket)
         run_id = outbox.save_run(None, cls.KIND, ref.id, cls._data(request, ref, {}))
         return cls(outbox, run_id, request, ref, {})
 
     @classmethod
-    def load(cls, outbox: O.Outbox, run_id: int) -> "BillingRun":
+    def load(cls, outbox: O.Outbox, run_id: int) -> BillingRun:
         stored = outbox.load_run(run_id)
         data = stored["data"]
-        return cls(outbox, run_id, BillingRequest(**data["request"]),
-                   TicketRef(**data["ticket"]), data["checks"])
+        return cls(
+            outbox,
+            run_id,
+            BillingRequest(**data["request"]),
+            TicketRef(**data["ticket"]),
+            data["checks"],
+        )
 
     @classmethod
     def unfinished(cls, outbox: O.Outbox) -> list[int]:
@@ -251,8 +278,13 @@ class BillingRun:
         return {"request": request.to_dict(), "ticket": asdict(ticket), "checks": checks}
 
     def _save(self, finished: bool = False) -> None:
-        self.outbox.save_run(self.run_id, self.KIND, self.ticket.id,
-                             self._data(self.request, self.ticket, self._checks), finished=finished)
+        self.outbox.save_run(
+            self.run_id,
+            self.KIND,
+            self.ticket.id,
+            self._data(self.request, self.ticket, self._checks),
+            finished=finished,
+        )
 
     # ------------------------------------------------------------------ progress
 
@@ -265,19 +297,35 @@ class BillingRun:
                 if entry is None:
                     out.append(StepProgress(step.number, step.title, TODO))
                 elif entry.state in O.APPLIED:
-                    out.append(StepProgress(step.number, step.title, DONE, entry.record_id,
-                                            entry.state, entry.message))
+                    out.append(
+                        StepProgress(
+                            step.number,
+                            step.title,
+                            DONE,
+                            entry.record_id,
+                            entry.state,
+                            entry.message,
+                        )
+                    )
                 else:
-                    out.append(StepProgress(step.number, step.title, STOPPED, None,
-                                            entry.state, entry.message))
+                    out.append(
+                        StepProgress(
+                            step.number, step.title, STOPPED, None, entry.state, entry.message
+                        )
+                    )
             else:
                 check = self._checks.get(str(step.number))
                 if check is None:
                     out.append(StepProgress(step.number, step.title, TODO))
                 else:
-                    out.append(StepProgress(step.number, step.title,
-                                            DONE if check["ok"] else STOPPED,
-                                            message=check["message"]))
+                    out.append(
+                        StepProgress(
+                            step.number,
+                            step.title,
+                            DONE if check["ok"] else STOPPED,
+                            message=check["message"],
+                        )
+                    )
         return out
 
     def record_id(self, step: int) -> int | None:
@@ -302,8 +350,12 @@ class BillingRun:
 
     # ------------------------------------------------------------------ running
 
-    async def execute(self, on_progress: Callable[[list[StepProgress]], None] | None = None,
-                      *, allow_duplicate: bool = False) -> BillingReport:
+    async def execute(
+        self,
+        on_progress: Callable[[list[StepProgress]], None] | None = None,
+        *,
+        allow_duplicate: bool = False,
+    ) -> BillingReport:
         """Run every step not yet done, in order; stop at the first that does not land.
 
         ``allow_duplicate`` lets the first step that is run send a write identical to one
@@ -345,8 +397,12 @@ class BillingRun:
         elif entry is not None and entry.state in (O.PENDING, O.SENT):
             return False  # still in flight in another process; its progress says so
         else:
-            outcome = await self.outbox.submit(step.intent, allow_duplicate=allow_duplicate,
-                                               run_id=self.run_id, run_step=step.number)
+            outcome = await self.outbox.submit(
+                step.intent,
+                allow_duplicate=allow_duplicate,
+                run_id=self.run_id,
+                run_step=step.number,
+            )
         return outcome.applied
 
     async def _check_invoice(self, step: PlanStep) -> bool:
@@ -370,12 +426,15 @@ class BillingRun:
         r = self.request
         for line in invoice.line_items:
             names = {(line.item or "").strip(), (line.name or "").strip()}
-            if line.quantity == r.hours and (r.product_name.strip() in names
-                                             or r.description.strip() in names):
+            if line.quantity == r.hours and (
+                r.product_name.strip() in names or r.description.strip() in names
+            ):
                 return True, f"Invoice #{invoice.number} holds {r.hours} h {r.product_name}."
-        return False, (f"Invoice #{invoice.number} does not hold the {r.hours} h "
-                       f"{r.product_name} line. Check the invoice in Syncro before marking "
-                       f"the ticket {INVOICED}.")
+        return False, (
+            f"Invoice #{invoice.number} does not hold the {r.hours} h "
+            f"{r.product_name} line. Check the invoice in Syncro before marking "
+            f"the ticket {INVOICED}."
+        )
 
     async def _check_on_ticket(self, line_item_id: int | None) -> tuple[bool, str]:
         """The invoice's id was lost with its reply: the ticket's line item shows whether
@@ -383,16 +442,25 @@ class BillingRun:
         ticket = await self.outbox.client.get_ticket(self.ticket.id)
         item = next((li for li in ticket.line_items if li.id == line_item_id), None)
         if item is not None and item.converted:
-            return True, (f"The {self.request.hours} h line item is on an invoice (checked on the "
-                          "ticket: the invoice number was lost with Syncro's reply).")
-        return False, ("Could not confirm the line item is on the invoice; check the ticket's "
-                       f"invoice in Syncro before marking it {INVOICED}.")
+            return True, (
+                f"The {self.request.hours} h line item is on an invoice (checked on the "
+                "ticket: the invoice number was lost with Syncro's reply)."
+            )
+        return False, (
+            "Could not confirm the line item is on the invoice; check the ticket's "
+            f"invoice in Syncro before marking it {INVOICED}."
+        )
 
 
 def _landed(steps: list[StepProgress]) -> str:
-    """"1 comment (id 5), 2 line item (id 9), ..." for the steps that are done."""
-    names = {COMMENT_STEP: "comment", LINE_ITEM_STEP: "line item", INVOICE_STEP: "invoice",
-             CHECK_STEP: "invoice checked", STATUS_STEP: f"status {INVOICED}"}
+    """ "1 comment (id 5), 2 line item (id 9), ..." for the steps that are done."""
+    names = {
+        COMMENT_STEP: "comment",
+        LINE_ITEM_STEP: "line item",
+        INVOICE_STEP: "invoice",
+        CHECK_STEP: "invoice checked",
+        STATUS_STEP: f"status {INVOICED}",
+    }
     done = []
     for p in steps:
         if p.state == DONE:

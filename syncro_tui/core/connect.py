@@ -18,7 +18,7 @@ def shared_budget_file(settings: Settings):
     return paths.ensure(paths.runtime_dir()) / "budget.json"
 
 
-def make_limiter(settings: Settings, *, shared: bool = True) -> "RateLimiter":
+def make_limiter(settings: Settings, *, shared: bool = True) -> RateLimiter:
     from syncro_tui.api.ratelimit import RateLimiter
 
     return RateLimiter(
@@ -32,9 +32,9 @@ def make_client(
     key: SecretKey,
     *,
     transport: Any = None,
-    limiter: "RateLimiter | None" = None,
+    limiter: RateLimiter | None = None,
     **kwargs: Any,
-) -> "SyncroClient":
+) -> SyncroClient:
     from syncro_tui.api.client import SyncroClient
 
     logsetup.register_secret(key.reveal())

@@ -22,9 +22,10 @@ import os
 import re
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -118,21 +119,33 @@ class Drafts:
     def _file(self, kind: str, ticket_id: int | None) -> Path:
         if not _KIND.match(kind):
             raise ValueError(f"draft kind must be a lower-case word, not {kind!r}")
-        if ticket_id is not None and (isinstance(ticket_id, bool) or not isinstance(ticket_id, int)):
+        if ticket_id is not None and (
+            isinstance(ticket_id, bool) or not isinstance(ticket_id, int)
+        ):
             raise ValueError(f"ticket id must be an integer or None, not {ticket_id!r}")
         return self.folder / f"{kind}-{'new' if ticket_id is None else ticket_id}.json"
 
-    def save(self, kind: str, ticket_id: int | None, fields: Mapping[str, Any],
-             defaults: Mapping[str, Any] | None = None) -> None:
+    def save(
+        self,
+        kind: str,
+        ticket_id: int | None,
+        fields: Mapping[str, Any],
+        defaults: Mapping[str, Any] | None = None,
+    ) -> None:
         """Keep ``fields`` (JSON values). An empty draft is not kept: saving one removes the
         file, so an untouched modal leaves nothing behind."""
         if is_empty(fields, defaults):
             self.discard(kind, ticket_id)
             return
-        write_json_atomically(self._file(kind, ticket_id), {
-            "kind": kind, "ticket_id": ticket_id, "saved_at": time.time(),
-            "fields": dict(fields),
-        })
+        write_json_atomically(
+            self._file(kind, ticket_id),
+            {
+                "kind": kind,
+                "ticket_id": ticket_id,
+                "saved_at": time.time(),
+                "fields": dict(fields),
+            },
+        )
 
     def load(self, kind: str, ticket_id: int | None) -> dict[str, Any] | None:
         data = read_json(self._file(kind, ticket_id))

@@ -38,7 +38,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -50,24 +50,31 @@ from syncro_tui.core.drafts import DraftLink, Drafts
 log = logging.getLogger(__name__)
 
 # States of an entry.
-PENDING = "pending"      # journaled, not yet handed to the network
-SENT = "sent"            # handed to the network, no answer yet
+PENDING = "pending"  # journaled, not yet handed to the network
+SENT = "sent"  # handed to the network, no answer yet
 CONFIRMED = "confirmed"  # Syncro answered with the record
-UNKNOWN = "unknown"      # no usable answer; not verified (yet)
-LANDED = "landed"        # verified: the record is in Syncro
-ABSENT = "absent"        # verified: the record is not in Syncro (may be resent)
-FAILED = "failed"        # Syncro refused it or it was never sent: not applied
+UNKNOWN = "unknown"  # no usable answer; not verified (yet)
+LANDED = "landed"  # verified: the record is in Syncro
+ABSENT = "absent"  # verified: the record is not in Syncro (may be resent)
+FAILED = "failed"  # Syncro refused it or it was never sent: not applied
 APPLIED = frozenset({CONFIRMED, LANDED})
 UNSETTLED = frozenset({PENDING, SENT, UNKNOWN})
 
 DUPLICATE_WINDOW = 24 * 3600.0  # an identical create within a day is almost surely a mistake
-VERIFY_MARGIN = 600.0           # clock skew allowed when matching server timestamps
-SETTLE_SECONDS = 3.0            # let a slow server finish before looking for the record
+VERIFY_MARGIN = 600.0  # clock skew allowed when matching server timestamps
+SETTLE_SECONDS = 3.0  # let a slow server finish before looking for the record
 MAX_VERIFY_PAGES = 10
 
 # Errors that prove the write was not applied.
-_DEFINITE = (E.AuthError, E.PermissionDenied, E.NotFound, E.ValidationFailed, E.BadRequest,
-             E.RateLimited, E.NetworkError)
+_DEFINITE = (
+    E.AuthError,
+    E.PermissionDenied,
+    E.NotFound,
+    E.ValidationFailed,
+    E.BadRequest,
+    E.RateLimited,
+    E.NetworkError,
+)
 
 
 class OutboxError(Exception):
@@ -84,19 +91,25 @@ class DuplicateWrite(OutboxError):
     sends anyway once the technician agrees it is a separate, second record.
     """
 
-    def __init__(self, entry: "OutboxEntry") -> None:
+    def __init__(self, entry: OutboxEntry) -> None:
         self.entry = entry
         self.unsettled = entry.state in UNSETTLED
         if self.unsettled:
-            text = (f"The same write (entry {entry.id}, {entry.label}) is {entry.state}: "
-                    "check it before sending this again.")
+            text = (
+                f"The same write (entry {entry.id}, {entry.label}) is {entry.state}: "
+                "check it before sending this again."
+            )
         elif entry.state == ABSENT:
-            text = (f"The same write (entry {entry.id}, {entry.label}) did not reach Syncro: "
-                    "send that one again from the write log.")
+            text = (
+                f"The same write (entry {entry.id}, {entry.label}) did not reach Syncro: "
+                "send that one again from the write log."
+            )
         else:
             when = time.strftime("%H:%M", time.localtime(entry.updated_at))
-            text = (f"The same write (entry {entry.id}, {entry.label}) already reached Syncro "
-                    f"at {when}. Sending it again creates a second copy.")
+            text = (
+                f"The same write (entry {entry.id}, {entry.label}) already reached Syncro "
+                f"at {when}. Sending it again creates a second copy."
+            )
         super().__init__(text)
 
 
@@ -202,14 +215,17 @@ class _Journal:
         try:
             self.conn = self._open()
         except sqlite3.DatabaseError as exc:
-            aside = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+            aside = self.path.with_name(
+                f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}"
+            )
             for suffix in ("", "-wal", "-shm"):
                 source = Path(str(self.path) + suffix)
                 if source.exists():
                     os.replace(source, Path(str(aside) + suffix))
             log.error("write journal %s is unreadable (%s); moved to %s", self.path, exc, aside)
-            self.notice = (f"The write journal was unreadable and was moved to {aside}; "
-                           "a new one was started.")
+            self.notice = (
+                f"The write journal was unreadable and was moved to {aside}; a new one was started."
+            )
             self.conn = self._open()
 
     def _open(self) -> sqlite3.Connection:
@@ -232,8 +248,9 @@ class _Journal:
     def insert(self, **values: Any) -> int:
         names = ", ".join(values)
         marks = ", ".join("?" for _ in values)
-        cur = self.conn.execute(f"INSERT INTO entries ({names}) VALUES ({marks})",
-                                tuple(values.values()))
+        cur = self.conn.execute(
+            f"INSERT INTO entries ({names}) VALUES ({marks})", tuple(values.values())
+        )
         return int(cur.lastrowid)
 
     def update(self, entry_id: int, **values: Any) -> None:
@@ -245,7 +262,8 @@ class _Journal:
 
     def rows(self, where: str = "1", params: tuple = ()) -> list[sqlite3.Row]:
         return self.conn.execute(
-            f"SELECT * FROM entries WHERE {where} ORDER BY id DESC", params).fetchall()
+            f"SELECT * FROM entries WHERE {where} ORDER BY id DESC", params
+        ).fetchall()
 
     def close(self) -> None:
         self.conn.close()
@@ -293,14 +311,17 @@ def _timestamp(value: Any) -> float | None:
     return None
 
 
-def _without_snapshot(entry: "OutboxEntry") -> "_Verdict":
+def _without_snapshot(entry: OutboxEntry) -> _Verdict:
     """Verdict for a write whose ticket was never read before sending. The state ``sent``
     (with ``sent_at``) is committed before anything goes to the network, so a write
     without ``sent_at`` never left; one with it cannot be told apart from older records."""
     if entry.sent_at is None:
         return _Verdict(ABSENT, note="Verified: it was never sent (the app stopped first).")
-    return _Verdict(UNKNOWN, note="The ticket was not read before sending, so this cannot be "
-                                  "checked here; look at the ticket in Syncro.")
+    return _Verdict(
+        UNKNOWN,
+        note="The ticket was not read before sending, so this cannot be "
+        "checked here; look at the ticket in Syncro.",
+    )
 
 
 def _record_id(kind: str, result: Any) -> int | None:
@@ -323,10 +344,17 @@ class Outbox:
     ``sleep`` and ``settle_seconds`` exist so tests need not wait.
     """
 
-    def __init__(self, path: Path, client: Any, *, clock: Callable[[], float] = time.time,
-                 drafts: Drafts | None = None, settle_seconds: float = SETTLE_SECONDS,
-                 verify_margin: float = VERIFY_MARGIN,
-                 sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        path: Path,
+        client: Any,
+        *,
+        clock: Callable[[], float] = time.time,
+        drafts: Drafts | None = None,
+        settle_seconds: float = SETTLE_SECONDS,
+        verify_margin: float = VERIFY_MARGIN,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:
         self._journal = _Journal(Path(path))
         self.client = client
         self.clock = clock
@@ -365,12 +393,19 @@ class Outbox:
 
     def _entry(self, row: sqlite3.Row) -> OutboxEntry:
         return OutboxEntry(
-            id=row["id"], intent=W.WriteIntent.from_dict(json.loads(row["intent"])),
-            state=row["state"], created_at=row["created_at"], updated_at=row["updated_at"],
-            sent_at=row["sent_at"], attempts=row["attempts"], record_id=row["record_id"],
+            id=row["id"],
+            intent=W.WriteIntent.from_dict(json.loads(row["intent"])),
+            state=row["state"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            sent_at=row["sent_at"],
+            attempts=row["attempts"],
+            record_id=row["record_id"],
             result=json.loads(row["result"]) if row["result"] else None,
-            message=row["message"], this_session=row["session"] == self._session,
-            run_id=row["run_id"], run_step=row["run_step"],
+            message=row["message"],
+            this_session=row["session"] == self._session,
+            run_id=row["run_id"],
+            run_step=row["run_step"],
         )
 
     def entry(self, entry_id: int) -> OutboxEntry:
@@ -421,9 +456,15 @@ class Outbox:
 
     # ------------------------------------------------------------------ submit
 
-    async def submit(self, intent: W.WriteIntent, *, draft: DraftLink | None = None,
-                     allow_duplicate: bool = False, run_id: int | None = None,
-                     run_step: int | None = None) -> WriteOutcome:
+    async def submit(
+        self,
+        intent: W.WriteIntent,
+        *,
+        draft: DraftLink | None = None,
+        allow_duplicate: bool = False,
+        run_id: int | None = None,
+        run_step: int | None = None,
+    ) -> WriteOutcome:
         """Journal ``intent``, send it once and report what happened.
 
         Raises ``DuplicateWrite`` (nothing journaled, nothing sent) when the same write is
@@ -436,10 +477,17 @@ class Outbox:
             now = self.clock()
             entry_id = self._journal.insert(
                 intent=json.dumps(intent.to_dict(), ensure_ascii=False),
-                fingerprint=intent.fingerprint, kind=intent.kind, ticket_id=intent.ticket_id,
-                state=PENDING, created_at=now, updated_at=now,
+                fingerprint=intent.fingerprint,
+                kind=intent.kind,
+                ticket_id=intent.ticket_id,
+                state=PENDING,
+                created_at=now,
+                updated_at=now,
                 draft=json.dumps(asdict(draft)) if draft is not None else None,
-                run_id=run_id, run_step=run_step, owner_pid=self._pid, session=self._session,
+                run_id=run_id,
+                run_step=run_step,
+                owner_pid=self._pid,
+                session=self._session,
             )
             return await self._send(entry_id, intent)
 
@@ -447,9 +495,10 @@ class Outbox:
         if intent.method != "POST":
             return  # a PUT sets values: sending it twice changes nothing
         since = self.clock() - DUPLICATE_WINDOW
-        for row in self._journal.rows("fingerprint = ? AND (state IN (?, ?, ?) OR "
-                                      "(state IN (?, ?, ?) AND updated_at >= ?))",
-                                      (intent.fingerprint, *UNSETTLED, *APPLIED, ABSENT, since)):
+        for row in self._journal.rows(
+            "fingerprint = ? AND (state IN (?, ?, ?) OR (state IN (?, ?, ?) AND updated_at >= ?))",
+            (intent.fingerprint, *UNSETTLED, *APPLIED, ABSENT, since),
+        ):
             entry = self._entry(row)
             if entry.state not in APPLIED or not allow_duplicate:
                 raise DuplicateWrite(entry)
@@ -460,8 +509,11 @@ class Outbox:
             try:
                 before = await self._snapshot(intent)
             except Exception as exc:
-                self._set(entry_id, state=FAILED,
-                          message=f"Nothing was sent: could not read the ticket first ({exc}).")
+                self._set(
+                    entry_id,
+                    state=FAILED,
+                    message=f"Nothing was sent: could not read the ticket first ({exc}).",
+                )
                 return self.outcome(entry_id)
             self._journal.update(entry_id, before=json.dumps(before))
         row = self._journal.row(entry_id)
@@ -472,13 +524,23 @@ class Outbox:
             self._set(entry_id, state=FAILED, message=str(exc))
             return self.outcome(entry_id)
         except Exception as exc:  # OutcomeUnknown, and anything we cannot classify
-            cause = exc.cause if isinstance(exc, E.OutcomeUnknown) else str(exc) or type(exc).__name__
-            self._set(entry_id, state=UNKNOWN,
-                      message=f"No clear answer from Syncro ({cause}); checking whether it arrived.")
+            cause = (
+                exc.cause if isinstance(exc, E.OutcomeUnknown) else str(exc) or type(exc).__name__
+            )
+            self._set(
+                entry_id,
+                state=UNKNOWN,
+                message=f"No clear answer from Syncro ({cause}); checking whether it arrived.",
+            )
             await self._sleep(self.settle_seconds)
             return await self._verify(entry_id)
-        self._set(entry_id, state=CONFIRMED, result=json.dumps(_as_json(result)),
-                  record_id=_record_id(intent.kind, result), message="")
+        self._set(
+            entry_id,
+            state=CONFIRMED,
+            result=json.dumps(_as_json(result)),
+            record_id=_record_id(intent.kind, result),
+            message="",
+        )
         return self.outcome(entry_id)
 
     async def _call(self, intent: W.WriteIntent) -> Any:
@@ -508,8 +570,10 @@ class Outbox:
         the record this write made from identical ones that were already there."""
         ticket = await self.client.get_ticket(intent.ticket_id)
         return {
-            "line_items": {str(li.id): bool(li.converted) if li.converted is not None else None
-                           for li in ticket.line_items},
+            "line_items": {
+                str(li.id): bool(li.converted) if li.converted is not None else None
+                for li in ticket.line_items
+            },
             "timers": [t.id for t in ticket.ticket_timers],
         }
 
@@ -530,15 +594,25 @@ class Outbox:
         try:
             verdict = await self._look_for(entry, before)
         except Exception as exc:
-            verdict = _Verdict(UNKNOWN, note=f"Could not check yet ({exc}); try again later. "
-                                             "Do not send it again until it is checked.")
+            verdict = _Verdict(
+                UNKNOWN,
+                note=f"Could not check yet ({exc}); try again later. "
+                "Do not send it again until it is checked.",
+            )
         if verdict.state == LANDED:
-            self._set(entry_id, state=LANDED, record_id=verdict.record_id,
-                      result=json.dumps(verdict.result) if verdict.result is not None else None,
-                      message=verdict.note or "Verified: it reached Syncro.")
+            self._set(
+                entry_id,
+                state=LANDED,
+                record_id=verdict.record_id,
+                result=json.dumps(verdict.result) if verdict.result is not None else None,
+                message=verdict.note or "Verified: it reached Syncro.",
+            )
         elif verdict.state == ABSENT:
-            self._set(entry_id, state=ABSENT, message=verdict.note or
-                      "Verified: it did not reach Syncro. It can be sent again.")
+            self._set(
+                entry_id,
+                state=ABSENT,
+                message=verdict.note or "Verified: it did not reach Syncro. It can be sent again.",
+            )
         else:
             self._set(entry_id, state=UNKNOWN, message=verdict.note)
         return self.outcome(entry_id)
@@ -547,7 +621,9 @@ class Outbox:
         """Record ids other entries of the same kind already account for."""
         rows = self._journal.conn.execute(
             "SELECT record_id FROM entries WHERE kind = ? AND id != ? AND record_id IS NOT NULL "
-            "AND state IN (?, ?)", (entry.intent.kind, entry.id, *APPLIED)).fetchall()
+            "AND state IN (?, ?)",
+            (entry.intent.kind, entry.id, *APPLIED),
+        ).fetchall()
         return {r[0] for r in rows}
 
     def _since(self, entry: OutboxEntry) -> float:
@@ -584,9 +660,15 @@ class Outbox:
         def match(comments: list[Any]) -> _Verdict | None:
             for c in comments:
                 created = _timestamp(c.created_at)
-                if (c.id not in claimed and (created is None or created >= since)
-                        and _same_text(c.subject, p["subject"]) and _same_text(c.body, p["body"])):
-                    return _Verdict(LANDED, c.id, _as_json(c), "Verified: the comment is on the ticket.")
+                if (
+                    c.id not in claimed
+                    and (created is None or created >= since)
+                    and _same_text(c.subject, p["subject"])
+                    and _same_text(c.body, p["body"])
+                ):
+                    return _Verdict(
+                        LANDED, c.id, _as_json(c), "Verified: the comment is on the ticket."
+                    )
             return None
 
         absent = _Verdict(ABSENT, note="Verified: the comment is not on the ticket.")
@@ -611,14 +693,21 @@ class Outbox:
         p, since, claimed = entry.intent.payload, self._since(entry), self._claimed(entry)
         for page in range(1, MAX_VERIFY_PAGES + 1):
             got = await self.client.list_tickets(
-                customer_id=p["customer_id"], page=page,
-                created_after=datetime.fromtimestamp(since, timezone.utc))
+                customer_id=p["customer_id"],
+                page=page,
+                created_after=datetime.fromtimestamp(since, UTC),
+            )
             for t in got.tickets:
                 created = _timestamp(t.created_at)
-                if (t.id not in claimed and created is not None and created >= since
-                        and _same_text(t.subject, p["subject"])):
-                    return _Verdict(LANDED, t.id, _as_json(t),
-                                    f"Verified: ticket #{t.number} was created.")
+                if (
+                    t.id not in claimed
+                    and created is not None
+                    and created >= since
+                    and _same_text(t.subject, p["subject"])
+                ):
+                    return _Verdict(
+                        LANDED, t.id, _as_json(t), f"Verified: ticket #{t.number} was created."
+                    )
             updated = [_timestamp(t.updated_at) for t in got.tickets]
             if not got.has_more or (updated and all(u is not None and u < since for u in updated)):
                 return _Verdict(ABSENT, note="Verified: no such ticket was created.")
@@ -630,10 +719,16 @@ class Outbox:
         p, claimed = entry.intent.payload, self._claimed(entry)
         quantity = _decimal(p["quantity"])
         for li in ticket.line_items:
-            if (str(li.id) not in before["line_items"] and li.id not in claimed
-                    and _same_text(li.name, p["name"]) and _same_text(li.description, p["description"])
-                    and _decimal(li.quantity) == quantity):
-                return _Verdict(LANDED, li.id, _as_json(li), "Verified: the line item is on the ticket.")
+            if (
+                str(li.id) not in before["line_items"]
+                and li.id not in claimed
+                and _same_text(li.name, p["name"])
+                and _same_text(li.description, p["description"])
+                and _decimal(li.quantity) == quantity
+            ):
+                return _Verdict(
+                    LANDED, li.id, _as_json(li), "Verified: the line item is on the ticket."
+                )
         return _Verdict(ABSENT, note="Verified: the line item is not on the ticket.")
 
     @staticmethod
@@ -641,9 +736,12 @@ class Outbox:
         li = next((x for x in ticket.line_items if x.id == p["ticket_line_item_id"]), None)
         if li is None:
             return _Verdict(ABSENT, note="The line item is no longer on the ticket.")
-        same = (li.product_id == p["product_id"] and _same_text(li.name, p["name"])
-                and _same_text(li.description, p["description"])
-                and _decimal(li.quantity) == _decimal(p["quantity"]))
+        same = (
+            li.product_id == p["product_id"]
+            and _same_text(li.name, p["name"])
+            and _same_text(li.description, p["description"])
+            and _decimal(li.quantity) == _decimal(p["quantity"])
+        )
         return _Verdict(LANDED, li.id, _as_json(li)) if same else _Verdict(ABSENT)
 
     def _find_timer(self, entry: OutboxEntry, ticket: Any, before: dict | None) -> _Verdict:
@@ -653,9 +751,16 @@ class Outbox:
         start = _timestamp(p["start_at"])
         for t in ticket.ticket_timers:
             started = _timestamp(t.start_time)
-            if (t.id not in before["timers"] and t.id not in claimed and started is not None
-                    and abs(started - start) < 1.0 and _same_text(t.notes, p["notes"])):
-                return _Verdict(LANDED, t.id, _as_json(t), "Verified: the timer entry is on the ticket.")
+            if (
+                t.id not in before["timers"]
+                and t.id not in claimed
+                and started is not None
+                and abs(started - start) < 1.0
+                and _same_text(t.notes, p["notes"])
+            ):
+                return _Verdict(
+                    LANDED, t.id, _as_json(t), "Verified: the timer entry is on the ticket."
+                )
         return _Verdict(ABSENT, note="Verified: the timer entry is not on the ticket.")
 
     @staticmethod
@@ -666,10 +771,16 @@ class Outbox:
                 return _Verdict(LANDED, note="Verified: the timer is gone.")
             return _Verdict(ABSENT, note="Verified: the timer is still there.")
         if timer is None:
-            return _Verdict(UNKNOWN, note="The timer is no longer on the ticket; check it in Syncro.")
+            return _Verdict(
+                UNKNOWN, note="The timer is no longer on the ticket; check it in Syncro."
+            )
         if timer.recorded:
-            return _Verdict(LANDED, timer.ticket_line_item_id, _as_json(timer),
-                            "Verified: the timer was charged.")
+            return _Verdict(
+                LANDED,
+                timer.ticket_line_item_id,
+                _as_json(timer),
+                "Verified: the timer was charged.",
+            )
         return _Verdict(ABSENT, note="Verified: the timer was not charged.")
 
     @staticmethod
@@ -681,19 +792,32 @@ class Outbox:
             return _without_snapshot(entry)
         flags = before["line_items"]
         if any(converted is None for converted in flags.values()):
-            return _Verdict(UNKNOWN, note="Syncro does not say which line items are invoiced; "
-                                          "look for the invoice in Syncro.")
+            return _Verdict(
+                UNKNOWN,
+                note="Syncro does not say which line items are invoiced; "
+                "look for the invoice in Syncro.",
+            )
         waiting = {int(i) for i, converted in flags.items() if converted is False}
         if not waiting:
-            return _Verdict(UNKNOWN, note="The ticket had no uninvoiced line items, so there is "
-                                          "nothing to check by; look for the invoice in Syncro.")
+            return _Verdict(
+                UNKNOWN,
+                note="The ticket had no uninvoiced line items, so there is "
+                "nothing to check by; look for the invoice in Syncro.",
+            )
         now = {li.id: li.converted for li in ticket.line_items if li.id in waiting}
         if any(now.values()):
-            return _Verdict(LANDED, note="Verified: the ticket's line items are now on an invoice "
-                                         "(its number was lost with the reply; see the ticket in Syncro).")
+            return _Verdict(
+                LANDED,
+                note="Verified: the ticket's line items are now on an invoice "
+                "(its number was lost with the reply; see the ticket in Syncro).",
+            )
         if now and all(v is False for v in now.values()):
-            return _Verdict(ABSENT, note="Verified: no invoice was made; the line items are not invoiced.")
-        return _Verdict(UNKNOWN, note="Could not tell from the ticket; look for the invoice in Syncro.")
+            return _Verdict(
+                ABSENT, note="Verified: no invoice was made; the line items are not invoiced."
+            )
+        return _Verdict(
+            UNKNOWN, note="Could not tell from the ticket; look for the invoice in Syncro."
+        )
 
     # ------------------------------------------------------------------ recovery and resend
 
@@ -715,8 +839,12 @@ class Outbox:
                 continue
             entry = self._entry(row)
             if entry.state != UNKNOWN:
-                self._set(entry.id, state=UNKNOWN, owner_pid=self._pid,
-                          message="The app stopped before Syncro answered; checking.")
+                self._set(
+                    entry.id,
+                    state=UNKNOWN,
+                    owner_pid=self._pid,
+                    message="The app stopped before Syncro answered; checking.",
+                )
             async with self._lock(entry.intent):
                 outcomes.append(await self._verify(entry.id))
         self._recovered = True
@@ -735,8 +863,10 @@ class Outbox:
         """
         entry = self.entry(entry_id)
         if entry.state != ABSENT:
-            raise ResendRefused(f"Write {entry_id} is {entry.state}; only a write verified "
-                                "absent can be sent again.")
+            raise ResendRefused(
+                f"Write {entry_id} is {entry.state}; only a write verified "
+                "absent can be sent again."
+            )
         async with self._lock(entry.intent):
             outcome = await self._verify(entry_id)
             if outcome.state != ABSENT:
@@ -746,31 +876,47 @@ class Outbox:
 
     # ------------------------------------------------------------------ runs (billing)
 
-    def save_run(self, run_id: int | None, kind: str, ticket_id: int | None,
-                 data: dict[str, Any], *, finished: bool = False) -> int:
+    def save_run(
+        self,
+        run_id: int | None,
+        kind: str,
+        ticket_id: int | None,
+        data: dict[str, Any],
+        *,
+        finished: bool = False,
+    ) -> int:
         """Create or update a multi-step run (e.g. billing) so it can resume after a restart."""
         now = self.clock()
         text = json.dumps(data, ensure_ascii=False)
         if run_id is None:
             cur = self._journal.conn.execute(
                 "INSERT INTO runs (kind, ticket_id, data, finished, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)", (kind, ticket_id, text, int(finished), now, now))
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (kind, ticket_id, text, int(finished), now, now),
+            )
             return int(cur.lastrowid)
         self._journal.conn.execute(
             "UPDATE runs SET data = ?, finished = ?, updated_at = ? WHERE id = ?",
-            (text, int(finished), now, run_id))
+            (text, int(finished), now, run_id),
+        )
         return run_id
 
     def load_run(self, run_id: int) -> dict[str, Any]:
         row = self._journal.conn.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is None:
             raise OutboxError(f"There is no run {run_id} in the journal.")
-        return {"id": row["id"], "kind": row["kind"], "ticket_id": row["ticket_id"],
-                "data": json.loads(row["data"]), "finished": bool(row["finished"])}
+        return {
+            "id": row["id"],
+            "kind": row["kind"],
+            "ticket_id": row["ticket_id"],
+            "data": json.loads(row["data"]),
+            "finished": bool(row["finished"]),
+        }
 
     def unfinished_runs(self, kind: str) -> list[int]:
         rows = self._journal.conn.execute(
-            "SELECT id FROM runs WHERE kind = ? AND finished = 0 ORDER BY id", (kind,)).fetchall()
+            "SELECT id FROM runs WHERE kind = ? AND finished = 0 ORDER BY id", (kind,)
+        ).fetchall()
         return [r[0] for r in rows]
 
     def run_entries(self, run_id: int) -> dict[int, OutboxEntry]:

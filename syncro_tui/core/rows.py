@@ -32,7 +32,7 @@ class TicketRow:
         return tuple(getattr(self, f.name) for f in fields(self))
 
     @classmethod
-    def from_tuple(cls, values) -> "TicketRow":
+    def from_tuple(cls, values) -> TicketRow:
         return cls(*values)
 
     def search_text(self) -> str:

@@ -14,10 +14,11 @@ Background requests run at ``Priority.BACKGROUND`` so anything the technician do
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from syncro_tui import paths
 from syncro_tui.config import Settings
@@ -95,7 +96,9 @@ class PollResult:
     added: list[int] = field(default_factory=list)
     changed: list[int] = field(default_factory=list)
     removed: list[int] = field(default_factory=list)
-    alerts: list[str] = field(default_factory=list)  # "New ticket #12: ..." / "Customer reply on #12"
+    alerts: list[str] = field(
+        default_factory=list
+    )  # "New ticket #12: ..." / "Customer reply on #12"
     requests: int = 0
 
 
@@ -121,7 +124,9 @@ class Session:
         if client is None:
             from syncro_tui.core.connect import make_client
 
-            client = make_client(settings, connection.key, transport=connection.transport, limiter=limiter)
+            client = make_client(
+                settings, connection.key, transport=connection.transport, limiter=limiter
+            )
         self.client = client
         self.drafts = drafts
         self.outbox = self._open_outbox(outbox_path)
@@ -135,7 +140,10 @@ class Session:
         from syncro_tui.core.outbox import Outbox
 
         if path is None:
-            path = paths.ensure(paths.data_dir()) / f"outbox-{safe_account(self.settings.account)}.sqlite3"
+            path = (
+                paths.ensure(paths.data_dir())
+                / f"outbox-{safe_account(self.settings.account)}.sqlite3"
+            )
         return Outbox(path, self.client, clock=self.clock, drafts=self.drafts)
 
     async def aclose(self) -> None:
@@ -151,7 +159,9 @@ class Session:
         current_priority.set(Priority.USER)
         return await self.outbox.recover()
 
-    async def submit(self, intent: Any, *, draft_key: tuple | None = None, allow_duplicate: bool = False) -> Any:
+    async def submit(
+        self, intent: Any, *, draft_key: tuple | None = None, allow_duplicate: bool = False
+    ) -> Any:
         """Send one confirmed write through the outbox (journaled first, never re-sent blindly)."""
         from syncro_tui.api.ratelimit import Priority, current_priority
 
@@ -199,7 +209,7 @@ class Session:
     def _note_newest(self, rows: list[TicketRow]) -> None:
         newest = max((r.updated_ts for r in rows), default=0.0)
         if newest and (self._newest_seen is None or newest > self._newest_seen.timestamp()):
-            self._newest_seen = datetime.fromtimestamp(newest, tz=timezone.utc)
+            self._newest_seen = datetime.fromtimestamp(newest, tz=UTC)
 
     def full_due(self) -> bool:
         if self._last_full is None:
@@ -222,12 +232,16 @@ class Session:
         full = force_full or self.full_due() or self._newest_seen is None
         closed = set(self.settings.closed_statuses)
         if full:
-            rows = await self.client.all_tickets(status="Not Closed", concurrency=PAGES_IN_FLIGHT, each_page=self._rows)
+            rows = await self.client.all_tickets(
+                status="Not Closed", concurrency=PAGES_IN_FLIGHT, each_page=self._rows
+            )
             rows = [r for r in rows if r.status not in closed]
             self._last_full = self.clock()
         else:
             since = self._newest_seen - OVERLAP
-            rows = await self.client.all_tickets(since_updated_at=since, concurrency=PAGES_IN_FLIGHT, each_page=self._rows)
+            rows = await self.client.all_tickets(
+                since_updated_at=since, concurrency=PAGES_IN_FLIGHT, each_page=self._rows
+            )
         self._note_newest(rows)
         old = dict(self.store.tickets)
         diff = self.store.apply_tickets(rows, full=full, closed_statuses=closed)
@@ -254,7 +268,11 @@ class Session:
         for tid in diff.changed:
             row = by_id.get(tid)
             prev = old.get(tid)
-            if row is not None and row.customer_reply and (prev is None or row.updated_at != prev.updated_at):
+            if (
+                row is not None
+                and row.customer_reply
+                and (prev is None or row.updated_at != prev.updated_at)
+            ):
                 if prev is None or not prev.customer_reply or row.status == "Customer Reply":
                     alerts.append(f"Customer reply on #{row.number}: {row.subject}")
         return alerts
@@ -265,13 +283,17 @@ class Session:
                 self.cache.save_rows(list(self.store.tickets.values()), full=True)
                 self.cache.put_blob("last_full", self._last_full)
             else:
-                self.cache.upsert_rows([self.store.tickets[r.id] for r in rows if r.id in self.store.tickets])
+                self.cache.upsert_rows(
+                    [self.store.tickets[r.id] for r in rows if r.id in self.store.tickets]
+                )
                 if diff.removed:
                     self.cache.remove(list(diff.removed))
         except Exception:  # a cache problem must never break syncing
             import logging
 
-            logging.getLogger("syncro_tui.cache").warning("could not update the cache", exc_info=True)
+            logging.getLogger("syncro_tui.cache").warning(
+                "could not update the cache", exc_info=True
+            )
 
     async def fetch_detail(self, ticket_id: int) -> Any:
         """GET /tickets/{id}: comments, line items, timers, customer and contact in one request."""
@@ -282,7 +304,9 @@ class Session:
         row = row_from_ticket(detail, self.users)
         current = self.store.tickets.get(ticket_id)
         if current is not None and current != row:
-            self.store.apply_tickets([row], full=False, closed_statuses=set(self.settings.closed_statuses))
+            self.store.apply_tickets(
+                [row], full=False, closed_statuses=set(self.settings.closed_statuses)
+            )
         self.store.set_detail(ticket_id, detail, row.updated_at)
         return detail
 

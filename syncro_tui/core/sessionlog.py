@@ -22,7 +22,12 @@ def safe_name(text: str) -> str:
 
 def log_path(folder: str | Path, customer: str, number: str, when: datetime) -> Path:
     base = Path(folder).expanduser()
-    return base / safe_name(customer) / "session-logs" / f"{when:%Y-%m-%d}-ticket-{safe_name(number)}.md"
+    return (
+        base
+        / safe_name(customer)
+        / "session-logs"
+        / f"{when:%Y-%m-%d}-ticket-{safe_name(number)}.md"
+    )
 
 
 def _body(text: str) -> str:
@@ -43,11 +48,18 @@ def render(detail: Any, resolution: str, when: datetime) -> str:
         "## Comments",
         "",
     ]
-    comments = sorted(detail.comments, key=lambda c: c.created_at.timestamp() if c.created_at else 0)
+    comments = sorted(
+        detail.comments, key=lambda c: c.created_at.timestamp() if c.created_at else 0
+    )
     for c in comments:
         stamp = c.created_at.astimezone().strftime("%Y-%m-%d %H:%M") if c.created_at else "?"
         visibility = "private" if c.private else "public"
-        lines += [f"### {stamp} {clean(c.author or '')} ({visibility}): {clean(c.subject or '')}", "", _body(c.body or ""), ""]
+        lines += [
+            f"### {stamp} {clean(c.author or '')} ({visibility}): {clean(c.subject or '')}",
+            "",
+            _body(c.body or ""),
+            "",
+        ]
     if not comments:
         lines += ["(none)", ""]
     lines += ["## Resolution", "", clean(resolution) or "(no resolution text)", ""]

@@ -17,11 +17,12 @@ No Textual here.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from syncro_tui.core import outbox as O
 from syncro_tui.core import writes as W
@@ -39,7 +40,7 @@ def _aware(moment: datetime, what: str) -> datetime:
 
 
 def format_elapsed(span: timedelta) -> str:
-    """"0:07", "1:05" (hours:minutes) for the header; never negative."""
+    """ "0:07", "1:05" (hours:minutes) for the header; never negative."""
     minutes = max(0, int(span.total_seconds() // 60))
     return f"{minutes // 60}:{minutes % 60:02d}"
 
@@ -54,13 +55,19 @@ class RunningTimer:
         return (now or _now()) - self.started_at
 
     def to_json(self) -> dict[str, Any]:
-        return {"ticket_id": self.ticket_id, "ticket_number": self.ticket_number,
-                "started_at": self.started_at.isoformat()}
+        return {
+            "ticket_id": self.ticket_id,
+            "ticket_number": self.ticket_number,
+            "started_at": self.started_at.isoformat(),
+        }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "RunningTimer":
-        return cls(int(data["ticket_id"]), str(data["ticket_number"]),
-                   datetime.fromisoformat(data["started_at"]))
+    def from_json(cls, data: dict[str, Any]) -> RunningTimer:
+        return cls(
+            int(data["ticket_id"]),
+            str(data["ticket_number"]),
+            datetime.fromisoformat(data["started_at"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -77,13 +84,21 @@ class StoppedTimer:
         return int((self.end - self.start).total_seconds() // 60)
 
     def to_json(self) -> dict[str, Any]:
-        return {"ticket_id": self.ticket_id, "ticket_number": self.ticket_number,
-                "start": self.start.isoformat(), "end": self.end.isoformat()}
+        return {
+            "ticket_id": self.ticket_id,
+            "ticket_number": self.ticket_number,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+        }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "StoppedTimer":
-        return cls(int(data["ticket_id"]), str(data["ticket_number"]),
-                   datetime.fromisoformat(data["start"]), datetime.fromisoformat(data["end"]))
+    def from_json(cls, data: dict[str, Any]) -> StoppedTimer:
+        return cls(
+            int(data["ticket_id"]),
+            str(data["ticket_number"]),
+            datetime.fromisoformat(data["start"]),
+            datetime.fromisoformat(data["end"]),
+        )
 
 
 class TimerError(Exception):
@@ -113,14 +128,18 @@ class TimerStore:
         running = self._read()["running"]
         return RunningTimer.from_json(running) if running else None
 
-    def start(self, ticket_id: int, ticket_number: str,
-              started_at: datetime | None = None) -> RunningTimer:
+    def start(
+        self, ticket_id: int, ticket_number: str, started_at: datetime | None = None
+    ) -> RunningTimer:
         data = self._read()
         if data["running"]:
             other = RunningTimer.from_json(data["running"])
-            raise TimerError(f"A timer is already running on #{other.ticket_number}; stop it first.")
-        timer = RunningTimer(int(ticket_id), str(ticket_number),
-                             _aware(started_at or self.clock(), "The start"))
+            raise TimerError(
+                f"A timer is already running on #{other.ticket_number}; stop it first."
+            )
+        timer = RunningTimer(
+            int(ticket_id), str(ticket_number), _aware(started_at or self.clock(), "The start")
+        )
         data["running"] = timer.to_json()
         self._write(data)
         return timer
@@ -153,8 +172,14 @@ class TimerStore:
 
 def timer_entry_intent(stopped: StoppedTimer, *, notes: str, product_id: int) -> W.WriteIntent:
     """The POST /tickets/{id}/timer_entry for a stopped span."""
-    return W.timer_entry(stopped.ticket_id, start_at=stopped.start, end_at=stopped.end,
-                         notes=notes, product_id=product_id, number=stopped.ticket_number)
+    return W.timer_entry(
+        stopped.ticket_id,
+        start_at=stopped.start,
+        end_at=stopped.end,
+        notes=notes,
+        product_id=product_id,
+        number=stopped.ticket_number,
+    )
 
 
 # --------------------------------------------------------------------------- unbilled time
@@ -169,13 +194,19 @@ def unbilled_minutes(ticket: Any) -> int:
     return sum(t.duration_minutes or 0 for t in unrecorded_timers(ticket))
 
 
-def time_warnings(ticket: Any, running: RunningTimer | None,
-                  unposted: Sequence[StoppedTimer] = (), now: datetime | None = None) -> list[str]:
+def time_warnings(
+    ticket: Any,
+    running: RunningTimer | None,
+    unposted: Sequence[StoppedTimer] = (),
+    now: datetime | None = None,
+) -> list[str]:
     """What to warn about before resolving or billing ``ticket``: empty when nothing."""
     warnings = []
     if running is not None and running.ticket_id == ticket.id:
-        warnings.append(f"A timer is running on this ticket ({format_elapsed(running.elapsed(now))} "
-                        "so far): stop it first or that time will not be billed.")
+        warnings.append(
+            f"A timer is running on this ticket ({format_elapsed(running.elapsed(now))} "
+            "so far): stop it first or that time will not be billed."
+        )
     mine = [s for s in unposted if s.ticket_id == ticket.id]
     if mine:
         total = sum(s.minutes for s in mine)
@@ -183,16 +214,19 @@ def time_warnings(ticket: Any, running: RunningTimer | None,
     timers = unrecorded_timers(ticket)
     if timers:
         minutes = unbilled_minutes(ticket)
-        warnings.append(f"{minutes} minutes of time not billed ({len(timers)} uncharged "
-                        f"timer{'s' if len(timers) != 1 else ''}).")
+        warnings.append(
+            f"{minutes} minutes of time not billed ({len(timers)} uncharged "
+            f"timer{'s' if len(timers) != 1 else ''})."
+        )
     return warnings
 
 
 # --------------------------------------------------------------------------- charging
 
 
-def product_fix(ticket: Any, line_item_id: int, *, product_id: int,
-                product_name: str) -> W.WriteIntent | None:
+def product_fix(
+    ticket: Any, line_item_id: int, *, product_id: int, product_name: str
+) -> W.WriteIntent | None:
     """The update_line_item that puts the timer's labor product on the line Syncro made,
     or None when the product is already right. The quantity and description stay as
     Syncro set them; labor is not taxable."""
@@ -202,9 +236,13 @@ def product_fix(ticket: Any, line_item_id: int, *, product_id: int,
     if item.product_id == product_id:
         return None
     return W.update_line_item(
-        ticket.id, item.id, product_id=product_id, name=product_name,
+        ticket.id,
+        item.id,
+        product_id=product_id,
+        name=product_name,
         description=item.description or product_name,
-        hours=item.quantity if item.quantity is not None else Decimal(0), taxable=False,
+        hours=item.quantity if item.quantity is not None else Decimal(0),
+        taxable=False,
         number=str(getattr(ticket, "number", "") or "") or None,
     )
 
@@ -216,8 +254,15 @@ class ChargeResult:
     message: str
 
 
-async def charge_and_fix(outbox: O.Outbox, ticket_id: int, timer_id: int, *, product_id: int,
-                         product_name: str, number: str | None = None) -> ChargeResult:
+async def charge_and_fix(
+    outbox: O.Outbox,
+    ticket_id: int,
+    timer_id: int,
+    *,
+    product_id: int,
+    product_name: str,
+    number: str | None = None,
+) -> ChargeResult:
     """Charge a timer (through the outbox), then check the product of the line item it
     made. Returns the correcting intent instead of sending it: the UI shows it first."""
     outcome = await outbox.submit(W.charge_timer(ticket_id, timer_id, number=number))
@@ -229,10 +274,17 @@ async def charge_and_fix(outbox: O.Outbox, ticket_id: int, timer_id: int, *, pro
         timer = next((t for t in ticket.ticket_timers if t.id == timer_id), None)
         line_item_id = timer.ticket_line_item_id if timer is not None else None
     if line_item_id is None:
-        return ChargeResult(outcome, None, "Charged, but Syncro did not say which line item it "
-                                           "made; check its product on the ticket.")
+        return ChargeResult(
+            outcome,
+            None,
+            "Charged, but Syncro did not say which line item it "
+            "made; check its product on the ticket.",
+        )
     fix = product_fix(ticket, line_item_id, product_id=product_id, product_name=product_name)
     if fix is None:
         return ChargeResult(outcome, None, f"Charged as {product_name}.")
-    return ChargeResult(outcome, fix, f"Syncro charged it with another product; correct the "
-                                      f"line item to {product_name}?")
+    return ChargeResult(
+        outcome,
+        fix,
+        f"Syncro charged it with another product; correct the line item to {product_name}?",
+    )

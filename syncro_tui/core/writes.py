@@ -76,30 +76,50 @@ class WriteIntent:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "kind": self.kind, "method": self.method, "path": self.path,
-            "payload": self.payload, "ticket_id": self.ticket_id, "label": self.label,
-            "fingerprint": self.fingerprint, "scope": self.scope,
+            "kind": self.kind,
+            "method": self.method,
+            "path": self.path,
+            "payload": self.payload,
+            "ticket_id": self.ticket_id,
+            "label": self.label,
+            "fingerprint": self.fingerprint,
+            "scope": self.scope,
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "WriteIntent":
+    def from_dict(cls, data: dict[str, Any]) -> WriteIntent:
         return cls(**data)
 
 
 def fingerprint(kind: str, path: str, identity: dict[str, Any]) -> str:
     """Stable across processes and Python versions: sha256 of canonical JSON."""
-    canonical = json.dumps([kind, path, identity], sort_keys=True, ensure_ascii=False,
-                           separators=(",", ":"))
+    canonical = json.dumps(
+        [kind, path, identity], sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
 
 
-def _intent(kind: str, method: str, path: str, payload: dict[str, Any], ticket_id: int | None,
-            label: str, identity_keys: tuple[str, ...] | None = None,
-            scope: str = "") -> WriteIntent:
+def _intent(
+    kind: str,
+    method: str,
+    path: str,
+    payload: dict[str, Any],
+    ticket_id: int | None,
+    label: str,
+    identity_keys: tuple[str, ...] | None = None,
+    scope: str = "",
+) -> WriteIntent:
     identity = payload if identity_keys is None else {k: payload.get(k) for k in identity_keys}
-    return WriteIntent(kind, method, path, payload, ticket_id, label,
-                       fingerprint(kind, path, identity),
-                       scope or (f"ticket:{ticket_id}" if ticket_id is not None else ""))
+    return WriteIntent(
+        kind,
+        method,
+        path,
+        payload,
+        ticket_id,
+        label,
+        fingerprint(kind, path, identity),
+        scope or (f"ticket:{ticket_id}" if ticket_id is not None else ""),
+    )
 
 
 # --------------------------------------------------------------------------- validation
@@ -144,7 +164,9 @@ def quantity_json(hours: Decimal, *, two_places: bool = True) -> float:
 def comment_payload(subject: str, body: str, visibility: str = "internal") -> dict[str, Any]:
     """The body of POST /tickets/{id}/comment. Text is sent exactly as typed."""
     if visibility not in VISIBILITIES:
-        raise ValueError(f"Visibility must be one of {', '.join(VISIBILITIES)}, not {visibility!r}.")
+        raise ValueError(
+            f"Visibility must be one of {', '.join(VISIBILITIES)}, not {visibility!r}."
+        )
     hidden, do_not_email = VISIBILITIES[visibility]
     return {
         "subject": _required_text(subject, "subject"),
@@ -154,13 +176,26 @@ def comment_payload(subject: str, body: str, visibility: str = "internal") -> di
     }
 
 
-def comment(ticket_id: int, subject: str, body: str, visibility: str = "internal", *,
-            number: str | None = None) -> WriteIntent:
+def comment(
+    ticket_id: int,
+    subject: str,
+    body: str,
+    visibility: str = "internal",
+    *,
+    number: str | None = None,
+) -> WriteIntent:
     tid = _positive_id(ticket_id, "Ticket id")
     payload = comment_payload(subject, body, visibility)
     label = f"Comment on {_on_ticket(tid, number)}: {subject.strip()[:60]}"
-    return _intent(COMMENT, "POST", f"/tickets/{tid}/comment", payload, tid, label,
-                   ("subject", "body", "hidden"))
+    return _intent(
+        COMMENT,
+        "POST",
+        f"/tickets/{tid}/comment",
+        payload,
+        tid,
+        label,
+        ("subject", "body", "hidden"),
+    )
 
 
 def emails_customer(intent: WriteIntent) -> bool:
@@ -181,17 +216,27 @@ def email_warning(intent: WriteIntent, contact_name: str | None, email: str | No
         return None
     from syncro_tui.core.text import clean
 
-    who = " ".join(part for part in (clean(contact_name), f"<{clean(email)}>" if email else "") if part)
+    who = " ".join(
+        part for part in (clean(contact_name), f"<{clean(email)}>" if email else "") if part
+    )
     return f"This will email {who or 'the customer'}."
 
 
 # --------------------------------------------------------------------------- tickets
 
 
-def new_ticket(*, customer_id: int, subject: str, user_id: int, priority: str | None = "",
-               problem_type: str | None = "", contact_id: int | None = None,
-               due_date: date | None = None, description: str | None = "",
-               description_visibility: str = "internal") -> WriteIntent:
+def new_ticket(
+    *,
+    customer_id: int,
+    subject: str,
+    user_id: int,
+    priority: str | None = "",
+    problem_type: str | None = "",
+    contact_id: int | None = None,
+    due_date: date | None = None,
+    description: str | None = "",
+    description_visibility: str = "internal",
+) -> WriteIntent:
     """POST /tickets. ``user_id`` is required: Syncro leaves a ticket unassigned without it.
 
     The description becomes the ticket's first comment ("Initial Issue"), internal by
@@ -216,20 +261,31 @@ def new_ticket(*, customer_id: int, subject: str, user_id: int, priority: str | 
         first = comment_payload(INITIAL_ISSUE_SUBJECT, description, description_visibility)
         payload["comments_attributes"] = [first]
     label = f"New ticket for customer {customer_id}: {subject.strip()[:60]}"
-    return _intent(NEW_TICKET, "POST", "/tickets", payload, None, label,
-                   ("customer_id", "subject"), scope=f"customer:{customer_id}")
+    return _intent(
+        NEW_TICKET,
+        "POST",
+        "/tickets",
+        payload,
+        None,
+        label,
+        ("customer_id", "subject"),
+        scope=f"customer:{customer_id}",
+    )
 
 
 TICKET_FIELDS = ("status", "user_id", "priority")
 
 
-def update_ticket(ticket_id: int, changes: dict[str, Any], *, label: str | None = None,
-                  number: str | None = None) -> WriteIntent:
+def update_ticket(
+    ticket_id: int, changes: dict[str, Any], *, label: str | None = None, number: str | None = None
+) -> WriteIntent:
     """PUT /tickets/{id} with only the fields that change (status, user_id, priority)."""
     tid = _positive_id(ticket_id, "Ticket id")
     unknown = sorted(set(changes) - set(TICKET_FIELDS))
     if unknown:
-        raise ValueError(f"Cannot change {', '.join(unknown)} here; only {', '.join(TICKET_FIELDS)}.")
+        raise ValueError(
+            f"Cannot change {', '.join(unknown)} here; only {', '.join(TICKET_FIELDS)}."
+        )
     if not changes:
         raise ValueError("Nothing to change: give a status, an assignee or a priority.")
     payload: dict[str, Any] = {}
@@ -242,15 +298,28 @@ def update_ticket(ticket_id: int, changes: dict[str, Any], *, label: str | None 
             raise ValueError(f"Priority must be text, not {changes['priority']!r}.")
         payload["priority"] = changes["priority"]
     shown = ", ".join(f"{k} {v}" for k, v in payload.items())
-    return _intent(TICKET_UPDATE, "PUT", f"/tickets/{tid}", payload, tid,
-                   label or f"Set {shown} on {_on_ticket(tid, number)}")
+    return _intent(
+        TICKET_UPDATE,
+        "PUT",
+        f"/tickets/{tid}",
+        payload,
+        tid,
+        label or f"Set {shown} on {_on_ticket(tid, number)}",
+    )
 
 
 # --------------------------------------------------------------------------- line items
 
 
-def line_item(ticket_id: int, *, product_id: int, product_name: str, description: str,
-              hours: Decimal, number: str | None = None) -> WriteIntent:
+def line_item(
+    ticket_id: int,
+    *,
+    product_id: int,
+    product_name: str,
+    description: str,
+    hours: Decimal,
+    number: str | None = None,
+) -> WriteIntent:
     """POST /tickets/{id}/add_line_item. ``name`` is the product's name (Syncro does not
     fill it in), ``taxable`` is false explicitly (the API taxes labor when it is missing)
     and no price field is sent, so Syncro charges the product's configured rate."""
@@ -262,14 +331,28 @@ def line_item(ticket_id: int, *, product_id: int, product_name: str, description
         "quantity": quantity_json(hours),
         "taxable": False,
     }
-    return _intent(LINE_ITEM, "POST", f"/tickets/{tid}/add_line_item", payload, tid,
-                   f"Add {hours} h {product_name} to {_on_ticket(tid, number)}",
-                   ("product_id", "name", "description", "quantity"))
+    return _intent(
+        LINE_ITEM,
+        "POST",
+        f"/tickets/{tid}/add_line_item",
+        payload,
+        tid,
+        f"Add {hours} h {product_name} to {_on_ticket(tid, number)}",
+        ("product_id", "name", "description", "quantity"),
+    )
 
 
-def update_line_item(ticket_id: int, line_item_id: int, *, product_id: int, name: str,
-                     description: str, hours: Decimal, taxable: bool,
-                     number: str | None = None) -> WriteIntent:
+def update_line_item(
+    ticket_id: int,
+    line_item_id: int,
+    *,
+    product_id: int,
+    name: str,
+    description: str,
+    hours: Decimal,
+    taxable: bool,
+    number: str | None = None,
+) -> WriteIntent:
     """PUT /tickets/{id}/update_line_item with the complete line (a PUT may reset what it
     omits), e.g. to correct the product Syncro chose when it charged a timer."""
     tid = _positive_id(ticket_id, "Ticket id")
@@ -281,15 +364,28 @@ def update_line_item(ticket_id: int, line_item_id: int, *, product_id: int, name
         "quantity": quantity_json(hours, two_places=False),
         "taxable": bool(taxable),
     }
-    return _intent(UPDATE_LINE_ITEM, "PUT", f"/tickets/{tid}/update_line_item", payload, tid,
-                   f"Correct line item {line_item_id} on {_on_ticket(tid, number)} to {name}")
+    return _intent(
+        UPDATE_LINE_ITEM,
+        "PUT",
+        f"/tickets/{tid}/update_line_item",
+        payload,
+        tid,
+        f"Correct line item {line_item_id} on {_on_ticket(tid, number)} to {name}",
+    )
 
 
 # --------------------------------------------------------------------------- timers
 
 
-def timer_entry(ticket_id: int, *, start_at: datetime, end_at: datetime, notes: str,
-                product_id: int, number: str | None = None) -> WriteIntent:
+def timer_entry(
+    ticket_id: int,
+    *,
+    start_at: datetime,
+    end_at: datetime,
+    notes: str,
+    product_id: int,
+    number: str | None = None,
+) -> WriteIntent:
     """POST /tickets/{id}/timer_entry: ISO times with their offset, the labor product."""
     tid = _positive_id(ticket_id, "Ticket id")
     start, end = _iso(start_at, "Start"), _iso(end_at, "End")
@@ -302,24 +398,42 @@ def timer_entry(ticket_id: int, *, start_at: datetime, end_at: datetime, notes: 
         "product_id": _positive_id(product_id, "Labor product id"),
     }
     minutes = int((end_at - start_at).total_seconds() // 60)
-    return _intent(TIMER_ENTRY, "POST", f"/tickets/{tid}/timer_entry", payload, tid,
-                   f"Timer entry of {minutes} min on {_on_ticket(tid, number)}",
-                   ("start_at", "end_at", "notes"))
+    return _intent(
+        TIMER_ENTRY,
+        "POST",
+        f"/tickets/{tid}/timer_entry",
+        payload,
+        tid,
+        f"Timer entry of {minutes} min on {_on_ticket(tid, number)}",
+        ("start_at", "end_at", "notes"),
+    )
 
 
 def charge_timer(ticket_id: int, timer_entry_id: int, *, number: str | None = None) -> WriteIntent:
     """POST /tickets/{id}/charge_timer_entry. Charging twice makes two line items."""
     tid = _positive_id(ticket_id, "Ticket id")
     payload = {"timer_entry_id": _positive_id(timer_entry_id, "Timer entry id")}
-    return _intent(CHARGE_TIMER, "POST", f"/tickets/{tid}/charge_timer_entry", payload, tid,
-                   f"Charge timer {timer_entry_id} on {_on_ticket(tid, number)}")
+    return _intent(
+        CHARGE_TIMER,
+        "POST",
+        f"/tickets/{tid}/charge_timer_entry",
+        payload,
+        tid,
+        f"Charge timer {timer_entry_id} on {_on_ticket(tid, number)}",
+    )
 
 
 def delete_timer(ticket_id: int, timer_entry_id: int, *, number: str | None = None) -> WriteIntent:
     tid = _positive_id(ticket_id, "Ticket id")
     payload = {"timer_entry_id": _positive_id(timer_entry_id, "Timer entry id")}
-    return _intent(DELETE_TIMER, "POST", f"/tickets/{tid}/delete_timer_entry", payload, tid,
-                   f"Delete timer {timer_entry_id} on {_on_ticket(tid, number)}")
+    return _intent(
+        DELETE_TIMER,
+        "POST",
+        f"/tickets/{tid}/delete_timer_entry",
+        payload,
+        tid,
+        f"Delete timer {timer_entry_id} on {_on_ticket(tid, number)}",
+    )
 
 
 # --------------------------------------------------------------------------- invoices
@@ -330,8 +444,7 @@ def invoice(ticket_id: int, customer_id: int, *, number: str | None = None) -> W
     (not its uncharged timers)."""
     tid = _positive_id(ticket_id, "Ticket id")
     payload = {"ticket_id": tid, "customer_id": _positive_id(customer_id, "Customer id")}
-    return _intent(INVOICE, "POST", "/invoices", payload, tid,
-                   f"Invoice {_on_ticket(tid, number)}")
+    return _intent(INVOICE, "POST", "/invoices", payload, tid, f"Invoice {_on_ticket(tid, number)}")
 
 
 # --------------------------------------------------------------------------- attribution
@@ -345,13 +458,17 @@ def attribution(me: Any, expected_user: str = "") -> tuple[str, str | None]:
     ``me`` is the /me model (``user_name``, ``user_id``) or None when /me failed.
     """
     if me is None:
-        return ("Posted as the owner of the API key (GET /me failed, so unknown)",
-                "Could not check who this API key belongs to (GET /me failed).")
+        return (
+            "Posted as the owner of the API key (GET /me failed, so unknown)",
+            "Could not check who this API key belongs to (GET /me failed).",
+        )
     name = (getattr(me, "user_name", "") or "").strip() or "unknown user"
     user_id = getattr(me, "user_id", None)
     line = f"Posted as {name} (user_id {user_id})"
     wanted = (expected_user or "").strip()
     if not wanted or wanted.lower() in (str(user_id), name.lower()):
         return line, None
-    return line, (f"This API key belongs to {name}, not {wanted}: everything you post "
-                  f"will be attributed to {name}.")
+    return line, (
+        f"This API key belongs to {name}, not {wanted}: everything you post "
+        f"will be attributed to {name}."
+    )

@@ -10,7 +10,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .defaults import (
-    DEFAULT_API_KEY, DEFAULT_PORT, DEFAULT_SEED, DEFAULT_TICKETS, DEMO_BASE_URL,
+    DEFAULT_API_KEY,
+    DEFAULT_PORT,
+    DEFAULT_SEED,
+    DEFAULT_TICKETS,
+    DEMO_BASE_URL,
     DEMO_LABOR_PRODUCTS,
 )
 
@@ -27,5 +31,13 @@ def __getattr__(name: str):
         return Sandbox
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-__all__ = ["DEFAULT_API_KEY", "DEFAULT_PORT", "DEFAULT_SEED", "DEFAULT_TICKETS", "DEMO_BASE_URL",
-           "DEMO_LABOR_PRODUCTS", "Sandbox"]
+
+__all__ = [
+    "DEFAULT_API_KEY",
+    "DEFAULT_PORT",
+    "DEFAULT_SEED",
+    "DEFAULT_TICKETS",
+    "DEMO_BASE_URL",
+    "DEMO_LABOR_PRODUCTS",
+    "Sandbox",
+]

@@ -15,13 +15,14 @@ from decimal import Decimal
 from itertools import accumulate
 
 from .defaults import DEFAULT_LABOR_PRODUCT_ID
-from .state import CLOSED_STATUSES, Customer, Contact, Product, State, Ticket, User
+from .state import CLOSED_STATUSES, Contact, Customer, Product, State, Ticket, User
 
 DAY = 86_400.0
 HOUR = 3_600.0
 
-ESCAPE_BODY = ("Pasted from the server console:\n"
-               "\x1b[2J\x1b]0;pwned\x07\x1b[31mFATAL\x1b[0m disk full")
+ESCAPE_BODY = (
+    "Pasted from the server console:\n\x1b[2J\x1b]0;pwned\x07\x1b[31mFATAL\x1b[0m disk full"
+)
 TRICKY_BODIES = (
     "<p>Replaced the toner cartridge.</p><br>Receipt &amp; photos attached.",
     "<div>Hi team,<br><b>Server</b> is back &lt;online&gt; &mdash; thanks!</div>",
@@ -46,85 +47,226 @@ PRODUCTS = (
     # (5001-5006 are defaults.DEMO_LABOR_PRODUCTS)
     (5001, "Labor - Remote Business", "Remote support, per hour", "125", "0", False, "Labor"),
     (5002, "Labor - Onsite Business", "Onsite support, per hour", "150", "0", False, "Labor"),
-    (5003, "Labor - Emergency or After Hours Business", "After hours support, per hour",
-     "225", "0", False, "Labor"),
-    (5004, "Labor - Prepaid Project Labor", "Project labor from a prepaid block", "0", "0",
-     False, "Labor"),
+    (
+        5003,
+        "Labor - Emergency or After Hours Business",
+        "After hours support, per hour",
+        "225",
+        "0",
+        False,
+        "Labor",
+    ),
+    (
+        5004,
+        "Labor - Prepaid Project Labor",
+        "Project labor from a prepaid block",
+        "0",
+        "0",
+        False,
+        "Labor",
+    ),
     (5005, "Labor - Internal Labor", "Internal, not billed", "0", "0", False, "Labor"),
     (5006, "Fee - Travel Time", "Travel time, per hour", "65", "0", False, "Labor"),
     (5101, "Dell OptiPlex 7010 Micro", "i5, 16 GB, 512 GB SSD", "899", "712.5", True, "Hardware"),
     (5102, "Ubiquiti U6+ Access Point", "WiFi 6 access point", "149", "109", True, "Networking"),
     (5103, "Samsung 870 EVO 1TB SSD", "2.5in SATA SSD", "109", "79.99", True, "Hardware"),
     (5104, "APC Back-UPS 600VA", "Battery backup", "89.5", "61", True, "Hardware"),
-    (5105, "Microsoft 365 Business Standard", "Per user, monthly", "12.5", "11", False,
-     "Licensing"),
+    (
+        5105,
+        "Microsoft 365 Business Standard",
+        "Per user, monthly",
+        "12.5",
+        "11",
+        False,
+        "Licensing",
+    ),
     (5106, "Cat6 Patch Cable 7ft", "Blue", "6", "1.2", True, "Networking"),
 )
 
 PLACES = (
-    "Oakridge", "Cedar Falls", "Riverbend", "Maple Grove", "Lakeside", "Pinecrest",
-    "Harborview", "Summit", "Willow Creek", "Stonebridge", "Brookfield", "Fairview",
-    "Highland", "Juniper", "Clearwater", "Redwood", "Ashford", "Bayside", "Elm Street",
-    "Northgate", "Silver Lake", "Granite Peak", "Coastal", "Valley",
+    "Oakridge",
+    "Cedar Falls",
+    "Riverbend",
+    "Maple Grove",
+    "Lakeside",
+    "Pinecrest",
+    "Harborview",
+    "Summit",
+    "Willow Creek",
+    "Stonebridge",
+    "Brookfield",
+    "Fairview",
+    "Highland",
+    "Juniper",
+    "Clearwater",
+    "Redwood",
+    "Ashford",
+    "Bayside",
+    "Elm Street",
+    "Northgate",
+    "Silver Lake",
+    "Granite Peak",
+    "Coastal",
+    "Valley",
 )
 SURNAMES = (
-    "Hartley", "Okafor", "Lindqvist", "Moreno", "Whitaker", "Nakamura", "Castellano",
-    "Brennan", "Abernathy", "Kowalski", "Delgado", "Fitzgerald", "Haddad", "Ivanova", "Park",
-    "Osei", "Müller", "Dubois", "Patel", "O'Connor", "Sørensen", "Baptiste", "Novak", "Reyes",
+    "Hartley",
+    "Okafor",
+    "Lindqvist",
+    "Moreno",
+    "Whitaker",
+    "Nakamura",
+    "Castellano",
+    "Brennan",
+    "Abernathy",
+    "Kowalski",
+    "Delgado",
+    "Fitzgerald",
+    "Haddad",
+    "Ivanova",
+    "Park",
+    "Osei",
+    "Müller",
+    "Dubois",
+    "Patel",
+    "O'Connor",
+    "Sørensen",
+    "Baptiste",
+    "Novak",
+    "Reyes",
 )
 PLACE_PATTERNS = (
-    "{} Family Dental", "Bright Smile Dental of {}", "{} Auto Repair", "{} Veterinary Clinic",
-    "{} Realty", "{} Chiropractic", "{} Pediatrics", "{} Physical Therapy", "{} Bakery",
-    "{} Animal Hospital", "{} Montessori School", "{} Brewing Co.", "{} Dermatology",
-    "{} Title & Escrow", "{} Optometry", "{} Community Church", "{} Orthodontics",
+    "{} Family Dental",
+    "Bright Smile Dental of {}",
+    "{} Auto Repair",
+    "{} Veterinary Clinic",
+    "{} Realty",
+    "{} Chiropractic",
+    "{} Pediatrics",
+    "{} Physical Therapy",
+    "{} Bakery",
+    "{} Animal Hospital",
+    "{} Montessori School",
+    "{} Brewing Co.",
+    "{} Dermatology",
+    "{} Title & Escrow",
+    "{} Optometry",
+    "{} Community Church",
+    "{} Orthodontics",
     "{} Tire & Lube",
 )
 SURNAME_PATTERNS = (
-    "{} & Associates Law", "{} Legal Group", "{}'s Auto Body", "{} CPA Group",
-    "{} Insurance Agency", "{} Architects", "{} Construction", "{} Financial Advisors",
-    "{} Plumbing & Heating", "{} Dental Studio", "{} Family Law", "{} Landscaping",
+    "{} & Associates Law",
+    "{} Legal Group",
+    "{}'s Auto Body",
+    "{} CPA Group",
+    "{} Insurance Agency",
+    "{} Architects",
+    "{} Construction",
+    "{} Financial Advisors",
+    "{} Plumbing & Heating",
+    "{} Dental Studio",
+    "{} Family Law",
+    "{} Landscaping",
 )
 FIRST_NAMES = (
-    "Maria", "James", "Aisha", "Tom", "Mei", "Carlos", "Hannah", "Dmitri", "Fatima", "Owen",
-    "Sofia", "Raj", "Grace", "Liam", "Yuki", "Noah", "Zoë", "Ethan", "Amara", "Jonas",
-    "Chloe", "Mateo", "Ingrid", "Samuel",
+    "Maria",
+    "James",
+    "Aisha",
+    "Tom",
+    "Mei",
+    "Carlos",
+    "Hannah",
+    "Dmitri",
+    "Fatima",
+    "Owen",
+    "Sofia",
+    "Raj",
+    "Grace",
+    "Liam",
+    "Yuki",
+    "Noah",
+    "Zoë",
+    "Ethan",
+    "Amara",
+    "Jonas",
+    "Chloe",
+    "Mateo",
+    "Ingrid",
+    "Samuel",
 )
-TITLES = ("Owner", "Office Manager", "Front Desk", "Paralegal", "Practice Manager",
-          "Bookkeeper", "Service Writer", None)
-CITIES = (("Portland", "OR", "972"), ("Salem", "OR", "973"), ("Vancouver", "WA", "986"),
-          ("Eugene", "OR", "974"), ("Tacoma", "WA", "984"))
+TITLES = (
+    "Owner",
+    "Office Manager",
+    "Front Desk",
+    "Paralegal",
+    "Practice Manager",
+    "Bookkeeper",
+    "Service Writer",
+    None,
+)
+CITIES = (
+    ("Portland", "OR", "972"),
+    ("Salem", "OR", "973"),
+    ("Vancouver", "WA", "986"),
+    ("Eugene", "OR", "974"),
+    ("Tacoma", "WA", "984"),
+)
 STREETS = ("Main St", "Oak Ave", "Commerce Dr", "Harbor Blvd", "2nd St", "Mill Rd")
 
 SUBJECTS = (
-    "Outlook keeps asking for password", "Printer offline in front office",
-    "New hire laptop setup for {first}", "VPN drops every few minutes",
-    "Scanner to email not working", "Can't open QuickBooks company file",
-    "Replace failing SSD in reception PC", "Wi-Fi slow in exam rooms",
-    "Backup job failed overnight", "Phishing email reported by {first}",
-    "Shared drive mapped to wrong letter", "Dentrix imaging bridge error",
-    "Monitor flickering at workstation 3", "Reset MFA for {first}",
-    "Firewall firmware update", "Teams audio cuts out", "Label printer prints blank labels",
-    "Offboard departing employee", "Server disk space low", "Install UPS in network closet",
-    "Domain renewal notice", "Windows update stuck at 35%", "Add user to shared mailbox",
-    "Credit card terminal can't reach network", "Slow login on all PCs",
-    "Browser pop-ups on front desk PC", "Set up new access point",
-    "Migrate files to SharePoint", "Password reset for {first}",
-    "License renewal: Microsoft 365", "Camera system not recording",
-    "Replace toner and clean drum", "Email bouncing to one client",
+    "Outlook keeps asking for password",
+    "Printer offline in front office",
+    "New hire laptop setup for {first}",
+    "VPN drops every few minutes",
+    "Scanner to email not working",
+    "Can't open QuickBooks company file",
+    "Replace failing SSD in reception PC",
+    "Wi-Fi slow in exam rooms",
+    "Backup job failed overnight",
+    "Phishing email reported by {first}",
+    "Shared drive mapped to wrong letter",
+    "Dentrix imaging bridge error",
+    "Monitor flickering at workstation 3",
+    "Reset MFA for {first}",
+    "Firewall firmware update",
+    "Teams audio cuts out",
+    "Label printer prints blank labels",
+    "Offboard departing employee",
+    "Server disk space low",
+    "Install UPS in network closet",
+    "Domain renewal notice",
+    "Windows update stuck at 35%",
+    "Add user to shared mailbox",
+    "Credit card terminal can't reach network",
+    "Slow login on all PCs",
+    "Browser pop-ups on front desk PC",
+    "Set up new access point",
+    "Migrate files to SharePoint",
+    "Password reset for {first}",
+    "License renewal: Microsoft 365",
+    "Camera system not recording",
+    "Replace toner and clean drum",
+    "Email bouncing to one client",
 )
 DETAILS = (
-    "Started this morning after the power blip.", "Happens to everyone in the office.",
-    "Only on the computer by the window.", "We restarted it twice already.",
+    "Started this morning after the power blip.",
+    "Happens to everyone in the office.",
+    "Only on the computer by the window.",
+    "We restarted it twice already.",
     "Please call before you come by, we have patients until noon.",
-    "Not urgent but annoying.", "The error says access denied.",
+    "Not urgent but annoying.",
+    "The error says access denied.",
     "It worked fine yesterday afternoon.",
 )
 TECH_NOTES = (
     "Remoted in and cleared the cached credentials. Monitoring.",
     "Ordered the replacement part, ETA two business days.",
     "Rebooted the switch and re-seated the cable. Looks stable.",
-    "Scheduled onsite visit for tomorrow 9am.", "Applied the vendor patch and tested.",
-    "Reset the profile; user confirmed it works.", "Escalated to the vendor, case opened.",
+    "Scheduled onsite visit for tomorrow 9am.",
+    "Applied the vendor patch and tested.",
+    "Reset the profile; user confirmed it works.",
+    "Escalated to the vendor, case opened.",
 )
 PRIVATE_NOTES = (
     "Admin password is in the vault under the client's folder.",
@@ -133,16 +275,26 @@ PRIVATE_NOTES = (
     "Spent extra time here, do not bill the second hour.",
 )
 CUSTOMER_REPLIES = (
-    "Thanks, that fixed it!", "Still happening, sorry. Can you look again?",
-    "Tomorrow works. Front door code is 4412.", "Great, thank you for the quick response.",
-    "Is there any update on this?", "It happened again right after lunch.",
+    "Thanks, that fixed it!",
+    "Still happening, sorry. Can you look again?",
+    "Tomorrow works. Front door code is 4412.",
+    "Great, thank you for the quick response.",
+    "Is there any update on this?",
+    "It happened again right after lunch.",
 )
 
 # (status, weight): mostly open work, like a real board.
 STATUS_WEIGHTS = (
-    ("New", 14), ("In Progress", 20), ("Waiting on Customer", 10), ("Waiting for Parts", 5),
-    ("Scheduled", 6), ("Customer Reply", 8), ("Waiting on Vendor", 5), ("Resolved", 14),
-    ("Invoiced", 8), ("Closed", 10),
+    ("New", 14),
+    ("In Progress", 20),
+    ("Waiting on Customer", 10),
+    ("Waiting for Parts", 5),
+    ("Scheduled", 6),
+    ("Customer Reply", 8),
+    ("Waiting on Vendor", 5),
+    ("Resolved", 14),
+    ("Invoiced", 8),
+    ("Closed", 10),
 )
 PRIORITY_WEIGHTS = (("", 5), ("0 Urgent", 5), ("1 High", 20), ("2 Normal", 50), ("3 Low", 20))
 
@@ -171,9 +323,16 @@ class _Generator:
         self.rng = rng
         self.now = now
         self.state = State()
-        for kind, first in (("customer", 2001), ("contact", 6001), ("ticket", 20001),
-                            ("comment", 100001), ("line_item", 300001), ("timer", 400001),
-                            ("invoice", 500001), ("invoice_line", 600001)):
+        for kind, first in (
+            ("customer", 2001),
+            ("contact", 6001),
+            ("ticket", 20001),
+            ("comment", 100001),
+            ("line_item", 300001),
+            ("timer", 400001),
+            ("invoice", 500001),
+            ("invoice_line", 600001),
+        ):
             self.state.start_ids(kind, first)
         self.state.next_ticket_number = 1001
         self.state.next_invoice_number = 7001
@@ -195,8 +354,9 @@ class _Generator:
             state.users[uid] = User(uid, name, email, group, admin, color, self.now - 400 * DAY)
         state.me_id = TECHNICIANS[0][0]
         for pid, name, desc, retail, cost, taxable, category in PRODUCTS:
-            state.products[pid] = Product(pid, name, desc, Decimal(retail), Decimal(cost),
-                                          taxable, category)
+            state.products[pid] = Product(
+                pid, name, desc, Decimal(retail), Decimal(cost), taxable, category
+            )
         state.default_labor_product_id = DEFAULT_LABOR_PRODUCT_ID
         customers = [self.customer(name) for name in self.business_names(customer_count(tickets))]
         statuses = _STATUS_TABLE[0]
@@ -226,19 +386,32 @@ class _Generator:
         domain = "".join(c for c in business.lower() if c.isascii() and c.isalnum()) + ".example"
         created = self.now - rng.uniform(120, 1500) * DAY
         customer = Customer(
-            id=state.new_id("customer"), business_name=business, firstname="", lastname="",
-            email=f"office@{domain}", phone=self.phone(),
-            address=f"{self.between(10, 9999)} {self.pick(STREETS)}", city=city, state=region,
-            zip=f"{zip_prefix}{self.between(10, 99)}", created_at=created, updated_at=created,
+            id=state.new_id("customer"),
+            business_name=business,
+            firstname="",
+            lastname="",
+            email=f"office@{domain}",
+            phone=self.phone(),
+            address=f"{self.between(10, 9999)} {self.pick(STREETS)}",
+            city=city,
+            state=region,
+            zip=f"{zip_prefix}{self.between(10, 99)}",
+            created_at=created,
+            updated_at=created,
         )
         for _ in range(self.between(1, 4)):
             first, last = self.pick(FIRST_NAMES), self.pick(SURNAMES)
             local = "".join(c for c in f"{first}.{last}".lower() if c.isascii() and c != "'")
             contact = Contact(
-                id=state.new_id("contact"), customer_id=customer.id, name=f"{first} {last}",
-                email=f"{local}@{domain}", phone=self.phone(),
-                mobile=self.phone() if rng.random() < 0.5 else None, title=self.pick(TITLES),
-                created_at=created, updated_at=created,
+                id=state.new_id("contact"),
+                customer_id=customer.id,
+                name=f"{first} {last}",
+                email=f"{local}@{domain}",
+                phone=self.phone(),
+                mobile=self.phone() if rng.random() < 0.5 else None,
+                title=self.pick(TITLES),
+                created_at=created,
+                updated_at=created,
             )
             customer.contacts.append(contact)
             state.contacts[contact.id] = contact
@@ -260,8 +433,11 @@ class _Generator:
         user_id = None if rng.random() < (0.6 if status == "New" else 0.1) else self.technician()
         first = (contact.name if contact else customer.firstname).split(" ")[0]
         ticket = state.create_ticket(
-            created, customer_id=customer.id, subject=self.pick(SUBJECTS).format(first=first),
-            contact_id=contact.id if contact else None, user_id=user_id,
+            created,
+            customer_id=customer.id,
+            subject=self.pick(SUBJECTS).format(first=first),
+            contact_id=contact.id if contact else None,
+            user_id=user_id,
             priority=self.weighted(_PRIORITY_TABLE),
             problem_type=self.pick(state.problem_types),
             due_date=created + self.between(1, 14) * DAY if rng.random() < 0.6 else None,
@@ -278,13 +454,25 @@ class _Generator:
         roll = self.rng.random()
         return 101 if roll < 0.4 else 102 if roll < 0.7 else 103
 
-    def comments(self, ticket: Ticket, customer: Customer, contact: Contact | None,
-                 updated: float, status: str) -> None:
+    def comments(
+        self,
+        ticket: Ticket,
+        customer: Customer,
+        contact: Contact | None,
+        updated: float,
+        status: str,
+    ) -> None:
         rng, state = self.rng, self.state
         reporter = contact.name if contact else customer.fullname
         body = f"{ticket.subject}. {self.pick(DETAILS)}"
-        state.add_comment(ticket, ticket.created_at, subject="Initial Issue", body=body,
-                          tech=reporter, from_customer=True)
+        state.add_comment(
+            ticket,
+            ticket.created_at,
+            subject="Initial Issue",
+            body=body,
+            tech=reporter,
+            from_customer=True,
+        )
         follow_ups = self.between(0, 4)
         if status == "Customer Reply":
             follow_ups = max(follow_ups, 1)
@@ -293,24 +481,44 @@ class _Generator:
             last = n == follow_ups - 1
             span = updated - ticket.created_at
             when = updated if last else ticket.created_at + span * rng.random()
-            kind = "reply" if last and status == "Customer Reply" else self.pick(
-                ("update", "update", "private", "reply"))
+            kind = (
+                "reply"
+                if last and status == "Customer Reply"
+                else self.pick(("update", "update", "private", "reply"))
+            )
             special = self.pick(TRICKY_BODIES) if rng.random() < 0.06 else None
             if kind == "reply":
-                state.add_comment(ticket, when, subject=f"Re: {ticket.subject}",
-                                  body=special or self.pick(CUSTOMER_REPLIES), tech=reporter,
-                                  from_customer=True)
+                state.add_comment(
+                    ticket,
+                    when,
+                    subject=f"Re: {ticket.subject}",
+                    body=special or self.pick(CUSTOMER_REPLIES),
+                    tech=reporter,
+                    from_customer=True,
+                )
             elif kind == "private":
-                state.add_comment(ticket, when, subject="Private Note",
-                                  body=special or self.pick(PRIVATE_NOTES), hidden=True,
-                                  tech=tech.name, user_id=tech.id)
+                state.add_comment(
+                    ticket,
+                    when,
+                    subject="Private Note",
+                    body=special or self.pick(PRIVATE_NOTES),
+                    hidden=True,
+                    tech=tech.name,
+                    user_id=tech.id,
+                )
             else:
-                state.add_comment(ticket, when, subject="Update",
-                                  body=special or self.pick(TECH_NOTES), tech=tech.name,
-                                  user_id=tech.id)
+                state.add_comment(
+                    ticket,
+                    when,
+                    subject="Update",
+                    body=special or self.pick(TECH_NOTES),
+                    tech=tech.name,
+                    user_id=tech.id,
+                )
         ticket.comments.sort(key=lambda c: c.created_at)
         ticket.customer_reply = status == "Customer Reply" or (
-            len(ticket.comments) > 1 and ticket.comments[-1].user_id is None)
+            len(ticket.comments) > 1 and ticket.comments[-1].user_id is None
+        )
 
     def billing(self, ticket: Ticket, status: str, updated: float) -> None:
         """Line items, timers (some never charged) and, for Invoiced tickets, the invoice."""
@@ -322,8 +530,12 @@ class _Generator:
                 room = max(0.0, updated - ticket.created_at - minutes * 60)
                 start = ticket.created_at + room * rng.random()
                 timer = state.add_timer(
-                    ticket, start, start=start, end=start + minutes * 60,
-                    notes=self.pick(TECH_NOTES), product_id=self.pick((5001, 5001, 5002, 5003)),
+                    ticket,
+                    start,
+                    start=start,
+                    end=start + minutes * 60,
+                    notes=self.pick(TECH_NOTES),
+                    product_id=self.pick((5001, 5001, 5002, 5003)),
                     user_id=ticket.user_id,
                 )
                 if closed or rng.random() < 0.3:
@@ -334,13 +546,20 @@ class _Generator:
                 quantity = Decimal(self.between(1, 8)) / 4
             else:
                 quantity = Decimal(self.between(1, 3))
-            state.add_line_item(ticket, updated, name=product.name,
-                                description=product.description, quantity=quantity,
-                                product_id=product.id, price_retail=None,
-                                taxable=product.taxable)
+            state.add_line_item(
+                ticket,
+                updated,
+                name=product.name,
+                description=product.description,
+                quantity=quantity,
+                product_id=product.id,
+                price_retail=None,
+                taxable=product.taxable,
+            )
         if status == "Invoiced":
-            state.create_invoice(updated, customer_id=ticket.customer_id, ticket=ticket,
-                                 day=updated)
+            state.create_invoice(
+                updated, customer_id=ticket.customer_id, ticket=ticket, day=updated
+            )
 
     # -- the handful of planted details ------------------------------------------------------
 
@@ -352,14 +571,20 @@ class _Generator:
     def plant_tricky_comments(self, tickets: list[Ticket]) -> None:
         """One comment of each tricky kind on open tickets, and the only escape sequence."""
         # Customer Reply tickets are left alone: a tech comment would end the reply state.
-        candidates = [t for t in tickets
-                      if t.status not in CLOSED_STATUSES and t.status != "Customer Reply"]
+        candidates = [
+            t for t in tickets if t.status not in CLOSED_STATUSES and t.status != "Customer Reply"
+        ]
         open_tickets = candidates or tickets
         if not open_tickets:
             return
         bodies = (*TRICKY_BODIES, ESCAPE_BODY)
         for body, ticket in zip(bodies, self.rng.choices(open_tickets, k=len(bodies))):
             tech = self.state.users[ticket.user_id or 101]
-            self.state.add_comment(ticket, ticket.updated_at, subject="Update", body=body,
-                                   tech=tech.name, user_id=tech.id)
-
+            self.state.add_comment(
+                ticket,
+                ticket.updated_at,
+                subject="Update",
+                body=body,
+                tech=tech.name,
+                user_id=tech.id,
+            )

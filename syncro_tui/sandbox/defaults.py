@@ -12,7 +12,11 @@ API_PREFIX = "/api/v1"
 
 # The demo account's labor products, keyed like config's [labor_products] table.
 DEMO_LABOR_PRODUCTS = {
-    "remote": 5001, "onsite": 5002, "emergency": 5003, "project": 5004, "internal": 5005,
+    "remote": 5001,
+    "onsite": 5002,
+    "emergency": 5003,
+    "project": 5004,
+    "internal": 5005,
     "travel": 5006,
 }
 DEFAULT_LABOR_PRODUCT_ID = DEMO_LABOR_PRODUCTS["remote"]

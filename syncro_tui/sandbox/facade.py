@@ -13,7 +13,11 @@ from typing import TYPE_CHECKING
 
 from .data import generate
 from .defaults import (
-    DEFAULT_API_KEY, DEFAULT_HOST, DEFAULT_RATE_LIMIT, DEFAULT_SEED, DEFAULT_TICKETS,
+    DEFAULT_API_KEY,
+    DEFAULT_HOST,
+    DEFAULT_RATE_LIMIT,
+    DEFAULT_SEED,
+    DEFAULT_TICKETS,
     MAX_TICKETS,
 )
 from .faults import FaultSet
@@ -38,12 +42,20 @@ class Sandbox:
     (see ``state.PERMISSIONS``) off, e.g. ``{"Tickets - Edit": False}``.
     """
 
-    def __init__(self, *, seed: int = DEFAULT_SEED, tickets: int = DEFAULT_TICKETS,
-                 api_key: str = DEFAULT_API_KEY, rate_limit: int | None = DEFAULT_RATE_LIMIT,
-                 faults: str | None = None, latency_ms: float = 0.0,
-                 clock: Callable[[], float] = time.time,
-                 permissions: dict[str, bool] | None = None, time_offset: str | None = None,
-                 since_date_only: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        seed: int = DEFAULT_SEED,
+        tickets: int = DEFAULT_TICKETS,
+        api_key: str = DEFAULT_API_KEY,
+        rate_limit: int | None = DEFAULT_RATE_LIMIT,
+        faults: str | None = None,
+        latency_ms: float = 0.0,
+        clock: Callable[[], float] = time.time,
+        permissions: dict[str, bool] | None = None,
+        time_offset: str | None = None,
+        since_date_only: bool = False,
+    ) -> None:
         if not 0 <= tickets <= MAX_TICKETS:
             raise ValueError(f"tickets must be between 0 and {MAX_TICKETS}, got {tickets}")
         self.seed = seed
@@ -53,9 +65,16 @@ class Sandbox:
         for name, allowed in (permissions or {}).items():
             self.state.set_permission(name, allowed)
         self.faults = FaultSet(faults)
-        self._core = Core(self.state, api_key=api_key, clock=clock, faults=self.faults,
-                          rate_limit=rate_limit, latency_ms=latency_ms,
-                          tz=parse_offset(time_offset), since_date_only=since_date_only)
+        self._core = Core(
+            self.state,
+            api_key=api_key,
+            clock=clock,
+            faults=self.faults,
+            rate_limit=rate_limit,
+            latency_ms=latency_ms,
+            tz=parse_offset(time_offset),
+            since_date_only=since_date_only,
+        )
 
     # -- front ends --------------------------------------------------------------------------
 
@@ -65,8 +84,9 @@ class Sandbox:
 
         return SandboxTransport(self._core, client_address)
 
-    def serve(self, host: str = DEFAULT_HOST, port: int = 0, *,
-              verbose: bool = False) -> RunningServer:
+    def serve(
+        self, host: str = DEFAULT_HOST, port: int = 0, *, verbose: bool = False
+    ) -> RunningServer:
         """Start the loopback server in a daemon thread; ``port=0`` picks a free port."""
         from .server import RunningServer
 
@@ -90,16 +110,19 @@ class Sandbox:
 
     # -- someone else changes Syncro ---------------------------------------------------------
 
-    def simulate_new_ticket(self, *, subject: str, customer_id: int | None = None,
-                            **fields) -> Ticket:
+    def simulate_new_ticket(
+        self, *, subject: str, customer_id: int | None = None, **fields
+    ) -> Ticket:
         """A ticket created elsewhere (portal, email, another tech), stamped now."""
         with self._core.lock:
             customer_id = customer_id or next(iter(self.state.customers))
-            return self.state.create_ticket(self.clock(), customer_id=customer_id,
-                                            subject=subject, **fields)
+            return self.state.create_ticket(
+                self.clock(), customer_id=customer_id, subject=subject, **fields
+            )
 
-    def simulate_customer_reply(self, ticket_id: int, body: str,
-                                subject: str | None = None) -> Comment:
+    def simulate_customer_reply(
+        self, ticket_id: int, body: str, subject: str | None = None
+    ) -> Comment:
         """An email reply from the ticket's contact: status becomes "Customer Reply"."""
         with self._core.lock:
             ticket = self.state.tickets[ticket_id]
@@ -107,8 +130,13 @@ class Sandbox:
             contact = self.state.contacts.get(ticket.contact_id) if ticket.contact_id else None
             author = contact.name if contact else self.state.customers[ticket.customer_id].fullname
             comment = self.state.add_comment(
-                ticket, now, subject=subject or f"Re: {ticket.subject}", body=body, tech=author,
-                from_customer=True)
+                ticket,
+                now,
+                subject=subject or f"Re: {ticket.subject}",
+                body=body,
+                tech=author,
+                from_customer=True,
+            )
             self.state.update_ticket(ticket, now, status="Customer Reply")
             return comment
 

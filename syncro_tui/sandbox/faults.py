@@ -19,8 +19,16 @@ from fnmatch import fnmatchcase
 
 from .defaults import API_PREFIX
 
-KINDS = ("latency", "error_before", "error_after", "drop_after", "timeout_after",
-         "rate_limit", "malformed", "html")
+KINDS = (
+    "latency",
+    "error_before",
+    "error_after",
+    "drop_after",
+    "timeout_after",
+    "rate_limit",
+    "malformed",
+    "html",
+)
 # Kinds that take no ARG, and kinds whose ARG is an HTTP status.
 _NO_ARG = ("drop_after", "malformed")
 _STATUS_ARG = ("error_before", "error_after", "html")
@@ -57,12 +65,13 @@ def parse_rule(text: str) -> FaultRule:
         raise ValueError(f"fault rule {text!r}: expected 'METHOD PATHGLOB=KIND[:ARG][*TIMES]'")
     method, glob = parts[0].upper(), parts[1]
     if glob.startswith(API_PREFIX + "/"):
-        glob = glob[len(API_PREFIX):]
+        glob = glob[len(API_PREFIX) :]
     action, star, times_text = action.partition("*")
     kind, colon, arg_text = action.strip().partition(":")
     if kind not in KINDS:
-        raise ValueError(f"fault rule {text!r}: unknown kind {kind!r}; "
-                         f"use one of {', '.join(KINDS)}")
+        raise ValueError(
+            f"fault rule {text!r}: unknown kind {kind!r}; use one of {', '.join(KINDS)}"
+        )
     arg = None
     if colon:
         if kind in _NO_ARG:
@@ -71,7 +80,8 @@ def parse_rule(text: str) -> FaultRule:
             arg = float(arg_text)
         except ValueError:
             raise ValueError(
-                f"fault rule {text!r}: argument {arg_text!r} is not a number") from None
+                f"fault rule {text!r}: argument {arg_text!r} is not a number"
+            ) from None
         if kind in _STATUS_ARG and not 400 <= arg <= 599:
             raise ValueError(f"fault rule {text!r}: status {arg_text} must be 400-599")
         if arg < 0:
@@ -93,8 +103,9 @@ def parse_spec(spec: str | None) -> list[FaultRule]:
 @dataclass(slots=True)
 class FaultPlan:
     """What the faults decided for one request."""
-    latency: float = 0.0             # seconds to wait before handling
-    rule: FaultRule | None = None    # the one non-latency rule that fired
+
+    latency: float = 0.0  # seconds to wait before handling
+    rule: FaultRule | None = None  # the one non-latency rule that fired
 
 
 class FaultSet:

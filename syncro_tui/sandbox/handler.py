@@ -39,10 +39,10 @@ BAD_KEY = {"error": "Unauthorized"}
 @dataclass(slots=True, frozen=True)
 class Request:
     method: str
-    target: str                      # path plus query, e.g. "/api/v1/tickets?page=2"
-    headers: Mapping[str, str]       # names lower-cased
+    target: str  # path plus query, e.g. "/api/v1/tickets?page=2"
+    headers: Mapping[str, str]  # names lower-cased
     body: bytes = b""
-    client: str = "127.0.0.1"        # the address the rate limit counts against
+    client: str = "127.0.0.1"  # the address the rate limit counts against
 
 
 @dataclass(slots=True)
@@ -50,30 +50,30 @@ class Outcome:
     status: int
     headers: dict[str, str]
     body: bytes
-    action: str = RESPOND            # RESPOND, DROP (close, no answer), TIMEOUT (never answer)
-    hold: float | None = None        # TIMEOUT: the rule's seconds, None for the front end's default
+    action: str = RESPOND  # RESPOND, DROP (close, no answer), TIMEOUT (never answer)
+    hold: float | None = None  # TIMEOUT: the rule's seconds, None for the front end's default
 
 
 @dataclass(slots=True)
 class RequestRecord:
     t: float
     method: str
-    path: str                        # below /api/v1, no query
+    path: str  # below /api/v1, no query
     query: dict[str, str]
-    status: int                      # as sent; for drop/timeout, what the API had decided
+    status: int  # as sent; for drop/timeout, what the API had decided
     client: str
     json: object | None
-    fault: str | None = None         # the fault kind that fired, if any
+    fault: str | None = None  # the fault kind that fired, if any
 
 
 @dataclass(slots=True)
 class _Parsed:
     method: str
-    path: str                        # below /api/v1 when in_api, else the raw path
+    path: str  # below /api/v1 when in_api, else the raw path
     in_api: bool
     query: dict[str, list[str]]
-    json_ok: bool                    # False: a write whose body is not JSON
-    json: object | None              # the decoded body of a write ({} when empty)
+    json_ok: bool  # False: a write whose body is not JSON
+    json: object | None  # the decoded body of a write ({} when empty)
 
 
 def _parse(request: Request) -> _Parsed:
@@ -81,7 +81,7 @@ def _parse(request: Request) -> _Parsed:
     path = split.path
     in_api = path == API_PREFIX or path.startswith(API_PREFIX + "/")
     if in_api:
-        path = path[len(API_PREFIX):] or "/"
+        path = path[len(API_PREFIX) :] or "/"
     method = request.method.upper()
     json_ok, body = True, None
     if method in _WRITES:
@@ -89,8 +89,9 @@ def _parse(request: Request) -> _Parsed:
             body = json.loads(request.body) if request.body.strip() else {}
         except (ValueError, UnicodeDecodeError):
             json_ok = False
-    return _Parsed(method, path, in_api, parse_qs(split.query, keep_blank_values=True),
-                   json_ok, body)
+    return _Parsed(
+        method, path, in_api, parse_qs(split.query, keep_blank_values=True), json_ok, body
+    )
 
 
 def json_outcome(status: int, payload: object, headers: dict | None = None) -> Outcome:
@@ -100,8 +101,10 @@ def json_outcome(status: int, payload: object, headers: dict | None = None) -> O
 
 def html_outcome(status: int, detail: str) -> Outcome:
     phrase = _phrase(status)
-    page = (f"<!DOCTYPE html>\n<html><head><title>{status} {phrase}</title></head>\n"
-            f"<body><h1>{phrase}</h1><p>{detail}</p></body></html>\n")
+    page = (
+        f"<!DOCTYPE html>\n<html><head><title>{status} {phrase}</title></head>\n"
+        f"<body><h1>{phrase}</h1><p>{detail}</p></body></html>\n"
+    )
     return Outcome(status, {"content-type": HTML_TYPE}, page.encode())
 
 
@@ -113,9 +116,18 @@ def _phrase(status: int) -> str:
 
 
 class Core:
-    def __init__(self, state: State, *, api_key: str, clock: Callable[[], float],
-                 faults: FaultSet, rate_limit: int | None, latency_ms: float = 0.0,
-                 tz: timezone, since_date_only: bool = False) -> None:
+    def __init__(
+        self,
+        state: State,
+        *,
+        api_key: str,
+        clock: Callable[[], float],
+        faults: FaultSet,
+        rate_limit: int | None,
+        latency_ms: float = 0.0,
+        tz: timezone,
+        since_date_only: bool = False,
+    ) -> None:
         self.lock = threading.RLock()
         self.state = state
         self.api_key = api_key
@@ -147,11 +159,18 @@ class Core:
                 outcome = self._serve(request, parsed, now)
                 if rule is not None:
                     outcome = _after(rule, outcome)
-            self.log.append(RequestRecord(
-                t=now, method=parsed.method, path=parsed.path,
-                query={k: v[-1] for k, v in parsed.query.items()}, status=outcome.status,
-                client=request.client, json=parsed.json, fault=rule.kind if rule else None,
-            ))
+            self.log.append(
+                RequestRecord(
+                    t=now,
+                    method=parsed.method,
+                    path=parsed.path,
+                    query={k: v[-1] for k, v in parsed.query.items()},
+                    status=outcome.status,
+                    client=request.client,
+                    json=parsed.json,
+                    fault=rule.kind if rule else None,
+                )
+            )
         return outcome
 
     # -- the API itself ----------------------------------------------------------------------
@@ -163,9 +182,14 @@ class Core:
         if self.limiter is not None:
             wait = self.limiter.admit(request.client, now)
             if wait is not None:
-                return json_outcome(429, {
-                    "error": f"Rate limit exceeded: {self.limiter.limit} requests per minute. "
-                             f"Retry in {wait} seconds."}, {"retry-after": str(wait)})
+                return json_outcome(
+                    429,
+                    {
+                        "error": f"Rate limit exceeded: {self.limiter.limit} requests per minute. "
+                        f"Retry in {wait} seconds."
+                    },
+                    {"retry-after": str(wait)},
+                )
         if not parsed.in_api:
             return json_outcome(404, {"message": "Not found"})
         if parsed.method in _WRITES:
@@ -208,8 +232,9 @@ class Core:
     def count(self, method: str = "*", path_glob: str = "*") -> int:
         method = method.upper()
         with self.lock:
-            return sum(1 for r in self.log
-                       if method in ("*", r.method) and fnmatchcase(r.path, path_glob))
+            return sum(
+                1 for r in self.log if method in ("*", r.method) and fnmatchcase(r.path, path_glob)
+            )
 
 
 def _fault_answer(rule: FaultRule) -> Outcome:
@@ -235,4 +260,3 @@ def _after(rule: FaultRule, outcome: Outcome) -> Outcome:
     if rule.kind == "timeout_after":
         return Outcome(outcome.status, outcome.headers, outcome.body, action=TIMEOUT, hold=rule.arg)
     return outcome
-

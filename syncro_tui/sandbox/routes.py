@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 import re
-from operator import attrgetter
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import attrgetter
 
 from .formats import parse_time, start_of_day, to_decimal
 from .render import Views
@@ -94,7 +94,7 @@ def _blank(value: object) -> bool:
 def _paginate(items: list, page: int, per_page: int) -> tuple[list, int]:
     """A page past the end is an empty list, never an error."""
     total_pages = math.ceil(len(items) / per_page)
-    return items[(page - 1) * per_page: page * per_page], total_pages
+    return items[(page - 1) * per_page : page * per_page], total_pages
 
 
 class Routes:
@@ -164,8 +164,10 @@ class Routes:
         tickets.sort(key=attrgetter("updated_at"), reverse=True)
         page = call.page()
         chunk, total_pages = _paginate(tickets, page, call.per_page(TICKET_PAGE))
-        return 200, {"tickets": [self.views.ticket_list_item(t) for t in chunk],
-                     "meta": {"total_pages": total_pages, "page": page}}
+        return 200, {
+            "tickets": [self.views.ticket_list_item(t) for t in chunk],
+            "meta": {"total_pages": total_pages, "page": page},
+        }
 
     def _ticket_matches(self, ticket: Ticket, text: str) -> bool:
         customer = self.state.customers.get(ticket.customer_id)
@@ -184,8 +186,9 @@ class Routes:
             raise Reject(422, {"success": False, "message": ["Subject can't be blank"]})
         fields = self._ticket_fields(body)
         comments = self._nested_comments(body)
-        ticket = self.state.create_ticket(call.now, customer_id=customer_id,
-                                          subject=str(body["subject"]), **fields)
+        ticket = self.state.create_ticket(
+            call.now, customer_id=customer_id, subject=str(body["subject"]), **fields
+        )
         for comment in comments:
             self._comment(ticket, call.now, comment)
         return 200, {"ticket": self.views.ticket_detail(ticket)}
@@ -253,8 +256,10 @@ class Routes:
         page, per_page = call.page(), call.per_page(COMMENT_PAGE)
         newest_first = sorted(ticket.comments, key=lambda c: (c.created_at, c.id), reverse=True)
         chunk, total_pages = _paginate(newest_first, page, per_page)
-        return 200, {"comments": [self.views.comment(c, with_user=True) for c in chunk],
-                     "meta": {"total_pages": total_pages, "page": page, "per_page": per_page}}
+        return 200, {
+            "comments": [self.views.comment(c, with_user=True) for c in chunk],
+            "meta": {"total_pages": total_pages, "page": page, "per_page": per_page},
+        }
 
     def add_comment(self, call: Call, ticket_id: str) -> tuple[int, object]:
         ticket = self._ticket(ticket_id)
@@ -273,9 +278,13 @@ class Routes:
         me = self.state.me
         tech = body.get("tech")
         return self.state.add_comment(
-            ticket, now, subject=str(body["subject"]), body=str(body["body"]),
+            ticket,
+            now,
+            subject=str(body["subject"]),
+            body=str(body["body"]),
             hidden=_truthy(body.get("hidden", False)),
-            tech=str(tech) if not _blank(tech) else me.name, user_id=me.id,
+            tech=str(tech) if not _blank(tech) else me.name,
+            user_id=me.id,
         )
 
     # -- line items ------------------------------------------------------------------------
@@ -285,7 +294,10 @@ class Routes:
         body = call.json
         self._require_name_and_description(body, ("name", "description"))
         item = self.state.add_line_item(
-            ticket, call.now, name=str(body["name"]), description=str(body["description"]),
+            ticket,
+            call.now,
+            name=str(body["name"]),
+            description=str(body["description"]),
             quantity=self._decimal(body, "quantity", Decimal(1)),
             product_id=_optional_int(body.get("product_id")),
             price_retail=self._decimal(body, "price_retail", None),
@@ -327,8 +339,9 @@ class Routes:
     def _require_name_and_description(body: dict, fields) -> None:
         """The add_line_item 422: ``errors`` is one string, ``params`` an empty object.
         Both are required even with a product_id (no auto-fill from the product)."""
-        errors = [f"{field.capitalize()} can't be blank" for field in fields
-                  if _blank(body.get(field))]
+        errors = [
+            f"{field.capitalize()} can't be blank" for field in fields if _blank(body.get(field))
+        ]
         if errors:
             raise Reject(422, {"errors": ", ".join(errors), "params": {}})
 
@@ -339,8 +352,9 @@ class Routes:
         try:
             return to_decimal(body[name])
         except ValueError:
-            raise Reject(422, {"errors": f"{name.capitalize()} is not a number",
-                               "params": {}}) from None
+            raise Reject(
+                422, {"errors": f"{name.capitalize()} is not a number", "params": {}}
+            ) from None
 
     # -- timers ----------------------------------------------------------------------------
 
@@ -358,7 +372,11 @@ class Routes:
         elif body.get("duration_minutes") not in (None, ""):
             end = start + _ruby_int(body["duration_minutes"]) * 60
         timer = self.state.add_timer(
-            ticket, call.now, start=start, end=end, notes=body.get("notes"),
+            ticket,
+            call.now,
+            start=start,
+            end=end,
+            notes=body.get("notes"),
             product_id=_optional_int(body.get("product_id")),
             user_id=_optional_int(body.get("user_id")),
         )
@@ -407,27 +425,41 @@ class Routes:
             timers = [t for t in timers if t.created_at < before]
         page = call.page()
         chunk, total_pages = _paginate(timers, page, call.per_page(TIMER_PAGE))
-        return 200, {"ticket_timers": [self.views.timer(t) for t in chunk],
-                     "meta": {"total_pages": total_pages, "page": page}}
+        return 200, {
+            "ticket_timers": [self.views.timer(t) for t in chunk],
+            "meta": {"total_pages": total_pages, "page": page},
+        }
 
     # -- customers, contacts, products -------------------------------------------------------
 
     def _customers_matching(self, text: str) -> list:
-        customers = sorted(self.state.customers.values(),
-                           key=lambda c: (c.business_then_name.lower(), c.id))
+        customers = sorted(
+            self.state.customers.values(), key=lambda c: (c.business_then_name.lower(), c.id)
+        )
         text = text.strip().lower()
         if not text:
             return customers
-        return [c for c in customers if text in c.business_then_name.lower()
-                or text in c.fullname.lower() or text in c.email.lower()]
+        return [
+            c
+            for c in customers
+            if text in c.business_then_name.lower()
+            or text in c.fullname.lower()
+            or text in c.email.lower()
+        ]
 
     def list_customers(self, call: Call) -> tuple[int, object]:
         customers = self._customers_matching(call.arg("query") or "")
         page, per_page = call.page(), call.per_page(CUSTOMER_PAGE)
         chunk, total_pages = _paginate(customers, page, per_page)
-        return 200, {"customers": [self.views.customer(c) for c in chunk],
-                     "meta": {"total_pages": total_pages, "total_entries": len(customers),
-                              "per_page": per_page, "page": page}}
+        return 200, {
+            "customers": [self.views.customer(c) for c in chunk],
+            "meta": {
+                "total_pages": total_pages,
+                "total_entries": len(customers),
+                "per_page": per_page,
+                "page": page,
+            },
+        }
 
     def autocomplete_customers(self, call: Call) -> tuple[int, object]:
         customers = self._customers_matching(call.arg("query") or "")[:CUSTOMER_PAGE]
@@ -446,16 +478,23 @@ class Routes:
             contacts = [c for c in contacts if c.customer_id == customer_id]
         page = call.page()
         chunk, total_pages = _paginate(contacts, page, CONTACT_PAGE)
-        return 200, {"contacts": [self.views.contact(c) for c in chunk],
-                     "meta": {"total_pages": total_pages, "total_entries": len(contacts),
-                              "per_page": CONTACT_PAGE, "page": page}}
+        return 200, {
+            "contacts": [self.views.contact(c) for c in chunk],
+            "meta": {
+                "total_pages": total_pages,
+                "total_entries": len(contacts),
+                "per_page": CONTACT_PAGE,
+                "page": page,
+            },
+        }
 
     def list_products(self, call: Call) -> tuple[int, object]:
         products = sorted(self.state.products.values(), key=lambda p: p.id)
         text = (call.arg("query") or "").strip().lower()
         if text:
-            products = [p for p in products
-                        if text in p.name.lower() or text in p.description.lower()]
+            products = [
+                p for p in products if text in p.name.lower() or text in p.description.lower()
+            ]
         chunk, _ = _paginate(products, call.page(), PRODUCT_PAGE)
         return 200, {"products": [self.views.product(p) for p in chunk]}
 
@@ -473,8 +512,9 @@ class Routes:
             customer_id = ticket.customer_id
         if customer_id not in self.state.customers:
             raise Reject(422, {"success": False, "message": ["Customer can't be blank"]})
-        invoice = self.state.create_invoice(call.now, customer_id=customer_id, ticket=ticket,
-                                            day=call.now)
+        invoice = self.state.create_invoice(
+            call.now, customer_id=customer_id, ticket=ticket, day=call.now
+        )
         return 200, {"invoice": self.views.invoice(invoice)}
 
     def get_invoice(self, call: Call, key: str) -> tuple[int, object]:
@@ -518,8 +558,10 @@ TABLE = [
     ("POST", r"/invoices", "create_invoice", "Invoices - Create"),
     ("GET", r"/invoices/([^/]+)", "get_invoice", "Invoices - View Details"),
 ]
-COMPILED = [(method, re.compile(pattern + r"/?"), name, permission)
-            for method, pattern, name, permission in TABLE]
+COMPILED = [
+    (method, re.compile(pattern + r"/?"), name, permission)
+    for method, pattern, name, permission in TABLE
+]
 
 
 def resolve(method: str, path: str) -> tuple[str, tuple[str, ...], str | None] | None:

@@ -16,8 +16,14 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .defaults import (
-    API_PREFIX, DEFAULT_API_KEY, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RATE_LIMIT, DEFAULT_SEED,
-    DEFAULT_TICKETS, MAX_TICKETS,
+    API_PREFIX,
+    DEFAULT_API_KEY,
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    DEFAULT_RATE_LIMIT,
+    DEFAULT_SEED,
+    DEFAULT_TICKETS,
+    MAX_TICKETS,
 )
 from .handler import DROP, TIMEOUT, Core, Request
 
@@ -49,9 +55,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _dispatch(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         request = Request(
-            method=self.command, target=self.path,
+            method=self.command,
+            target=self.path,
             headers={k.lower(): v for k, v in self.headers.items()},
-            body=self.rfile.read(length) if length else b"", client=self.client_address[0],
+            body=self.rfile.read(length) if length else b"",
+            client=self.client_address[0],
         )
         core = self.server.core
         plan = core.plan(request)
@@ -83,15 +91,19 @@ class _Handler(BaseHTTPRequestHandler):
 class RunningServer:
     """A started loopback server: ``.url`` (".../api/v1"), ``.port``, ``.close()``."""
 
-    def __init__(self, core: Core, host: str = DEFAULT_HOST, port: int = 0, *,
-                 verbose: bool = False) -> None:
+    def __init__(
+        self, core: Core, host: str = DEFAULT_HOST, port: int = 0, *, verbose: bool = False
+    ) -> None:
         self._server = _Server((host, port), core, verbose)
         self.host = host
         self.port = self._server.server_address[1]
         self.url = f"http://{host}:{self.port}{API_PREFIX}"
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05},
-                                        name=f"syncro-sandbox:{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"syncro-sandbox:{self.port}",
+            daemon=True,
+        )
         self._thread.start()
 
     def close(self) -> None:
@@ -109,22 +121,38 @@ class RunningServer:
 
 # -- command line ------------------------------------------------------------------------------
 
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The sandbox flags, so ``syncro-tui sandbox`` and ``python -m`` share them."""
-    parser.add_argument("--host", default=DEFAULT_HOST,
-                        help="address to bind (default %(default)s; keep it on loopback)")
+    parser.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help="address to bind (default %(default)s; keep it on loopback)",
+    )
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="default %(default)s")
     parser.add_argument("--api-key", default=DEFAULT_API_KEY, help="default %(default)s")
-    parser.add_argument("--tickets", type=int, default=DEFAULT_TICKETS,
-                        help=f"demo tickets to generate, up to {MAX_TICKETS} (default %(default)s)")
+    parser.add_argument(
+        "--tickets",
+        type=int,
+        default=DEFAULT_TICKETS,
+        help=f"demo tickets to generate, up to {MAX_TICKETS} (default %(default)s)",
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="default %(default)s")
-    parser.add_argument("--faults", default=None, metavar="SPEC",
-                        help="fault rules, e.g. 'POST /tickets/*/comment=drop_after*1'")
-    parser.add_argument("--latency-ms", type=float, default=0.0,
-                        help="added to every request (default %(default)s)")
-    parser.add_argument("--rate-limit", type=int, default=DEFAULT_RATE_LIMIT,
-                        help="requests per rolling minute per address, 0 for none "
-                             "(default %(default)s)")
+    parser.add_argument(
+        "--faults",
+        default=None,
+        metavar="SPEC",
+        help="fault rules, e.g. 'POST /tickets/*/comment=drop_after*1'",
+    )
+    parser.add_argument(
+        "--latency-ms", type=float, default=0.0, help="added to every request (default %(default)s)"
+    )
+    parser.add_argument(
+        "--rate-limit",
+        type=int,
+        default=DEFAULT_RATE_LIMIT,
+        help="requests per rolling minute per address, 0 for none (default %(default)s)",
+    )
 
 
 def options(args: argparse.Namespace | None = None, **overrides) -> dict:
@@ -145,9 +173,14 @@ def launch(opts: dict):
     """Build the sandbox the flags describe and start serving it; returns (sandbox, server)."""
     from .facade import Sandbox
 
-    sandbox = Sandbox(seed=opts["seed"], tickets=opts["tickets"], api_key=opts["api_key"],
-                      rate_limit=opts["rate_limit"] or None, faults=opts["faults"],
-                      latency_ms=opts["latency_ms"])
+    sandbox = Sandbox(
+        seed=opts["seed"],
+        tickets=opts["tickets"],
+        api_key=opts["api_key"],
+        rate_limit=opts["rate_limit"] or None,
+        faults=opts["faults"],
+        latency_ms=opts["latency_ms"],
+    )
     return sandbox, sandbox.serve(opts["host"], opts["port"], verbose=True)
 
 
@@ -161,8 +194,9 @@ def banner(opts: dict, sandbox, server: RunningServer) -> str:
         f"  try: curl -H 'Authorization: Bearer {opts['api_key']}' {server.url}/me",
     ]
     if opts["host"] not in _LOOPBACK:
-        lines.append(f"  warning: listening on {opts['host']}; anyone who can reach it can "
-                     "use this key")
+        lines.append(
+            f"  warning: listening on {opts['host']}; anyone who can reach it can use this key"
+        )
     lines.append("Press Ctrl+C to stop.")
     return "\n".join(lines)
 
@@ -191,8 +225,9 @@ def run_from_args(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="syncro-tui sandbox",
-                                     description="Serve the fake Syncro API on loopback.")
+    parser = argparse.ArgumentParser(
+        prog="syncro-tui sandbox", description="Serve the fake Syncro API on loopback."
+    )
     add_arguments(parser)
     return run(parser.parse_args(argv))
 

@@ -13,21 +13,40 @@ from decimal import ROUND_HALF_UP, Decimal
 # Statuses that ``status=Not Closed`` leaves out.
 CLOSED_STATUSES = frozenset({"Resolved", "Invoiced", "Closed"})
 DEFAULT_STATUSES = (
-    "New", "In Progress", "Resolved", "Invoiced", "Waiting for Parts",
-    "Waiting on Customer", "Scheduled", "Customer Reply",
+    "New",
+    "In Progress",
+    "Resolved",
+    "Invoiced",
+    "Waiting for Parts",
+    "Waiting on Customer",
+    "Scheduled",
+    "Customer Reply",
 )
 CUSTOM_STATUSES = ("Waiting on Vendor", "Closed")
 PRIORITIES = ("", "0 Urgent", "1 High", "2 Normal", "3 Low")
 PROBLEM_TYPES = (
-    "Hardware", "Software", "Network", "Email", "Printing", "Security",
-    "User Onboarding", "Other",
+    "Hardware",
+    "Software",
+    "Network",
+    "Email",
+    "Printing",
+    "Security",
+    "User Onboarding",
+    "Other",
 )
 
 # The token's custom permissions, named as in Syncro's API docs ("Required permission: ...").
 PERMISSIONS = (
-    "Tickets - List/Search", "Tickets - View Details", "Tickets - Create", "Tickets - Edit",
-    "Ticket Timers - Overview", "Invoices - Create", "Invoices - View Details",
-    "Customers - List/Search", "Customers - View Detail", "Products - List/Search",
+    "Tickets - List/Search",
+    "Tickets - View Details",
+    "Tickets - Create",
+    "Tickets - Edit",
+    "Ticket Timers - Overview",
+    "Invoices - Create",
+    "Invoices - View Details",
+    "Customers - List/Search",
+    "Customers - View Detail",
+    "Products - List/Search",
 )
 
 TAX_RATE = Decimal("0.0825")
@@ -279,9 +298,17 @@ class State:
     def create_ticket(self, now: float, *, customer_id: int, subject: str, **fields) -> Ticket:
         """A new ticket numbered after the last one; ``user_id`` stays None unless given."""
         ticket = Ticket(
-            id=self.new_id("ticket"), number=self.next_ticket_number, subject=subject,
-            customer_id=customer_id, contact_id=None, user_id=None, status="New",
-            priority=None, problem_type=None, created_at=now, updated_at=now,
+            id=self.new_id("ticket"),
+            number=self.next_ticket_number,
+            subject=subject,
+            customer_id=customer_id,
+            contact_id=None,
+            user_id=None,
+            status="New",
+            priority=None,
+            problem_type=None,
+            created_at=now,
+            updated_at=now,
         )
         self.next_ticket_number += 1
         self.tickets[ticket.id] = ticket
@@ -299,12 +326,28 @@ class State:
                 ticket.resolved_at = None
         ticket.updated_at = now
 
-    def add_comment(self, ticket: Ticket, now: float, *, subject: str, body: str,
-                    hidden: bool = False, tech: str | None = None,
-                    user_id: int | None = None, from_customer: bool = False) -> Comment:
+    def add_comment(
+        self,
+        ticket: Ticket,
+        now: float,
+        *,
+        subject: str,
+        body: str,
+        hidden: bool = False,
+        tech: str | None = None,
+        user_id: int | None = None,
+        from_customer: bool = False,
+    ) -> Comment:
         comment = Comment(
-            id=self.new_id("comment"), ticket_id=ticket.id, subject=subject, body=body,
-            tech=tech, hidden=hidden, user_id=user_id, created_at=now, updated_at=now,
+            id=self.new_id("comment"),
+            ticket_id=ticket.id,
+            subject=subject,
+            body=body,
+            tech=tech,
+            hidden=hidden,
+            user_id=user_id,
+            created_at=now,
+            updated_at=now,
         )
         ticket.comments.append(comment)
         ticket.customer_reply = from_customer
@@ -313,21 +356,39 @@ class State:
 
     # -- line items ----------------------------------------------------------------------
 
-    def add_line_item(self, ticket: Ticket, now: float, *, name: str, description: str,
-                      quantity: Decimal, product_id: int | None,
-                      price_retail: Decimal | None, taxable: bool) -> LineItem:
+    def add_line_item(
+        self,
+        ticket: Ticket,
+        now: float,
+        *,
+        name: str,
+        description: str,
+        quantity: Decimal,
+        product_id: int | None,
+        price_retail: Decimal | None,
+        taxable: bool,
+    ) -> LineItem:
         """Price comes from ``price_retail`` or else the product; ``price_cost`` is never
         taken from the caller (Syncro ignores the other price fields)."""
         product = self.products.get(product_id) if product_id is not None else None
         if price_retail is None:
             price_retail = product.price_retail if product else Decimal(0)
         item = LineItem(
-            id=self.new_id("line_item"), ticket_id=ticket.id, user_id=self.me_id,
-            product_id=product_id, name=name, description=description, quantity=quantity,
-            price_retail=price_retail, price_cost=product.price_cost if product else Decimal(0),
-            taxable=taxable, product_category=product.category if product else None,
+            id=self.new_id("line_item"),
+            ticket_id=ticket.id,
+            user_id=self.me_id,
+            product_id=product_id,
+            name=name,
+            description=description,
+            quantity=quantity,
+            price_retail=price_retail,
+            price_cost=product.price_cost if product else Decimal(0),
+            taxable=taxable,
+            product_category=product.category if product else None,
             upc_code=product.upc_code if product else None,
-            position=len(ticket.line_items) + 1, created_at=now, updated_at=now,
+            position=len(ticket.line_items) + 1,
+            created_at=now,
+            updated_at=now,
         )
         ticket.line_items.append(item)
         ticket.updated_at = now
@@ -344,15 +405,29 @@ class State:
 
     # -- timers --------------------------------------------------------------------------
 
-    def add_timer(self, ticket: Ticket, now: float, *, start: float, end: float | None,
-                  notes: str | None, product_id: int | None, user_id: int | None) -> Timer:
+    def add_timer(
+        self,
+        ticket: Ticket,
+        now: float,
+        *,
+        start: float,
+        end: float | None,
+        notes: str | None,
+        product_id: int | None,
+        user_id: int | None,
+    ) -> Timer:
         """``billable`` is always True (Syncro ignores ``billable: false``); the product
         defaults to the account's default labor product."""
         timer = Timer(
-            id=self.new_id("timer"), ticket_id=ticket.id, user_id=user_id or self.me_id,
-            start_time=start, end_time=end, notes=notes,
+            id=self.new_id("timer"),
+            ticket_id=ticket.id,
+            user_id=user_id or self.me_id,
+            start_time=start,
+            end_time=end,
+            notes=notes,
             product_id=product_id or self.default_labor_product_id,
-            created_at=now, updated_at=now,
+            created_at=now,
+            updated_at=now,
         )
         ticket.timers.append(timer)
         self.timers[timer.id] = timer
@@ -377,8 +452,14 @@ class State:
         seconds = timer.active_duration or 0
         hours = (Decimal(seconds) / Decimal(3600)).quantize(_CENT, ROUND_HALF_UP)
         item = self.add_line_item(
-            ticket, now, name=product.name, description=timer.notes or product.description,
-            quantity=hours, product_id=product.id, price_retail=None, taxable=product.taxable,
+            ticket,
+            now,
+            name=product.name,
+            description=timer.notes or product.description,
+            quantity=hours,
+            product_id=product.id,
+            price_retail=None,
+            taxable=product.taxable,
         )
         item.user_id = timer.user_id
         timer.recorded = True
@@ -388,14 +469,20 @@ class State:
 
     # -- invoices ------------------------------------------------------------------------
 
-    def create_invoice(self, now: float, *, customer_id: int, ticket: Ticket | None,
-                       day: float) -> Invoice:
+    def create_invoice(
+        self, now: float, *, customer_id: int, ticket: Ticket | None, day: float
+    ) -> Invoice:
         """Like "Make Invoice": the ticket's line items not yet invoiced become invoice
         lines. Timers that were never charged are not line items, so they stay out."""
         invoice = Invoice(
-            id=self.new_id("invoice"), number=str(self.next_invoice_number),
-            customer_id=customer_id, ticket_id=ticket.id if ticket else None,
-            user_id=self.me_id, date=day, created_at=now, updated_at=now,
+            id=self.new_id("invoice"),
+            number=str(self.next_invoice_number),
+            customer_id=customer_id,
+            ticket_id=ticket.id if ticket else None,
+            user_id=self.me_id,
+            date=day,
+            created_at=now,
+            updated_at=now,
         )
         self.next_invoice_number += 1
         self.invoices[invoice.id] = invoice
@@ -409,9 +496,19 @@ class State:
 
     def _invoice_line(self, invoice: Invoice, item: LineItem, now: float) -> None:
         item.invoice_id = invoice.id
-        invoice.lines.append(InvoiceLine(
-            id=self.new_id("invoice_line"), invoice_id=invoice.id, ticket_line_item_id=item.id,
-            product_id=item.product_id, item=item.name, name=item.description,
-            quantity=item.quantity, price=item.price_retail, cost=item.price_cost,
-            taxable=item.taxable, position=len(invoice.lines) + 1, created_at=now,
-        ))
+        invoice.lines.append(
+            InvoiceLine(
+                id=self.new_id("invoice_line"),
+                invoice_id=invoice.id,
+                ticket_line_item_id=item.id,
+                product_id=item.product_id,
+                item=item.name,
+                name=item.description,
+                quantity=item.quantity,
+                price=item.price_retail,
+                cost=item.price_cost,
+                taxable=item.taxable,
+                position=len(invoice.lines) + 1,
+                created_at=now,
+            )
+        )

@@ -26,9 +26,11 @@ class SandboxTransport(httpx.AsyncBaseTransport):
         body = await request.aread()
         target = request.url.raw_path.decode("ascii")
         sandbox_request = Request(
-            method=request.method, target=target,
+            method=request.method,
+            target=target,
             headers={k.lower(): v for k, v in request.headers.items()},
-            body=body, client=self.client_address,
+            body=body,
+            client=self.client_address,
         )
         plan = self.core.plan(sandbox_request)
         if plan.latency:
@@ -36,7 +38,8 @@ class SandboxTransport(httpx.AsyncBaseTransport):
         outcome = self.core.handle(sandbox_request, plan)
         if outcome.action == DROP:
             raise httpx.RemoteProtocolError(
-                "Server disconnected without sending a response.", request=request)
+                "Server disconnected without sending a response.", request=request
+            )
         if outcome.action == TIMEOUT:
             read_timeout = (request.extensions.get("timeout") or {}).get("read")
             hold = outcome.hold if outcome.hold is not None else DEFAULT_HOLD
@@ -44,5 +47,6 @@ class SandboxTransport(httpx.AsyncBaseTransport):
                 hold = min(hold, read_timeout)
             await asyncio.sleep(hold)
             raise httpx.ReadTimeout("timed out waiting for the sandbox", request=request)
-        return httpx.Response(outcome.status, headers=outcome.headers, content=outcome.body,
-                              request=request)
+        return httpx.Response(
+            outcome.status, headers=outcome.headers, content=outcome.body, request=request
+        )

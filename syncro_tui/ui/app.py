@@ -7,8 +7,9 @@ in a worker after the first paint. One poll worker at a time, re-armed when it f
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from textual import work
 from textual.app import App
@@ -17,8 +18,8 @@ from textual.worker import Worker, WorkerState
 
 from syncro_tui.config import Settings
 from syncro_tui.core.rows import TicketRow
-from syncro_tui.core.text import clean
 from syncro_tui.core.store import Store
+from syncro_tui.core.text import clean
 from syncro_tui.ui.widgets.header import HeaderState, describe_sync, format_elapsed
 
 CSS_FILE = Path(__file__).with_name("app.tcss")
@@ -28,6 +29,8 @@ def _ticket_commands():
     from syncro_tui.ui.commands import TicketCommands
 
     return TicketCommands
+
+
 MAX_BACKOFF = 300.0
 
 
@@ -86,7 +89,9 @@ class SyncroApp(App[None]):
             except Exception:
                 self._cached_full_at = None
             self.store.load_seen(seen)
-            self.store.apply_tickets(rows, full=True, closed_statuses=set(self.settings.closed_statuses))
+            self.store.apply_tickets(
+                rows, full=True, closed_statuses=set(self.settings.closed_statuses)
+            )
             self.store.set_sync("cached", from_cache=True, cached_at=saved)
 
     def get_default_screen(self):
@@ -101,7 +106,9 @@ class SyncroApp(App[None]):
         try:
             self.theme = theme
         except Exception:
-            self.notify(f"Unknown theme {theme!r}; using the default.", severity="warning", markup=False)
+            self.notify(
+                f"Unknown theme {theme!r}; using the default.", severity="warning", markup=False
+            )
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
 
@@ -131,11 +138,18 @@ class SyncroApp(App[None]):
 
         await asyncio.to_thread(_import_network_stack)
         self.session = Session(
-            self.settings, self.store, connection, cache=self.cache, limiter=self.limiter,
-            wall_clock=self.clock, drafts=self.drafts,
+            self.settings,
+            self.store,
+            connection,
+            cache=self.cache,
+            limiter=self.limiter,
+            wall_clock=self.clock,
+            drafts=self.drafts,
         )
         if self.session.outbox.notice:
-            self.notify(self.session.outbox.notice, title="Write journal", severity="warning", markup=False)
+            self.notify(
+                self.session.outbox.notice, title="Write journal", severity="warning", markup=False
+            )
         if self.cache is not None and self.store.tickets:
             self.session.resume_from_cache(list(self.store.tickets.values()), self._cached_full_at)
         try:
@@ -158,24 +172,40 @@ class SyncroApp(App[None]):
         try:
             await self.session.load_lists()
         except Exception as exc:
-            self.notify(f"Could not load statuses and technicians: {exc}. Press r to try again.",
-                        title="Account lists", severity="warning", markup=False)
+            self.notify(
+                f"Could not load statuses and technicians: {exc}. Press r to try again.",
+                title="Account lists",
+                severity="warning",
+                markup=False,
+            )
 
     async def _recover_writes(self) -> None:
         """Writes a crash left unsettled are verified before anything else is sent."""
         try:
             outcomes = await self.session.recover()
         except Exception as exc:
-            self.notify(f"Could not verify earlier writes yet: {exc}. Nothing was resent.",
-                        title="Write journal", severity="warning", markup=False)
+            self.notify(
+                f"Could not verify earlier writes yet: {exc}. Nothing was resent.",
+                title="Write journal",
+                severity="warning",
+                markup=False,
+            )
             return
         for outcome in outcomes:
             entry = self.session.outbox.entry(outcome.entry_id)
-            verdict = {"landed": "it reached Syncro", "confirmed": "it reached Syncro",
-                       "absent": "it did NOT reach Syncro; resend it from the write log (w)",
-                       "unknown": "still unknown; see the write log (w)"}.get(outcome.state, outcome.state)
-            self.notify(f"Earlier write verified: {entry.intent.label}: {verdict}.", title="Write journal",
-                        severity="warning" if outcome.state != "landed" else "information", markup=False, timeout=20)
+            verdict = {
+                "landed": "it reached Syncro",
+                "confirmed": "it reached Syncro",
+                "absent": "it did NOT reach Syncro; resend it from the write log (w)",
+                "unknown": "still unknown; see the write log (w)",
+            }.get(outcome.state, outcome.state)
+            self.notify(
+                f"Earlier write verified: {entry.intent.label}: {verdict}.",
+                title="Write journal",
+                severity="warning" if outcome.state != "landed" else "information",
+                markup=False,
+                timeout=20,
+            )
 
     # -- polling ---------------------------------------------------------------------------
 
@@ -195,7 +225,13 @@ class SyncroApp(App[None]):
                 self._handle_error(worker.error, what="Syncing tickets")
         elif worker.group == "connect" and worker.state == WorkerState.ERROR:
             self._handle_error(worker.error, what="Connecting")
-        elif worker.state == WorkerState.ERROR and worker.group in ("write", "refetch", "detail", "view", "goto"):
+        elif worker.state == WorkerState.ERROR and worker.group in (
+            "write",
+            "refetch",
+            "detail",
+            "view",
+            "goto",
+        ):
             self._report_failure(worker.error)
 
     def _report_failure(self, error: BaseException | None) -> None:
@@ -210,8 +246,14 @@ class SyncroApp(App[None]):
             import logging
 
             logging.getLogger("syncro_tui.ui").error("flow failed", exc_info=error)
-            self.notify(f"Something went wrong: {type(error).__name__}: {error}. Nothing more was sent; "
-                        "details are in the log file.", title="Error", severity="error", markup=False, timeout=15)
+            self.notify(
+                f"Something went wrong: {type(error).__name__}: {error}. Nothing more was sent; "
+                "details are in the log file.",
+                title="Error",
+                severity="error",
+                markup=False,
+                timeout=15,
+            )
 
     def _poll_succeeded(self, result: Any) -> None:
         if result is None:
@@ -239,14 +281,18 @@ class SyncroApp(App[None]):
         if isinstance(error, errors.AuthError) and not isinstance(error, errors.PermissionDenied):
             self._stopped = True
             self.store.set_sync("auth_failed", message="key rejected: run syncro-tui login")
-            self.notify(f"{what}: {error}", title=error.title, severity="error", markup=False, timeout=30)
+            self.notify(
+                f"{what}: {error}", title=error.title, severity="error", markup=False, timeout=30
+            )
             return
         self._failures += 1
         if isinstance(error, errors.RateLimited):
             wait = max(error.retry_after or 0.0, 30.0 * self._failures)
             wait = min(wait, MAX_BACKOFF)
             self.store.set_sync("rate_limited", retry_at=self.clock() + wait)
-        elif isinstance(error, (errors.NetworkError, errors.ServerError, errors.UnexpectedResponse)):
+        elif isinstance(
+            error, (errors.NetworkError, errors.ServerError, errors.UnexpectedResponse)
+        ):
             wait = min(10.0 * 2 ** (self._failures - 1), MAX_BACKOFF)
             self.store.set_sync("offline", retry_at=self.clock() + wait)
         else:
@@ -262,7 +308,10 @@ class SyncroApp(App[None]):
     def refresh_now(self) -> None:
         """`r`: poll at once (a full reload), even while backing off."""
         if self._stopped:
-            self.notify("Polling is stopped: the API key was rejected. Run syncro-tui login.", severity="error")
+            self.notify(
+                "Polling is stopped: the API key was rejected. Run syncro-tui login.",
+                severity="error",
+            )
             return
         if self.session is None:
             self.connect()
@@ -290,7 +339,9 @@ class SyncroApp(App[None]):
         timer = ""
         running = self.store.timer
         if running is not None:
-            timer = f"#{running.ticket_number} {format_elapsed(now - running.started_at.timestamp())}"
+            timer = (
+                f"#{running.ticket_number} {format_elapsed(now - running.started_at.timestamp())}"
+            )
         return HeaderState(
             account=("demo (sandbox)" if self.settings.demo else self.settings.account),
             user=self._user_line,
@@ -335,7 +386,9 @@ class SyncroApp(App[None]):
         me = self.store.me
         if me is None:
             return "", None
-        line = f"Attributed to {clean(me.user_name)} (user_id {me.user_id}), the owner of the API key."
+        line = (
+            f"Attributed to {clean(me.user_name)} (user_id {me.user_id}), the owner of the API key."
+        )
         warning = None
         if self._attribution_warning:
             warning = f"Attribution: the API {self._attribution_warning}"
@@ -366,7 +419,9 @@ class SyncroApp(App[None]):
             notes=list(notes),
         )
         if not await self.push_screen_wait(ConfirmWriteModal(preview)):
-            self.notify("Nothing was sent." + (" Your draft is kept." if draft_key else ""), markup=False)
+            self.notify(
+                "Nothing was sent." + (" Your draft is kept." if draft_key else ""), markup=False
+            )
             return False
         for intent in intents:
             if not await self._send_one(intent, draft_key):
@@ -381,14 +436,22 @@ class SyncroApp(App[None]):
             outcome = await self.session.submit(intent, draft_key=draft_key)
         except DuplicateWrite as dup:
             if dup.unsettled:
-                self.notify(f"The same write is still being verified ({dup.entry.label}); "
-                            "nothing was sent. See the write log (w).", severity="warning", markup=False)
+                self.notify(
+                    f"The same write is still being verified ({dup.entry.label}); "
+                    "nothing was sent. See the write log (w).",
+                    severity="warning",
+                    markup=False,
+                )
                 return False
-            again = await self.push_screen_wait(ConfirmWriteModal(WritePreview(
-                "You sent exactly this within the last day. Send it again?",
-                [WriteStep(intent.method, intent.path, intent.payload, intent.label)],
-                warnings=[f"Already sent: {dup.entry.label} ({dup.entry.state})."],
-            )))
+            again = await self.push_screen_wait(
+                ConfirmWriteModal(
+                    WritePreview(
+                        "You sent exactly this within the last day. Send it again?",
+                        [WriteStep(intent.method, intent.path, intent.payload, intent.label)],
+                        warnings=[f"Already sent: {dup.entry.label} ({dup.entry.state})."],
+                    )
+                )
+            )
             if not again:
                 self.notify("Not sent again.", markup=False)
                 return False
@@ -405,7 +468,9 @@ class SyncroApp(App[None]):
                         WritePreview(
                             "It did not arrive: send it again?",
                             [WriteStep(intent.method, intent.path, intent.payload, intent.label)],
-                            warnings=[f"Syncro did not confirm it, and a check found it absent: {outcome.message}"],
+                            warnings=[
+                                f"Syncro did not confirm it, and a check found it absent: {outcome.message}"
+                            ],
                         )
                     )
                 )
@@ -424,11 +489,17 @@ class SyncroApp(App[None]):
                 self.notify(
                     f"Outcome unknown for {intent.label}: {outcome.message} It was NOT resent; "
                     "it will be verified again (write log: w).",
-                    severity="warning", markup=False, timeout=20,
+                    severity="warning",
+                    markup=False,
+                    timeout=20,
                 )
                 return False
-            self.notify(f"Failed: {intent.label}: {outcome.message}. Nothing was applied.",
-                        severity="error", markup=False, timeout=15)
+            self.notify(
+                f"Failed: {intent.label}: {outcome.message}. Nothing was applied.",
+                severity="error",
+                markup=False,
+                timeout=15,
+            )
             return False
 
     def _refetch(self, ticket_id: int) -> None:

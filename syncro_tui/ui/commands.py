@@ -58,4 +58,6 @@ class TicketCommands(Provider):
         for title, action, help_text in ACTIONS:
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), partial(self._run, action), help=help_text)
+                yield Hit(
+                    score, matcher.highlight(title), partial(self._run, action), help=help_text
+                )

@@ -7,8 +7,8 @@ demand.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from syncro_tui.core.rows import TicketRow
 

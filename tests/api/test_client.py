@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from email.utils import format_datetime
 from urllib.parse import parse_qs
@@ -102,7 +102,10 @@ async def test_query_auth_sends_api_key_param_and_no_header():
     q = parse_qs(req.url.query.decode())
     assert q["api_key"] == [KEY] and q["status"] == ["Not Closed"]
     assert "authorization" not in req.headers
-    assert client.display_url("/tickets", {"status": "Not Closed"}) == f"{BASE}/tickets?status=Not+Closed&api_key=****"
+    assert (
+        client.display_url("/tickets", {"status": "Not Closed"})
+        == f"{BASE}/tickets?status=Not+Closed&api_key=****"
+    )
     assert client.last_request.url == f"{BASE}/tickets?status=Not+Closed&api_key=****"
 
 
@@ -118,7 +121,9 @@ async def test_writes_send_json_body_exactly():
 
     def handler(request):
         seen.append(request)
-        return json_response({"comment": {"id": 9, "subject": "S", "body": "B", "hidden": True, "ticket_id": 5}})
+        return json_response(
+            {"comment": {"id": 9, "subject": "S", "body": "B", "hidden": True, "ticket_id": 5}}
+        )
 
     client, _, _ = client_for(handler)
     payload = {"subject": "S", "body": "B", "hidden": True, "do_not_email": True}
@@ -140,7 +145,15 @@ async def test_decimal_payload_values_are_sent_as_numbers():
 
     client, _, _ = client_for(handler)
     async with client:
-        item = await client.add_line_item(5, {"name": "Labor", "description": "x", "quantity": Decimal("1.5"), "price_retail": Decimal("120")})
+        item = await client.add_line_item(
+            5,
+            {
+                "name": "Labor",
+                "description": "x",
+                "quantity": Decimal("1.5"),
+                "price_retail": Decimal("120"),
+            },
+        )
     assert item.quantity == Decimal("1.5")
     assert seen == [{"name": "Labor", "description": "x", "quantity": 1.5, "price_retail": 120}]
 
@@ -168,7 +181,10 @@ async def test_every_method_hits_the_documented_endpoint():
         ("GET", "/tickets/5"): {"ticket": TICKET},
         ("POST", "/tickets"): {"ticket": TICKET},
         ("PUT", "/tickets/5"): {"ticket": TICKET},
-        ("GET", "/tickets/5/comments"): {"comments": [{"id": 1}], "meta": {"total_pages": 1, "page": 1, "per_page": 10}},
+        ("GET", "/tickets/5/comments"): {
+            "comments": [{"id": 1}],
+            "meta": {"total_pages": 1, "page": 1, "per_page": 10},
+        },
         ("POST", "/tickets/5/comment"): {"comment": {"id": 2}},
         ("POST", "/tickets/5/add_line_item"): line,
         ("PUT", "/tickets/5/update_line_item"): {"ticket_line_item": line},
@@ -177,14 +193,25 @@ async def test_every_method_hits_the_documented_endpoint():
         ("PUT", "/tickets/5/update_timer_entry"): timer,
         ("POST", "/tickets/5/delete_timer_entry"): {"success": True},
         ("POST", "/tickets/5/charge_timer_entry"): dict(timer, recorded=True),
-        ("GET", "/ticket_timers"): {"ticket_timers": [timer], "meta": {"total_pages": 1, "page": 1}},
-        ("GET", "/tickets/settings"): {"ticket_status_list": ["New"], "users": [{"id": 1, "name": "Joe"}]},
+        ("GET", "/ticket_timers"): {
+            "ticket_timers": [timer],
+            "meta": {"total_pages": 1, "page": 1},
+        },
+        ("GET", "/tickets/settings"): {
+            "ticket_status_list": ["New"],
+            "users": [{"id": 1, "name": "Joe"}],
+        },
         ("GET", "/settings"): {"ticket": {"problem_types": ["Virus"], "priorities": []}},
         ("GET", "/customers"): {"customers": [{"id": 1}], "meta": {"total_pages": 1, "page": 1}},
         ("GET", "/customers/autocomplete"): {"customers": [{"id": 1}]},
         ("GET", "/customers/1"): {"customer": {"id": 1, "business_name": "Acme"}},
-        ("GET", "/contacts"): {"contacts": [{"id": 7, "name": "Ann"}], "meta": {"total_pages": 1, "page": 1}},
-        ("GET", "/products"): {"products": [{"id": 8, "name": "Labor - Remote", "price_retail": 120}]},
+        ("GET", "/contacts"): {
+            "contacts": [{"id": 7, "name": "Ann"}],
+            "meta": {"total_pages": 1, "page": 1},
+        },
+        ("GET", "/products"): {
+            "products": [{"id": 8, "name": "Labor - Remote", "price_retail": 120}]
+        },
         ("GET", "/users"): {"users": [[1, "Joe"]]},
         ("POST", "/invoices"): {"invoice": {"id": 11, "number": 1001, "total": "0.0"}},
         ("GET", "/invoices/11"): {"id": 11, "number": "1001"},
@@ -208,11 +235,17 @@ async def test_every_method_hits_the_documented_endpoint():
         assert (await client.add_line_item(5, {"name": "Labor", "description": "d"})).id == 4
         assert (await client.update_line_item(5, {"ticket_line_item_id": 4, "quantity": 2})).id == 4
         assert await client.remove_line_item(5, 4) is None
-        assert (await client.add_timer_entry(5, {"start_at": "2026-01-01T10:00:00Z", "duration_minutes": 30})).id == 3
+        assert (
+            await client.add_timer_entry(
+                5, {"start_at": "2026-01-01T10:00:00Z", "duration_minutes": 30}
+            )
+        ).id == 3
         assert (await client.update_timer_entry(5, {"timer_entry_id": 3, "notes": "n"})).id == 3
         assert await client.delete_timer_entry(5, 3) is None
         assert (await client.charge_timer_entry(5, 3)).recorded
-        assert (await client.ticket_timers(page=2, created_at_gt=date(2026, 1, 1))).ticket_timers[0].id == 3
+        assert (await client.ticket_timers(page=2, created_at_gt=date(2026, 1, 1))).ticket_timers[
+            0
+        ].id == 3
         assert (await client.ticket_settings()).statuses == ["New"]
         assert (await client.account_settings()).problem_types == ["Virus"]
         assert (await client.customers(query="acme", page=2)).customers[0].id == 1
@@ -338,7 +371,9 @@ async def test_ticket_by_number():
         path = request.url.path.removeprefix("/api/v1")
         if path == "/tickets":
             number = request.url.params["number"]
-            rows = [{"id": 50, "number": 10050}, {"id": 5, "number": 1005}] if number == "1005" else []
+            rows = (
+                [{"id": 50, "number": 10050}, {"id": 5, "number": 1005}] if number == "1005" else []
+            )
             if number == "77":
                 rows = [{"id": 770, "number": 1770}]  # fuzzy match from the server: not ours
             return json_response({"tickets": rows, "meta": {"total_pages": 1, "page": 1}})
@@ -356,7 +391,10 @@ async def test_ticket_by_number():
 
 
 async def test_read_429_honours_retry_after_then_succeeds():
-    answers = [httpx.Response(429, headers={"Retry-After": "7"}, text="Too many"), json_response({"user_id": 1})]
+    answers = [
+        httpx.Response(429, headers={"Retry-After": "7"}, text="Too many"),
+        json_response({"user_id": 1}),
+    ]
     client, limiter, sleeps = client_for(lambda r: answers.pop(0))
     async with client:
         me = await client.me()
@@ -366,7 +404,7 @@ async def test_read_429_honours_retry_after_then_succeeds():
 
 
 async def test_read_429_http_date_retry_after():
-    when = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=30), usegmt=True)
+    when = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
     answers = [httpx.Response(429, headers={"Retry-After": when}), json_response({"user_id": 1})]
     client, limiter, sleeps = client_for(lambda r: answers.pop(0))
     async with client:
@@ -457,7 +495,13 @@ async def test_real_limiter_pauses_everyone_after_429():
 
     limiter = RateLimiter(180, clock=lambda: clock["now"], sleep=fake_sleep)
     answers = [httpx.Response(429, headers={"Retry-After": "12"}), json_response({"user_id": 1})]
-    client = SyncroClient(BASE, KEY, limiter=limiter, transport=httpx.MockTransport(lambda r: answers.pop(0)), sleep=fake_sleep)
+    client = SyncroClient(
+        BASE,
+        KEY,
+        limiter=limiter,
+        transport=httpx.MockTransport(lambda r: answers.pop(0)),
+        sleep=fake_sleep,
+    )
     async with client:
         await client.me()
     assert clock["now"] == pytest.approx(1012.0)
@@ -498,14 +542,27 @@ async def test_unclear_write_raises_outcome_unknown_once(failure):
     [
         httpx.Response(500, json={"error": "boom"}),
         httpx.Response(502, text="<html><body><h1>502 Bad Gateway</h1></body></html>"),
-        httpx.Response(200, text='{"comment": {"id": 4, ', headers={"content-type": "application/json"}),
-        httpx.Response(200, text="<html><body>Login</body></html>", headers={"content-type": "text/html"}),
+        httpx.Response(
+            200, text='{"comment": {"id": 4, ', headers={"content-type": "application/json"}
+        ),
+        httpx.Response(
+            200, text="<html><body>Login</body></html>", headers={"content-type": "text/html"}
+        ),
         httpx.Response(200, json={"ticket": {"id": 1}}),  # wrong wrapper
         httpx.Response(200, json=["what"]),
         httpx.Response(200, json={"comment": {"id": "not-an-int"}}),
         httpx.Response(302, headers={"location": "/login"}),
     ],
-    ids=["500", "502-html", "malformed", "html-200", "wrong-wrapper", "list", "bad-field", "redirect"],
+    ids=[
+        "500",
+        "502-html",
+        "malformed",
+        "html-200",
+        "wrong-wrapper",
+        "list",
+        "bad-field",
+        "redirect",
+    ],
 )
 async def test_write_with_unusable_answer_is_outcome_unknown(response):
     client, _, sleeps = client_for(lambda r: response)
@@ -530,7 +587,9 @@ async def test_write_connect_error_is_definite_not_sent():
 
 
 async def test_write_429_is_definite_and_pauses_the_limiter():
-    client, limiter, sleeps = client_for(lambda r: httpx.Response(429, headers={"Retry-After": "9"}))
+    client, limiter, sleeps = client_for(
+        lambda r: httpx.Response(429, headers={"Retry-After": "9"})
+    )
     async with client:
         with pytest.raises(E.RateLimited) as info:
             await client.update_ticket(5, {"status": "Resolved"})
@@ -539,13 +598,21 @@ async def test_write_429_is_definite_and_pauses_the_limiter():
 
 
 async def test_write_422_and_success_false_are_validation_failures():
-    client, _, _ = client_for(lambda r: json_response({"success": False, "message": ["Subject can't be blank"]}, status=422))
+    client, _, _ = client_for(
+        lambda r: json_response(
+            {"success": False, "message": ["Subject can't be blank"]}, status=422
+        )
+    )
     async with client:
         with pytest.raises(E.ValidationFailed) as info:
             await client.update_ticket(5, {"subject": ""})
-    assert info.value.messages == ["Subject can't be blank"] and "Subject can't be blank" in str(info.value)
+    assert info.value.messages == ["Subject can't be blank"] and "Subject can't be blank" in str(
+        info.value
+    )
 
-    client, _, _ = client_for(lambda r: json_response({"success": False, "message": "Line item not found"}))
+    client, _, _ = client_for(
+        lambda r: json_response({"success": False, "message": "Line item not found"})
+    )
     async with client:
         with pytest.raises(E.ValidationFailed) as info:
             await client.remove_line_item(5, 99)
@@ -565,28 +632,81 @@ async def test_remove_with_empty_body_is_fine():
 @pytest.mark.parametrize(
     "response, exc_type, fragment",
     [
-        (json_response({"error": "Not authorized. Please ask account admin to update your group permissions."}, status=401),
-         E.PermissionDenied, "lacks permission for contacts"),
+        (
+            json_response(
+                {
+                    "error": "Not authorized. Please ask account admin to update your group permissions."
+                },
+                status=401,
+            ),
+            E.PermissionDenied,
+            "lacks permission for contacts",
+        ),
         (httpx.Response(401, text=""), E.AuthError, "syncro-tui login"),
-        (httpx.Response(401, text="<html><body>Unauthorized</body></html>"), E.AuthError, "syncro-tui login"),
+        (
+            httpx.Response(401, text="<html><body>Unauthorized</body></html>"),
+            E.AuthError,
+            "syncro-tui login",
+        ),
         (json_response({"error": "Invalid API key"}, status=401), E.AuthError, "syncro-tui login"),
         (httpx.Response(403, text="Forbidden"), E.PermissionDenied, "lacks permission"),
         (json_response({"message": "Not found"}, status=404), E.NotFound, "Not found"),
         (httpx.Response(404), E.NotFound, "HTTP 404"),
-        (httpx.Response(400, text="<!DOCTYPE html><html><head><title>Bad Request</title></head><body></body></html>"),
-         E.BadRequest, "Syncro answered with an HTML page instead of JSON (HTTP 400): Bad Request"),
-        (json_response({"message": ["Vendor is blank"]}, status=400), E.BadRequest, "Vendor is blank"),
-        (httpx.Response(200, text="Disabled", headers={"content-type": "text/plain"}),
-         E.UnexpectedResponse, 'plain text instead of JSON (HTTP 200): "Disabled"'),
-        (httpx.Response(200, text="<html><body>WAF</body></html>", headers={"content-type": "text/html"}),
-         E.UnexpectedResponse, "HTML page instead of JSON (HTTP 200)"),
+        (
+            httpx.Response(
+                400,
+                text="<!DOCTYPE html><html><head><title>Bad Request</title></head><body></body></html>",
+            ),
+            E.BadRequest,
+            "Syncro answered with an HTML page instead of JSON (HTTP 400): Bad Request",
+        ),
+        (
+            json_response({"message": ["Vendor is blank"]}, status=400),
+            E.BadRequest,
+            "Vendor is blank",
+        ),
+        (
+            httpx.Response(200, text="Disabled", headers={"content-type": "text/plain"}),
+            E.UnexpectedResponse,
+            'plain text instead of JSON (HTTP 200): "Disabled"',
+        ),
+        (
+            httpx.Response(
+                200, text="<html><body>WAF</body></html>", headers={"content-type": "text/html"}
+            ),
+            E.UnexpectedResponse,
+            "HTML page instead of JSON (HTTP 200)",
+        ),
         (json_response({"something": []}), E.UnexpectedResponse, "contacts"),
-        (httpx.Response(200, text='{"contacts": [', headers={"content-type": "application/json"}),
-         E.UnexpectedResponse, "malformed JSON"),
-        (httpx.Response(500, text="<html><body><h1>We're sorry</h1></body></html>"), E.ServerError, "HTML page"),
+        (
+            httpx.Response(
+                200, text='{"contacts": [', headers={"content-type": "application/json"}
+            ),
+            E.UnexpectedResponse,
+            "malformed JSON",
+        ),
+        (
+            httpx.Response(500, text="<html><body><h1>We're sorry</h1></body></html>"),
+            E.ServerError,
+            "HTML page",
+        ),
     ],
-    ids=["401-permission", "401-empty", "401-html", "401-json", "403", "404-json", "404-empty", "400-html",
-         "400-json", "200-text", "200-html", "200-shape", "200-malformed", "500-html"],
+    ids=[
+        "401-permission",
+        "401-empty",
+        "401-html",
+        "401-json",
+        "403",
+        "404-json",
+        "404-empty",
+        "400-html",
+        "400-json",
+        "200-text",
+        "200-html",
+        "200-shape",
+        "200-malformed",
+        "500-html",
+    ],
 )
 async def test_error_mapping(response, exc_type, fragment):
     client, _, _ = client_for(lambda r: response, read_retries=0)

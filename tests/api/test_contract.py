@@ -147,7 +147,9 @@ async def test_people_filters(api, sb):
     sample = open_ticket(sb, with_contact=True)
     by_customer = {t.id for t in await api.all_tickets(customer_id=sample.customer_id)}
     assert sample.id in by_customer
-    assert by_customer == {t.id for t in sb.state.tickets.values() if t.customer_id == sample.customer_id}
+    assert by_customer == {
+        t.id for t in sb.state.tickets.values() if t.customer_id == sample.customer_id
+    }
     by_contact = await api.all_tickets(contact_id=sample.contact_id)
     assert sample.id in {t.id for t in by_contact}
     assert all(t.contact_id == sample.contact_id for t in by_contact)
@@ -159,7 +161,9 @@ async def test_query_and_number_filters(api, sb):
     found = await api.all_tickets(query=word)
     assert sample.id in {t.id for t in found}
     page = await api.list_tickets(number=sample.number)
-    assert [t.id for t in page.tickets] == [sample.id] and page.tickets[0].number == str(sample.number)
+    assert [t.id for t in page.tickets] == [sample.id] and page.tickets[0].number == str(
+        sample.number
+    )
 
 
 async def test_date_filters(api, sb):
@@ -196,7 +200,9 @@ async def test_get_ticket_detail(api, sb):
     assert isinstance(detail, TicketDetail)
     assert detail.number == str(sample.number) and detail.subject == sample.subject
     assert detail.contact_id == sample.contact_id  # detail view omits contact_id: from contact.id
-    assert detail.customer is not None and detail.customer_name == detail.customer.business_then_name
+    assert (
+        detail.customer is not None and detail.customer_name == detail.customer.business_then_name
+    )
     created = [c.created_at for c in detail.comments]
     assert created == sorted(created, reverse=True) and len(detail.comments) == len(sample.comments)
     assert [t.id for t in detail.ticket_timers] == [t.id for t in sample.timers]
@@ -218,7 +224,9 @@ async def test_ticket_by_number(api, sb):
 async def test_ticket_comments_paginate_newest_first(api, sb):
     sample = max(sb.state.tickets.values(), key=lambda t: len(t.comments))
     first = await api.ticket_comments(sample.id, per_page=2)
-    assert first.meta.per_page == 2 and first.meta.total_pages == math.ceil(len(sample.comments) / 2)
+    assert first.meta.per_page == 2 and first.meta.total_pages == math.ceil(
+        len(sample.comments) / 2
+    )
     every = []
     for n in range(1, first.meta.total_pages + 1):
         every += (await api.ticket_comments(sample.id, page=n, per_page=2)).comments
@@ -235,8 +243,14 @@ async def test_ticket_comments_paginate_newest_first(api, sb):
 async def test_create_and_update_ticket(api, sb):
     customer_id = next(iter(sb.state.customers))
     created = await api.create_ticket(
-        {"customer_id": customer_id, "subject": "Contract test", "user_id": sb.state.me_id,
-         "comments_attributes": [{"subject": "Initial Issue", "body": "It broke", "hidden": False}]}
+        {
+            "customer_id": customer_id,
+            "subject": "Contract test",
+            "user_id": sb.state.me_id,
+            "comments_attributes": [
+                {"subject": "Initial Issue", "body": "It broke", "hidden": False}
+            ],
+        }
     )
     assert isinstance(created, TicketDetail) and created.subject == "Contract test"
     assert created.id in sb.state.tickets and created.comments[0].body == "It broke"
@@ -263,7 +277,8 @@ async def test_add_comment_and_its_422(api, sb):
     sample = open_ticket(sb)
     before = len(sample.comments)
     comment = await api.add_comment(
-        sample.id, {"subject": "Update", "body": "Rebooted the server", "hidden": True, "do_not_email": True}
+        sample.id,
+        {"subject": "Update", "body": "Rebooted the server", "hidden": True, "do_not_email": True},
     )
     assert isinstance(comment, Comment) and comment.hidden and comment.body == "Rebooted the server"
     assert len(sb.ticket(sample.id).comments) == before + 1
@@ -276,11 +291,24 @@ async def test_add_comment_and_its_422(api, sb):
 async def test_line_items_add_update_remove(api, sb):
     sample = open_ticket(sb)
     added = await api.add_line_item(
-        sample.id, {"name": "Labor - Remote", "description": "Fixed it", "quantity": "0.75", "price_retail": 120,
-                    "product_id": sb.state.default_labor_product_id, "taxable": False}
+        sample.id,
+        {
+            "name": "Labor - Remote",
+            "description": "Fixed it",
+            "quantity": "0.75",
+            "price_retail": 120,
+            "product_id": sb.state.default_labor_product_id,
+            "taxable": False,
+        },
     )
-    assert isinstance(added, LineItem) and added.quantity == Decimal("0.75") and added.price_retail == Decimal("120")
-    updated = await api.update_line_item(sample.id, {"ticket_line_item_id": added.id, "quantity": 1.5})
+    assert (
+        isinstance(added, LineItem)
+        and added.quantity == Decimal("0.75")
+        and added.price_retail == Decimal("120")
+    )
+    updated = await api.update_line_item(
+        sample.id, {"ticket_line_item_id": added.id, "quantity": 1.5}
+    )
     assert updated.id == added.id and updated.quantity == Decimal("1.5")
     detail = await api.get_ticket(sample.id)
     assert any(li.id == added.id and li.total == Decimal("180.0") for li in detail.line_items)
@@ -292,8 +320,12 @@ async def test_line_items_add_update_remove(api, sb):
 
 async def test_line_item_422_errors_string(api, sb):
     sample = open_ticket(sb)
-    with pytest.raises(E.ValidationFailed) as info:  # {"errors": "Name ..., Description ...", "params": {}}
-        await api.add_line_item(sample.id, {"product_id": sb.state.default_labor_product_id, "quantity": 1})
+    with pytest.raises(
+        E.ValidationFailed
+    ) as info:  # {"errors": "Name ..., Description ...", "params": {}}
+        await api.add_line_item(
+            sample.id, {"product_id": sb.state.default_labor_product_id, "quantity": 1}
+        )
     assert info.value.messages == ["Name can't be blank, Description can't be blank"]
 
 
@@ -301,19 +333,28 @@ async def test_timers_add_update_charge_delete(api, sb, clock):
     sample = open_ticket(sb)
     start = at(clock.now - 3600)
     timer = await api.add_timer_entry(
-        sample.id, {"start_at": start.isoformat(), "duration_minutes": 45, "notes": "Remote session",
-                    "product_id": sb.state.default_labor_product_id}
+        sample.id,
+        {
+            "start_at": start.isoformat(),
+            "duration_minutes": 45,
+            "notes": "Remote session",
+            "product_id": sb.state.default_labor_product_id,
+        },
     )
     assert isinstance(timer, TimerEntry) and timer.duration_minutes == 45 and not timer.recorded
     assert timer.start_time == start
-    updated = await api.update_timer_entry(sample.id, {"timer_entry_id": timer.id, "notes": "Remote session (VPN)"})
+    updated = await api.update_timer_entry(
+        sample.id, {"timer_entry_id": timer.id, "notes": "Remote session (VPN)"}
+    )
     assert updated.notes == "Remote session (VPN)"
     charged = await api.charge_timer_entry(sample.id, timer.id)
     assert charged.recorded and charged.ticket_line_item_id
     detail = await api.get_ticket(sample.id)
     assert any(li.id == charged.ticket_line_item_id for li in detail.line_items)
 
-    other = await api.add_timer_entry(sample.id, {"start_at": start.isoformat(), "duration_minutes": 5})
+    other = await api.add_timer_entry(
+        sample.id, {"start_at": start.isoformat(), "duration_minutes": 5}
+    )
     assert await api.delete_timer_entry(sample.id, other.id) is None
     assert other.id not in sb.state.timers
     with pytest.raises(E.NotFound):
@@ -321,7 +362,9 @@ async def test_timers_add_update_charge_delete(api, sb, clock):
 
 
 async def test_timer_422_without_start(api, sb):
-    with pytest.raises(E.ValidationFailed) as info:  # {"error": "no implicit conversion of nil into String"}
+    with pytest.raises(
+        E.ValidationFailed
+    ) as info:  # {"error": "no implicit conversion of nil into String"}
         await api.add_timer_entry(open_ticket(sb).id, {"duration_minutes": 30})
     assert info.value.messages == ["no implicit conversion of nil into String"]
 
@@ -334,7 +377,9 @@ async def test_ticket_timers_list(api, sb, clock):
         total += len((await api.ticket_timers(page=n)).ticket_timers)
     assert total == len(sb.state.timers)
     sample = open_ticket(sb)
-    fresh = await api.add_timer_entry(sample.id, {"start_at": at(clock.now).isoformat(), "duration_minutes": 1})
+    fresh = await api.add_timer_entry(
+        sample.id, {"start_at": at(clock.now).isoformat(), "duration_minutes": 1}
+    )
     recent = await api.ticket_timers(created_at_gt=at(clock.now - 1))
     assert [t.id for t in recent.ticket_timers] == [fresh.id]
     older = await api.ticket_timers(created_at_lt=date(2000, 1, 1))
@@ -381,13 +426,18 @@ async def test_products(api, sb):
 
 async def test_invoice_from_ticket(api, sb):
     sample = open_ticket(sb)
-    await api.add_line_item(sample.id, {"name": "Labor - Remote", "description": "Work", "quantity": 2, "price_retail": 100})
+    await api.add_line_item(
+        sample.id,
+        {"name": "Labor - Remote", "description": "Work", "quantity": 2, "price_retail": 100},
+    )
     invoice = await api.create_invoice({"customer_id": sample.customer_id, "ticket_id": sample.id})
     assert isinstance(invoice, Invoice) and invoice.ticket_id == sample.id and invoice.number
     assert invoice.subtotal >= Decimal("200")
     again = await api.invoice(invoice.id)
     assert again.id == invoice.id and again.total == invoice.total
-    assert any(line.price == Decimal("100") and line.quantity == Decimal("2") for line in again.line_items)
+    assert any(
+        line.price == Decimal("100") and line.quantity == Decimal("2") for line in again.line_items
+    )
     by_number = await api.invoice(invoice.number)
     assert by_number.id == invoice.id
     with pytest.raises(E.ValidationFailed) as info:  # {"success": false, "message": [...]}
@@ -470,12 +520,21 @@ async def test_unclear_comment_is_outcome_unknown_and_not_resent(sb, clock, faul
     sample = open_ticket(sb)
     before = len(sample.comments)
     sb.faults.add(f"POST /tickets/*/comment={fault}*1")
-    payload = {"subject": "Update", "body": "Applied but unseen", "hidden": True, "do_not_email": True}
+    payload = {
+        "subject": "Update",
+        "body": "Applied but unseen",
+        "hidden": True,
+        "do_not_email": True,
+    }
     async with make_client(sb, clock, timeout=2) as client:
         with pytest.raises(E.OutcomeUnknown) as info:
             await client.add_comment(sample.id, payload)
     err = info.value
-    assert err.payload == payload and err.method == "POST" and err.path == f"/tickets/{sample.id}/comment"
+    assert (
+        err.payload == payload
+        and err.method == "POST"
+        and err.path == f"/tickets/{sample.id}/comment"
+    )
     assert sb.count("POST", "/tickets/*/comment") == 1
     assert len(sb.ticket(sample.id).comments) == before + 1
     assert sb.ticket(sample.id).comments[-1].body == "Applied but unseen"
@@ -489,12 +548,16 @@ async def test_error_before_and_html_on_a_write_are_still_unclear(sb, clock):
         for _ in range(2):
             with pytest.raises(E.OutcomeUnknown):
                 await client.update_ticket(sample.id, {"status": "Scheduled"})
-        assert (await client.update_ticket(sample.id, {"status": "Scheduled"})).status == "Scheduled"
+        assert (
+            await client.update_ticket(sample.id, {"status": "Scheduled"})
+        ).status == "Scheduled"
     assert sb.count("PUT", "/tickets/*") == 3
 
 
 async def test_reads_recover_from_transient_faults(sb, clock):
-    sb.faults.add("GET /tickets/*=drop_after*1;GET /tickets/*=error_before:503*1;GET /tickets/*=timeout_after:0*1")
+    sb.faults.add(
+        "GET /tickets/*=drop_after*1;GET /tickets/*=error_before:503*1;GET /tickets/*=timeout_after:0*1"
+    )
     sample = open_ticket(sb)
     async with make_client(sb, clock, timeout=2) as client:
         detail = await client.get_ticket(sample.id)
@@ -507,7 +570,9 @@ async def test_read_html_error_page_is_clear(sb, clock):
     async with make_client(sb, clock) as client:
         with pytest.raises(E.BadRequest) as info:
             await client.customers()
-    assert str(info.value).startswith("Syncro answered with an HTML page instead of JSON (HTTP 400)")
+    assert str(info.value).startswith(
+        "Syncro answered with an HTML page instead of JSON (HTTP 400)"
+    )
 
 
 async def test_read_malformed_json_is_unexpected_response(sb, clock):
@@ -537,13 +602,19 @@ async def test_contract_over_loopback(sb, clock):
     server = sb.serve(port=0)
     try:
         limiter = RateLimiter(150, clock=clock, sleep=clock.sleep)
-        async with SyncroClient(server.url, DEFAULT_API_KEY, limiter=limiter, sleep=clock.client_sleep, timeout=5) as client:
+        async with SyncroClient(
+            server.url, DEFAULT_API_KEY, limiter=limiter, sleep=clock.client_sleep, timeout=5
+        ) as client:
             me = await client.me()
             assert me.user_id == sb.state.me_id
             open_ids = {t.id for t in await client.all_tickets(status="Not Closed")}
-            assert open_ids == {t.id for t in sb.state.tickets.values() if t.status not in CLOSED_STATUSES}
+            assert open_ids == {
+                t.id for t in sb.state.tickets.values() if t.status not in CLOSED_STATUSES
+            }
             sample = open_ticket(sb)
-            comment = await client.add_comment(sample.id, {"subject": "Loopback", "body": "Over TCP", "hidden": True})
+            comment = await client.add_comment(
+                sample.id, {"subject": "Loopback", "body": "Over TCP", "hidden": True}
+            )
             assert comment.id in {c.id for c in sb.ticket(sample.id).comments}
             with pytest.raises(E.NotFound):
                 await client.get_ticket(999_999)
@@ -553,7 +624,9 @@ async def test_contract_over_loopback(sb, clock):
             before = len(sb.ticket(sample.id).comments)
             sb.faults.add("POST /tickets/*/comment=drop_after*1")
             with pytest.raises(E.OutcomeUnknown):
-                await client.add_comment(sample.id, {"subject": "Dropped", "body": "Applied", "hidden": True})
+                await client.add_comment(
+                    sample.id, {"subject": "Dropped", "body": "Applied", "hidden": True}
+                )
             assert len(sb.ticket(sample.id).comments) == before + 1
             assert sb.count("POST", "/tickets/*/comment") == 2
     finally:

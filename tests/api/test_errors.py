@@ -15,7 +15,10 @@ from syncro_tui.api.errors import describe_body, parse_error_messages
     [
         # 1. error: str
         ({"error": "Customer required field"}, ["Customer required field"]),
-        ({"error": "no implicit conversion of nil into String"}, ["no implicit conversion of nil into String"]),
+        (
+            {"error": "no implicit conversion of nil into String"},
+            ["no implicit conversion of nil into String"],
+        ),
         # 2. success:false + message list
         ({"success": False, "message": ["Subject can't be blank"]}, ["Subject can't be blank"]),
         (
@@ -34,7 +37,10 @@ from syncro_tui.api.errors import describe_body, parse_error_messages
         ),
         ({"errors": ["billable must be true or false"]}, ["billable must be true or false"]),
         # 5. record + errors string; Rails field->messages hash; error as a list
-        ({"record": {"id": None, "name": "Bad"}, "errors": "Email is not an email"}, ["Email is not an email"]),
+        (
+            {"record": {"id": None, "name": "Bad"}, "errors": "Email is not an email"},
+            ["Email is not an email"],
+        ),
         (
             {"customer_id": ["can't be blank"], "date": ["can't be blank"]},
             ["customer_id: can't be blank", "date: can't be blank"],
@@ -45,7 +51,10 @@ from syncro_tui.api.errors import describe_body, parse_error_messages
             {"success": False, "errors": {"appointments": {"summary": ["can't be blank"]}}},
             ["appointments.summary: can't be blank"],
         ),
-        ({"errors": {"mute_for": ["is not included in the list"]}}, ["mute_for: is not included in the list"]),
+        (
+            {"errors": {"mute_for": ["is not included in the list"]}},
+            ["mute_for: is not included in the list"],
+        ),
         ({"errors": {"base": ["Ticket is locked"]}}, ["Ticket is locked"]),
         # 400 example and 404 shapes
         ({"message": ["Vendor is blank", "Value is blank"]}, ["Vendor is blank", "Value is blank"]),
@@ -89,12 +98,17 @@ def test_describe_body_says_what_came_back():
     assert describe_body("<html><body><p>no title</p></body></html>", 502) == (
         "Syncro answered with an HTML page instead of JSON (HTTP 502)"
     )
-    assert describe_body("Disabled", 200) == 'Syncro answered with plain text instead of JSON (HTTP 200): "Disabled"'
+    assert (
+        describe_body("Disabled", 200)
+        == 'Syncro answered with plain text instead of JSON (HTTP 200): "Disabled"'
+    )
     assert describe_body("", 204) == "Syncro answered with an empty body (HTTP 204)"
 
 
 def test_error_attributes_str_and_repr():
-    err = E.ValidationFailed("Syncro refused it: a; b", status=422, method="POST", path="/tickets", messages=["a", "b"])
+    err = E.ValidationFailed(
+        "Syncro refused it: a; b", status=422, method="POST", path="/tickets", messages=["a", "b"]
+    )
     assert str(err) == "Syncro refused it: a; b"
     assert err.title and err.status == 422 and err.messages == ["a", "b"]
     assert err.endpoint == "POST /tickets"
@@ -136,9 +150,13 @@ def test_every_error_example_in_the_spec_gives_messages():
     import json
     from pathlib import Path
 
-    swagger = Path(__file__).resolve().parents[2].parent / "shared" / "syncro-openapi" / "swagger.json"
+    swagger = (
+        Path(__file__).resolve().parents[2].parent / "shared" / "syncro-openapi" / "swagger.json"
+    )
     if not swagger.is_file():
-        pytest.skip(f"Syncro's OpenAPI file is not available at {swagger} (reference material, not shipped)")
+        pytest.skip(
+            f"Syncro's OpenAPI file is not available at {swagger} (reference material, not shipped)"
+        )
     spec = json.loads(swagger.read_text(encoding="utf-8"))
     checked = 0
     for path, ops in spec["paths"].items():
@@ -149,13 +167,19 @@ def test_every_error_example_in_the_spec_gives_messages():
                 if not str(status).startswith("4"):
                     continue
                 for content in (response.get("content") or {}).values():
-                    examples = [content["example"]] if "example" in content else [
-                        e.get("value") for e in (content.get("examples") or {}).values()
-                    ]
+                    examples = (
+                        [content["example"]]
+                        if "example" in content
+                        else [e.get("value") for e in (content.get("examples") or {}).values()]
+                    )
                     for body in examples:
                         if not isinstance(body, dict) or not body:
                             continue
                         messages = parse_error_messages(body, json.dumps(body))
-                        assert messages and all(isinstance(m, str) and m for m in messages), (method, path, body)
+                        assert messages and all(isinstance(m, str) and m for m in messages), (
+                            method,
+                            path,
+                            body,
+                        )
                         checked += 1
     assert checked > 20

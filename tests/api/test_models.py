@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -52,7 +52,9 @@ def test_money_and_quantities_are_decimal_from_strings_or_numbers():
     assert li.price_retail == Decimal("15")
     assert li.price_cost == Decimal("0.01")  # not 0.01000000000000000020816681711721685...
     assert li.total == Decimal("11.25")
-    inv = Invoice.model_validate({"id": 2, "subtotal": "0.0", "total": "123.45", "tax": "", "hardwarecost": None})
+    inv = Invoice.model_validate(
+        {"id": 2, "subtotal": "0.0", "total": "123.45", "tax": "", "hardwarecost": None}
+    )
     assert inv.total == Decimal("123.45") and inv.tax is None and inv.hardwarecost is None
     assert LineItem.model_validate({"id": 1, "retail_cents": 1999}).unit_price == Decimal("19.99")
 
@@ -67,9 +69,9 @@ def test_timestamps_with_z_or_offset_are_aware():
             "resolved_at": "",
         }
     )
-    assert t.created_at == datetime(2019, 11, 4, 8, 59, 31, 34000, tzinfo=timezone.utc)
+    assert t.created_at == datetime(2019, 11, 4, 8, 59, 31, 34000, tzinfo=UTC)
     assert t.updated_at.utcoffset() == timedelta(hours=-7)
-    assert t.updated_at == datetime(2026, 4, 1, 16, 15, tzinfo=timezone.utc)
+    assert t.updated_at == datetime(2026, 4, 1, 16, 15, tzinfo=UTC)
     assert t.due_date.tzinfo is not None  # date-only is taken as UTC midnight
     assert t.resolved_at is None
 
@@ -94,7 +96,11 @@ def test_list_ticket_convenience_properties():
             "user": {"id": 3, "full_name": "Tess Tech", "email": "t@x"},
         }
     )
-    assert t.customer_name == "Acme Ltd" and t.contact_name == "Ann Smith" and t.assignee == "Tess Tech"
+    assert (
+        t.customer_name == "Acme Ltd"
+        and t.contact_name == "Ann Smith"
+        and t.assignee == "Tess Tech"
+    )
     assert Ticket.model_validate({"id": 1, "user": {}}).assignee == ""
 
 
@@ -111,8 +117,16 @@ def test_detail_contact_id_falls_back_to_contact_and_comments_newest_first():
                     {"id": 3, "created_at": "2026-01-03T10:00:00+02:00", "body": "newest"},
                     {"id": 2, "created_at": "2026-01-02T10:00:00Z", "body": "mid"},
                 ],
-                "line_items": [{"id": 5, "quantity": "2.0", "price_retail": "10.5", "name": "Labor"}],
-                "ticket_timers": [{"id": 6, "start_time": "2026-01-01T10:00:00Z", "end_time": "2026-01-01T10:30:00Z"}],
+                "line_items": [
+                    {"id": 5, "quantity": "2.0", "price_retail": "10.5", "name": "Labor"}
+                ],
+                "ticket_timers": [
+                    {
+                        "id": 6,
+                        "start_time": "2026-01-01T10:00:00Z",
+                        "end_time": "2026-01-01T10:30:00Z",
+                    }
+                ],
             }
         }
     )
@@ -128,7 +142,14 @@ def test_detail_contact_id_falls_back_to_contact_and_comments_newest_first():
 
 
 def test_invoice_wrapped_or_bare():
-    data = {"id": 6, "number": "4444", "total": "10.00", "line_items": [{"id": 1, "item": "Labor", "name": "Remote", "price": "10.0", "quantity": "1.0"}]}
+    data = {
+        "id": 6,
+        "number": "4444",
+        "total": "10.00",
+        "line_items": [
+            {"id": 1, "item": "Labor", "name": "Remote", "price": "10.0", "quantity": "1.0"}
+        ],
+    }
     for shape in ({"invoice": data}, data):
         inv = Invoice.from_response(shape)
         assert inv.id == 6 and inv.number == "4444" and inv.total == Decimal("10.00")
@@ -136,11 +157,20 @@ def test_invoice_wrapped_or_bare():
 
 
 def test_timer_bare_or_wrapped_and_request_field_names():
-    data = {"id": 3, "ticket_id": 29, "start_time": "2013-08-06T13:41:15.000Z", "end_time": "2013-08-06T14:41:15.000Z", "recorded": True, "active_duration": None}
+    data = {
+        "id": 3,
+        "ticket_id": 29,
+        "start_time": "2013-08-06T13:41:15.000Z",
+        "end_time": "2013-08-06T14:41:15.000Z",
+        "recorded": True,
+        "active_duration": None,
+    }
     for shape in (data, {"timer": data}, {"ticket_timer": data}):
         t = TimerEntry.from_response(shape)
         assert t.id == 3 and t.recorded and t.duration == timedelta(hours=1)
-    t = TimerEntry.model_validate({"id": 1, "start_at": "2026-01-01T10:00:00Z", "active_duration": 600})
+    t = TimerEntry.model_validate(
+        {"id": 1, "start_at": "2026-01-01T10:00:00Z", "active_duration": 600}
+    )
     assert t.start_time is not None and t.duration_minutes == 10
 
 
@@ -158,14 +188,23 @@ def test_comment_wrapped_and_author():
 def test_users_from_pairs_and_objects():
     users = UserList.model_validate({"users": [[1, "Joe Doe"], [2, "Ann"]]}).users
     assert [(u.id, u.name) for u in users] == [(1, "Joe Doe"), (2, "Ann")]
-    settings = TicketSettings.model_validate({"users": [{"id": 1, "name": "Bat Man"}], "ticket_status_list": ["New"]})
+    settings = TicketSettings.model_validate(
+        {"users": [{"id": 1, "name": "Bat Man"}], "ticket_status_list": ["New"]}
+    )
     assert settings.users[0].name == "Bat Man" and settings.statuses == ["New"]
     full = User.model_validate({"id": 1, "email": "b@m", "full_name": "Bat Man", "group": "Admins"})
     assert full.name == "Bat Man" and full.display_name == "Bat Man"
 
 
 def test_me_permissions_and_token_hidden_from_repr():
-    me = Me.model_validate({"user_id": 1, "user_name": "Joe", "user_token": "abcd-secret", "permissions": {"ticket": {"write": False}}})
+    me = Me.model_validate(
+        {
+            "user_id": 1,
+            "user_name": "Joe",
+            "user_token": "abcd-secret",
+            "permissions": {"ticket": {"write": False}},
+        }
+    )
     assert me.can("ticket", "write") is False and me.can("invoice", "write") is None
     assert "abcd-secret" not in repr(me)
 
@@ -180,15 +219,27 @@ def test_page_meta_variants():
 
 
 def test_customer_display_name():
-    assert Customer.model_validate({"id": 1, "firstname": "A", "lastname": "B"}).display_name == "A B"
-    assert Customer.model_validate({"id": 1, "business_name": "Acme", "fullname": "A B"}).display_name == "Acme"
+    assert (
+        Customer.model_validate({"id": 1, "firstname": "A", "lastname": "B"}).display_name == "A B"
+    )
+    assert (
+        Customer.model_validate({"id": 1, "business_name": "Acme", "fullname": "A B"}).display_name
+        == "Acme"
+    )
 
 
 def test_account_settings_shape():
     s = AccountSettings.model_validate(
-        {"ticket": {"problem_types": ["Virus"], "priorities": ["", "1 High"]}, "locale": {"time_zone": "America/Los_Angeles"}}
+        {
+            "ticket": {"problem_types": ["Virus"], "priorities": ["", "1 High"]},
+            "locale": {"time_zone": "America/Los_Angeles"},
+        }
     )
-    assert s.problem_types == ["Virus"] and s.priorities == ["", "1 High"] and s.time_zone == "America/Los_Angeles"
+    assert (
+        s.problem_types == ["Virus"]
+        and s.priorities == ["", "1 High"]
+        and s.time_zone == "America/Los_Angeles"
+    )
     assert AccountSettings.model_validate({}).problem_types == []
 
 
@@ -196,12 +247,25 @@ def test_ten_thousand_list_tickets_parse_quickly():
     import time
 
     row = {
-        "id": 1, "number": 1, "subject": "x", "created_at": "2019-11-04T08:59:31.034Z",
-        "updated_at": "2019-11-04T08:59:31.034Z", "customer_id": 1, "customer_business_then_name": "W",
-        "status": "New", "user": {"id": 1, "full_name": "T"}, "comments": [{"id": 1, "body": "b"}],
-        "extra1": 1, "extra2": [1, 2], "customer_icons": [], "properties": {},
+        "id": 1,
+        "number": 1,
+        "subject": "x",
+        "created_at": "2019-11-04T08:59:31.034Z",
+        "updated_at": "2019-11-04T08:59:31.034Z",
+        "customer_id": 1,
+        "customer_business_then_name": "W",
+        "status": "New",
+        "user": {"id": 1, "full_name": "T"},
+        "comments": [{"id": 1, "body": "b"}],
+        "extra1": 1,
+        "extra2": [1, 2],
+        "customer_icons": [],
+        "properties": {},
     }
-    data = {"tickets": [dict(row, id=i) for i in range(10_000)], "meta": {"total_pages": 1, "page": 1}}
+    data = {
+        "tickets": [dict(row, id=i) for i in range(10_000)],
+        "meta": {"total_pages": 1, "page": 1},
+    }
     started = time.perf_counter()
     page = TicketPage.model_validate(data)
     assert len(page.tickets) == 10_000
@@ -213,7 +277,9 @@ def test_ten_thousand_list_tickets_parse_quickly():
 
 def _spec():
     if not SWAGGER.is_file():
-        pytest.skip(f"Syncro's OpenAPI file is not available at {SWAGGER} (reference material, not shipped)")
+        pytest.skip(
+            f"Syncro's OpenAPI file is not available at {SWAGGER} (reference material, not shipped)"
+        )
     return json.loads(SWAGGER.read_text(encoding="utf-8"))
 
 
@@ -228,31 +294,108 @@ def _example(spec, path, method, status="200"):
 
 SPEC_CASES = [
     ("/me", "get", lambda d: Me.model_validate(d), lambda m: m.user_id == 1 and m.user_name),
-    ("/tickets", "get", lambda d: TicketPage.model_validate(d), lambda p: p.tickets[0].number == "1"),
+    (
+        "/tickets",
+        "get",
+        lambda d: TicketPage.model_validate(d),
+        lambda p: p.tickets[0].number == "1",
+    ),
     ("/tickets", "post", TicketDetail.from_response, lambda t: t.number == "2012" and t.comments),
     ("/tickets/{id}", "get", TicketDetail.from_response, lambda t: t.customer is not None),
     ("/tickets/{id}", "put", TicketDetail.from_response, lambda t: t.id == 5),
-    ("/tickets/{id}/comments", "get", lambda d: CommentPage.model_validate(d), lambda p: p.comments[0].id == 1),
+    (
+        "/tickets/{id}/comments",
+        "get",
+        lambda d: CommentPage.model_validate(d),
+        lambda p: p.comments[0].id == 1,
+    ),
     ("/tickets/{id}/comment", "post", Comment.from_response, lambda c: c.id == 2 and c.hidden),
-    ("/tickets/{id}/add_line_item", "post", LineItem.from_response, lambda li: li.quantity == Decimal("1.0")),
-    ("/tickets/{id}/update_line_item", "put", LineItem.from_response, lambda li: li.price_retail == Decimal("100")),
-    ("/tickets/{id}/timer_entry", "post", TimerEntry.from_response, lambda t: t.duration_minutes == 10),
-    ("/tickets/{id}/update_timer_entry", "put", TimerEntry.from_response, lambda t: t.notes == "Updated Notes"),
+    (
+        "/tickets/{id}/add_line_item",
+        "post",
+        LineItem.from_response,
+        lambda li: li.quantity == Decimal("1.0"),
+    ),
+    (
+        "/tickets/{id}/update_line_item",
+        "put",
+        LineItem.from_response,
+        lambda li: li.price_retail == Decimal("100"),
+    ),
+    (
+        "/tickets/{id}/timer_entry",
+        "post",
+        TimerEntry.from_response,
+        lambda t: t.duration_minutes == 10,
+    ),
+    (
+        "/tickets/{id}/update_timer_entry",
+        "put",
+        TimerEntry.from_response,
+        lambda t: t.notes == "Updated Notes",
+    ),
     ("/tickets/{id}/charge_timer_entry", "post", TimerEntry.from_response, lambda t: t.recorded),
-    ("/ticket_timers", "get", lambda d: TimerPage.model_validate(d), lambda p: p.ticket_timers[0].id == 1),
-    ("/tickets/settings", "get", lambda d: TicketSettings.model_validate(d), lambda s: "New" in s.statuses and s.users[0].name),
-    ("/settings", "get", lambda d: AccountSettings.model_validate(d), lambda s: "Virus" in s.problem_types),
-    ("/customers", "get", lambda d: CustomerPage.model_validate(d), lambda p: p.customers[0].display_name == "Walkin Customer"),
-    ("/customers/autocomplete", "get", lambda d: CustomerPage.model_validate(d), lambda p: p.customers),
-    ("/customers/{id}", "get", lambda d: Customer.model_validate(d["customer"]), lambda c: c.id == 1),
-    ("/contacts", "get", lambda d: ContactPage.model_validate(d), lambda p: p.contacts[0].name == "Boba Fett" and p.meta.per_page == 50),
-    ("/products", "get", lambda d: ProductPage.model_validate(d), lambda p: p.products[0].price_retail == Decimal("0.01")),
+    (
+        "/ticket_timers",
+        "get",
+        lambda d: TimerPage.model_validate(d),
+        lambda p: p.ticket_timers[0].id == 1,
+    ),
+    (
+        "/tickets/settings",
+        "get",
+        lambda d: TicketSettings.model_validate(d),
+        lambda s: "New" in s.statuses and s.users[0].name,
+    ),
+    (
+        "/settings",
+        "get",
+        lambda d: AccountSettings.model_validate(d),
+        lambda s: "Virus" in s.problem_types,
+    ),
+    (
+        "/customers",
+        "get",
+        lambda d: CustomerPage.model_validate(d),
+        lambda p: p.customers[0].display_name == "Walkin Customer",
+    ),
+    (
+        "/customers/autocomplete",
+        "get",
+        lambda d: CustomerPage.model_validate(d),
+        lambda p: p.customers,
+    ),
+    (
+        "/customers/{id}",
+        "get",
+        lambda d: Customer.model_validate(d["customer"]),
+        lambda c: c.id == 1,
+    ),
+    (
+        "/contacts",
+        "get",
+        lambda d: ContactPage.model_validate(d),
+        lambda p: p.contacts[0].name == "Boba Fett" and p.meta.per_page == 50,
+    ),
+    (
+        "/products",
+        "get",
+        lambda d: ProductPage.model_validate(d),
+        lambda p: p.products[0].price_retail == Decimal("0.01"),
+    ),
     ("/users", "get", lambda d: UserList.model_validate(d), lambda u: u.users[0].name == "Joe Doe"),
-    ("/invoices", "post", Invoice.from_response, lambda i: i.number == "9999" and i.total == Decimal("0.0")),
+    (
+        "/invoices",
+        "post",
+        Invoice.from_response,
+        lambda i: i.number == "9999" and i.total == Decimal("0.0"),
+    ),
 ]
 
 
-@pytest.mark.parametrize("path, method, parse, check", SPEC_CASES, ids=[f"{m.upper()} {p}" for p, m, *_ in SPEC_CASES])
+@pytest.mark.parametrize(
+    "path, method, parse, check", SPEC_CASES, ids=[f"{m.upper()} {p}" for p, m, *_ in SPEC_CASES]
+)
 def test_spec_examples_parse(path, method, parse, check):
     spec = _spec()
     model = parse(_example(spec, path, method))
@@ -262,8 +405,17 @@ def test_spec_examples_parse(path, method, parse, check):
 def test_spec_invoice_schema_fields_parse():
     """GET /invoices/{id} has a schema (no example): build a sample from its property types."""
     spec = _spec()
-    schema = spec["paths"]["/invoices/{id}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
-    samples = {"integer": 1, "string": "1", "boolean": False, "number": 1.5, "object": {}, "array": []}
+    schema = spec["paths"]["/invoices/{id}"]["get"]["responses"]["200"]["content"][
+        "application/json"
+    ]["schema"]
+    samples = {
+        "integer": 1,
+        "string": "1",
+        "boolean": False,
+        "number": 1.5,
+        "object": {},
+        "array": [],
+    }
     data = {}
     for name, prop in schema["properties"].items():
         if prop.get("format") == "date-time":
@@ -276,5 +428,9 @@ def test_spec_invoice_schema_fields_parse():
     data["line_items"] = [{"item": "Labor", "name": "Remote support"}]
     for shape in (data, {"invoice": data}):
         inv = Invoice.from_response(shape)
-        assert inv.id == 1 and inv.customer.display_name == "Wonk Donk" and inv.line_items[0].item == "Labor"
+        assert (
+            inv.id == 1
+            and inv.customer.display_name == "Wonk Donk"
+            and inv.line_items[0].item == "Labor"
+        )
         assert inv.hardwarecost == Decimal("1.5") and inv.due_date.tzinfo is not None

@@ -80,11 +80,19 @@ def _echo_url_handler(kind: str):
         if kind == "500":
             return httpx.Response(500, json={"error": f"crash while serving {url}"})
         if kind == "502-html":
-            return httpx.Response(502, text=f"<html><head><title>Bad gateway {url}</title></head><body>{url}</body></html>")
+            return httpx.Response(
+                502,
+                text=f"<html><head><title>Bad gateway {url}</title></head><body>{url}</body></html>",
+            )
         if kind == "400-html":
-            return httpx.Response(400, text=f"<html><body><h1>Bad request</h1><p>{url}</p><p>key={KEY}</p></body></html>")
+            return httpx.Response(
+                400,
+                text=f"<html><body><h1>Bad request</h1><p>{url}</p><p>key={KEY}</p></body></html>",
+            )
         if kind == "200-text":
-            return httpx.Response(200, text=f"Disabled for api_key={KEY}", headers={"content-type": "text/plain"})
+            return httpx.Response(
+                200, text=f"Disabled for api_key={KEY}", headers={"content-type": "text/plain"}
+            )
         if kind == "422":
             return httpx.Response(422, json={"errors": {"api_key": [f"{KEY} is wrong"]}})
         if kind == "404":
@@ -108,7 +116,12 @@ KINDS = ["500", "502-html", "400-html", "200-text", "422", "404", "connect", "ti
 async def test_failing_server_never_leaks_the_key(kind, write, caplog):
     caplog.set_level(logging.DEBUG)
     client = SyncroClient(
-        BASE, KEY, auth_style="query", limiter=NoLimiter(), sleep=_no_sleep, read_retries=1,
+        BASE,
+        KEY,
+        auth_style="query",
+        limiter=NoLimiter(),
+        sleep=_no_sleep,
+        read_retries=1,
         transport=httpx.MockTransport(_echo_url_handler(kind)),
     )
     async with client:
@@ -130,7 +143,10 @@ async def test_failing_server_never_leaks_the_key(kind, write, caplog):
 async def test_httpx_own_request_log_is_redacted(caplog):
     caplog.set_level(logging.DEBUG)
     client = SyncroClient(
-        BASE, KEY, auth_style="query", limiter=NoLimiter(),
+        BASE,
+        KEY,
+        auth_style="query",
+        limiter=NoLimiter(),
         transport=httpx.MockTransport(lambda r: httpx.Response(200, json={"user_id": 1})),
     )
     async with client:
@@ -138,18 +154,24 @@ async def test_httpx_own_request_log_is_redacted(caplog):
     httpx_records = [r for r in caplog.records if r.name == "httpx"]
     assert httpx_records and "api_key=****" in httpx_records[0].getMessage()
     ours = [r for r in caplog.records if r.name == "syncro_tui.http"]
-    assert any(r.levelno == logging.DEBUG for r in ours) and any(r.levelno == logging.INFO for r in ours)
+    assert any(r.levelno == logging.DEBUG for r in ours) and any(
+        r.levelno == logging.INFO for r in ours
+    )
     assert_clean_logs(caplog)
 
 
 def test_redact_helpers():
     url = f"https://x.syncromsp.com/api/v1/tickets?page=2&api_key={KEY}&status=New"
-    assert redact_url(url) == "https://x.syncromsp.com/api/v1/tickets?page=2&api_key=****&status=New"
+    assert (
+        redact_url(url) == "https://x.syncromsp.com/api/v1/tickets?page=2&api_key=****&status=New"
+    )
     assert KEY not in redact_text(f"Authorization: Bearer {KEY}")
     assert KEY not in redact_text(f"{{'authorization': '{KEY}'}}")
     assert KEY not in redact_text(f"api_key%3D{KEY}")
     assert redact_text(f"plain {KEY} text", [KEY]) == "plain **** text"
-    record = logging.LogRecord("httpx", logging.INFO, __file__, 1, "HTTP Request: %s %s", ("GET", httpx.URL(url)), None)
+    record = logging.LogRecord(
+        "httpx", logging.INFO, __file__, 1, "HTTP Request: %s %s", ("GET", httpx.URL(url)), None
+    )
     KeyRedactingFilter().filter(record)
     assert KEY not in record.getMessage() and record.args is None
 
@@ -158,7 +180,15 @@ def test_redact_helpers():
 
 
 @pytest.mark.parametrize(
-    "fault", ["error_before:500", "error_after:503", "drop_after", "timeout_after:0", "html:502", "malformed"]
+    "fault",
+    [
+        "error_before:500",
+        "error_after:503",
+        "drop_after",
+        "timeout_after:0",
+        "html:502",
+        "malformed",
+    ],
 )
 async def test_sandbox_faults_with_query_auth_leak_nothing(fault, caplog):
     from syncro_tui.sandbox import Sandbox
@@ -168,15 +198,25 @@ async def test_sandbox_faults_with_query_auth_leak_nothing(fault, caplog):
     ticket_id = next(iter(sb.state.tickets))
     sb.faults.add(f"* /tickets/*={fault}")
     client = SyncroClient(
-        "http://sandbox.local/api/v1", KEY, auth_style="query", limiter=NoLimiter(), sleep=_no_sleep,
-        read_retries=0, transport=sb.transport(), timeout=2,
+        "http://sandbox.local/api/v1",
+        KEY,
+        auth_style="query",
+        limiter=NoLimiter(),
+        sleep=_no_sleep,
+        read_retries=0,
+        transport=sb.transport(),
+        timeout=2,
     )
     async with client:
         with pytest.raises(E.SyncroError) as read_info:
             await client.get_ticket(ticket_id)
         with pytest.raises(E.SyncroError) as write_info:
-            await client.add_comment(ticket_id, {"subject": "s", "body": "b", "hidden": True, "do_not_email": True})
-    assert isinstance(write_info.value, E.OutcomeUnknown)  # a 5xx/drop/timeout on a write is unclear
+            await client.add_comment(
+                ticket_id, {"subject": "s", "body": "b", "hidden": True, "do_not_email": True}
+            )
+    assert isinstance(
+        write_info.value, E.OutcomeUnknown
+    )  # a 5xx/drop/timeout on a write is unclear
     for exc in (read_info.value, write_info.value):
         assert_clean_exception(exc)
     assert_clean_logs(caplog)
@@ -186,18 +226,33 @@ async def test_loopback_server_with_query_auth_leaks_nothing(caplog):
     from syncro_tui.sandbox import Sandbox
 
     caplog.set_level(logging.DEBUG)
-    sb = Sandbox(seed=7, tickets=30, api_key=KEY, faults="GET /tickets/*=error_before:500;POST /tickets/*/comment=drop_after")
+    sb = Sandbox(
+        seed=7,
+        tickets=30,
+        api_key=KEY,
+        faults="GET /tickets/*=error_before:500;POST /tickets/*/comment=drop_after",
+    )
     server = sb.serve(port=0)
     try:
         ticket_id = next(iter(sb.state.tickets))
-        client = SyncroClient(server.url, KEY, auth_style="query", limiter=NoLimiter(), sleep=_no_sleep, read_retries=1, timeout=5)
+        client = SyncroClient(
+            server.url,
+            KEY,
+            auth_style="query",
+            limiter=NoLimiter(),
+            sleep=_no_sleep,
+            read_retries=1,
+            timeout=5,
+        )
         async with client:
             me = await client.me()
             assert me.user_id is not None
             with pytest.raises(E.ServerError) as read_info:
                 await client.get_ticket(ticket_id)
             with pytest.raises(E.OutcomeUnknown) as write_info:
-                await client.add_comment(ticket_id, {"subject": "s", "body": "b", "hidden": True, "do_not_email": True})
+                await client.add_comment(
+                    ticket_id, {"subject": "s", "body": "b", "hidden": True, "do_not_email": True}
+                )
             assert KEY not in client.display_url(f"/tickets/{ticket_id}")
         for exc in (read_info.value, write_info.value):
             assert_clean_exception(exc)
@@ -209,7 +264,9 @@ async def test_loopback_server_with_query_auth_leaks_nothing(caplog):
     wrong = "WRONG-" + KEY
     server = sb.serve(port=0)
     try:
-        client = SyncroClient(server.url, wrong, auth_style="query", limiter=NoLimiter(), sleep=_no_sleep)
+        client = SyncroClient(
+            server.url, wrong, auth_style="query", limiter=NoLimiter(), sleep=_no_sleep
+        )
         async with client:
             with pytest.raises(E.AuthError) as info:
                 await client.me()

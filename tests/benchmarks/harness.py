@@ -53,14 +53,35 @@ now = time.perf_counter
 
 # --------------------------------------------------------------------------------------- keys
 KEYS = {
-    "up": b"\x1b[A", "down": b"\x1b[B", "right": b"\x1b[C", "left": b"\x1b[D",
-    "home": b"\x1b[H", "end": b"\x1b[F", "pageup": b"\x1b[5~", "pagedown": b"\x1b[6~",
-    "insert": b"\x1b[2~", "delete": b"\x1b[3~",
-    "enter": b"\r", "return": b"\r", "escape": b"\x1b", "esc": b"\x1b",
-    "tab": b"\t", "backspace": b"\x7f", "space": b" ",
-    "f1": b"\x1bOP", "f2": b"\x1bOQ", "f3": b"\x1bOR", "f4": b"\x1bOS",
-    "f5": b"\x1b[15~", "f6": b"\x1b[17~", "f7": b"\x1b[18~", "f8": b"\x1b[19~",
-    "f9": b"\x1b[20~", "f10": b"\x1b[21~", "f11": b"\x1b[23~", "f12": b"\x1b[24~",
+    "up": b"\x1b[A",
+    "down": b"\x1b[B",
+    "right": b"\x1b[C",
+    "left": b"\x1b[D",
+    "home": b"\x1b[H",
+    "end": b"\x1b[F",
+    "pageup": b"\x1b[5~",
+    "pagedown": b"\x1b[6~",
+    "insert": b"\x1b[2~",
+    "delete": b"\x1b[3~",
+    "enter": b"\r",
+    "return": b"\r",
+    "escape": b"\x1b",
+    "esc": b"\x1b",
+    "tab": b"\t",
+    "backspace": b"\x7f",
+    "space": b" ",
+    "f1": b"\x1bOP",
+    "f2": b"\x1bOQ",
+    "f3": b"\x1bOR",
+    "f4": b"\x1bOS",
+    "f5": b"\x1b[15~",
+    "f6": b"\x1b[17~",
+    "f7": b"\x1b[18~",
+    "f8": b"\x1b[19~",
+    "f9": b"\x1b[20~",
+    "f10": b"\x1b[21~",
+    "f11": b"\x1b[23~",
+    "f12": b"\x1b[24~",
 }
 
 
@@ -91,7 +112,7 @@ def _ppids() -> dict[int, int]:
                 stat = f.read()
         except OSError:
             continue
-        rest = stat[stat.rfind(b")") + 2:].split()  # the name (field 2) may hold spaces
+        rest = stat[stat.rfind(b")") + 2 :].split()  # the name (field 2) may hold spaces
         table[int(entry)] = int(rest[1])
     return table
 
@@ -214,8 +235,18 @@ if pyte is not None:
 def clean_env(extra: dict[str, str | None] | None = None) -> dict[str, str]:
     """The environment of a measured app: xterm-256color, no COLUMNS/LINES, no multiplexer."""
     env = dict(os.environ)
-    for k in ("COLUMNS", "LINES", "TMUX", "STY", "TERM_PROGRAM", "TERM_PROGRAM_VERSION",
-              "COLORTERM", "NO_COLOR", "TEXTUAL", "TEXTUAL_DRIVER"):
+    for k in (
+        "COLUMNS",
+        "LINES",
+        "TMUX",
+        "STY",
+        "TERM_PROGRAM",
+        "TERM_PROGRAM_VERSION",
+        "COLORTERM",
+        "NO_COLOR",
+        "TEXTUAL",
+        "TEXTUAL_DRIVER",
+    ):
         env.pop(k, None)
     env["TERM"] = "xterm-256color"
     for k, v in (extra or {}).items():
@@ -244,9 +275,17 @@ class Term:
     Every method that waits also pumps: reads output, feeds the emulator, samples RSS.
     """
 
-    def __init__(self, argv: Sequence[str], *, cols: int = 120, rows: int = 40,
-                 env: dict[str, str] | None = None, cwd: str | None = None,
-                 rss_poll_ms: float = 20, min_cells: int = 1) -> None:
+    def __init__(
+        self,
+        argv: Sequence[str],
+        *,
+        cols: int = 120,
+        rows: int = 40,
+        env: dict[str, str] | None = None,
+        cwd: str | None = None,
+        rss_poll_ms: float = 20,
+        min_cells: int = 1,
+    ) -> None:
         if pyte is None:
             raise RuntimeError('the benchmark harness needs pyte: pip install -e ".[bench]"')
         self.argv = list(argv)
@@ -254,7 +293,9 @@ class Term:
         self.min_cells = min_cells  # smaller changes (a blinking cursor) do not count
         # (top, bottom, left, right), end-exclusive: only changes inside count (None: the screen)
         self.region: tuple[int, int, int, int] | None = None
-        self.tap: Callable[[float, bytes], None] | None = None  # sees every chunk and its arrival time
+        self.tap: Callable[[float, bytes], None] | None = (
+            None  # sees every chunk and its arrival time
+        )
         self.filter = _Filter(cols, rows, self._reply)
         self.screen = _Screen(cols, rows, self._reply)
         self.stream = pyte.ByteStream(self.screen)
@@ -436,7 +477,9 @@ class Term:
         the reply to a key. The current screen becomes the baseline."""
         self.region = region
         cols = range(self.cols)
-        self._baseline = {row: tuple(self.screen.buffer[row][x] for x in cols) for row in range(self.rows)}
+        self._baseline = {
+            row: tuple(self.screen.buffer[row][x] for x in cols) for row in range(self.rows)
+        }
         self._rows_now = dict(self._baseline)
         self._diff.clear()
 
@@ -499,8 +542,15 @@ class Term:
         while now() < end and (self.alive() or not self.eof):
             self.pump(end - now())
 
-    def key_latency(self, key: str, repeats: int = 20, *, timeout: float = 2.0,
-                    quiet_s: float = 0.15, min_gap_s: float = 0.0) -> list[float | None]:
+    def key_latency(
+        self,
+        key: str,
+        repeats: int = 20,
+        *,
+        timeout: float = 2.0,
+        quiet_s: float = 0.15,
+        min_gap_s: float = 0.0,
+    ) -> list[float | None]:
         """Per press: seconds from the key until the screen changes (None: no change).
 
         Between presses the screen must be quiet for quiet_s and at least min_gap_s must have
@@ -528,8 +578,9 @@ class Term:
                 self.wait_quiet(quiet_s, 3.0)
         return out
 
-    def type_latency(self, text: str, *, timeout: float = 2.0,
-                     quiet_s: float = 0.15) -> list[tuple[float | None, float | None]]:
+    def type_latency(
+        self, text: str, *, timeout: float = 2.0, quiet_s: float = 0.15
+    ) -> list[tuple[float | None, float | None]]:
         """Per typed character: (first change, last change before quiet_s of silence), seconds.
 
         The second figure is what a filter costs: the keystroke echoed *and* the list redrawn.
@@ -589,7 +640,7 @@ class Term:
                 pass
         self.fd = self.pidfd = -1
 
-    def __enter__(self) -> "Term":
+    def __enter__(self) -> Term:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -612,13 +663,23 @@ class StartResult:
     screen: str = ""
 
 
-def measure_start(argv: Sequence[str], marker, *, env: dict[str, str] | None = None,
-                  cols: int = 120, rows: int = 40, timeout: float = 30.0,
-                  settle_ms: float = 300, settle_max: float = 5.0,
-                  key: str | None = None, key_repeats: int = 20,
-                  before_keys: Callable[[Term], None] | None = None,
-                  quit_key: str = "ctrl+q", min_cells: int = 1,
-                  cwd: str | None = None) -> StartResult:
+def measure_start(
+    argv: Sequence[str],
+    marker,
+    *,
+    env: dict[str, str] | None = None,
+    cols: int = 120,
+    rows: int = 40,
+    timeout: float = 30.0,
+    settle_ms: float = 300,
+    settle_max: float = 5.0,
+    key: str | None = None,
+    key_repeats: int = 20,
+    before_keys: Callable[[Term], None] | None = None,
+    quit_key: str = "ctrl+q",
+    min_cells: int = 1,
+    cwd: str | None = None,
+) -> StartResult:
     """Spawn, time to marker, settle, optional key latency, optional hook, quit. Never raises."""
     res = StartResult(ok=False)
     try:
@@ -629,7 +690,11 @@ def measure_start(argv: Sequence[str], marker, *, env: dict[str, str] | None = N
     try:
         t = term.wait_for(marker, timeout)
         if t is None:
-            res.error = "exited before the marker" if not term.alive() else f"marker not seen in {timeout:.0f} s"
+            res.error = (
+                "exited before the marker"
+                if not term.alive()
+                else f"marker not seen in {timeout:.0f} s"
+            )
             res.screen = term.dump()
             return res
         res.ttfp_s = t - term.t0
@@ -669,18 +734,32 @@ def median(xs: Iterable[float | None]) -> float | None:
 
 # --------------------------------------------------------------------------------------- CLI
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
-                                usage="%(prog)s [options] -- COMMAND [ARG...]")
+    p = argparse.ArgumentParser(
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        usage="%(prog)s [options] -- COMMAND [ARG...]",
+    )
     p.add_argument("--size", default="120x40")
-    p.add_argument("--marker", help="text (or /regex/) that counts as first paint; default: a settled screen")
+    p.add_argument(
+        "--marker", help="text (or /regex/) that counts as first paint; default: a settled screen"
+    )
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--timeout", type=float, default=30.0)
     p.add_argument("--key", help="measure this key's latency after the first paint")
     p.add_argument("--type", dest="type_text", help="type these characters one by one, timing each")
-    p.add_argument("--pre", action="append", default=[], help="keys to send before --type (repeatable)")
-    p.add_argument("--min-cells", type=int, default=1, help="ignore changes smaller than this (2: cursor blink)")
+    p.add_argument(
+        "--pre", action="append", default=[], help="keys to send before --type (repeatable)"
+    )
+    p.add_argument(
+        "--min-cells",
+        type=int,
+        default=1,
+        help="ignore changes smaller than this (2: cursor blink)",
+    )
     p.add_argument("--env", action="append", default=[], metavar="K=V")
-    p.add_argument("--dump-screen", metavar="FILE", help="write the last screen to FILE ('-': stdout)")
+    p.add_argument(
+        "--dump-screen", metavar="FILE", help="write the last screen to FILE ('-': stdout)"
+    )
     p.add_argument("cmd", nargs=argparse.REMAINDER)
     args = p.parse_args(argv)
     cmd = args.cmd[1:] if args.cmd[:1] == ["--"] else args.cmd
@@ -691,7 +770,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     cols, rows = (int(v) for v in args.size.lower().split("x"))
     env = clean_env({k: v for k, _, v in (kv.partition("=") for kv in args.env)})
-    if args.marker and len(args.marker) > 2 and args.marker.startswith("/") and args.marker.endswith("/"):
+    if (
+        args.marker
+        and len(args.marker) > 2
+        and args.marker.startswith("/")
+        and args.marker.endswith("/")
+    ):
         marker = re.compile(args.marker[1:-1])
     elif args.marker:
         marker = args.marker
@@ -711,15 +795,26 @@ def main(argv: list[str] | None = None) -> int:
 
         def hook(term: Term) -> None:
             typing(term)
-            holder["typed"] = getattr(term, "_typed", [])
+            holder["typed"] = getattr(term, "_typed", [])  # noqa: B023 (called within this iteration)
 
-        r = measure_start(cmd, marker, env=env, cols=cols, rows=rows, timeout=args.timeout,
-                          key=args.key, before_keys=hook, min_cells=args.min_cells)
+        r = measure_start(
+            cmd,
+            marker,
+            env=env,
+            cols=cols,
+            rows=rows,
+            timeout=args.timeout,
+            key=args.key,
+            before_keys=hook,
+            min_cells=args.min_cells,
+        )
         r.typed_s = holder.get("typed", [])
         results.append(r)
         if r.ok:
-            line = (f"run {i + 1}: ttfp={r.ttfp_s:.3f}s settled={r.settled_s or float('nan'):.3f}s "
-                    f"exit={r.exit_s:.3f}s rss={r.rss_peak_mib:.1f}MiB hwm={r.rss_hwm_mib:.1f}MiB")
+            line = (
+                f"run {i + 1}: ttfp={r.ttfp_s:.3f}s settled={r.settled_s or float('nan'):.3f}s "
+                f"exit={r.exit_s:.3f}s rss={r.rss_peak_mib:.1f}MiB hwm={r.rss_hwm_mib:.1f}MiB"
+            )
             if r.keys_s:
                 m = median(r.keys_s)
                 line += f" key={m * 1000:.1f}ms" if m is not None else " key=n/a"
@@ -732,8 +827,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"run {i + 1}: FAILED: {r.error}")
     good = [r for r in results if r.ok]
     if good:
-        print(f"median ttfp {median(r.ttfp_s for r in good):.3f}s, "
-              f"rss {median(r.rss_peak_mib for r in good):.1f}MiB ({len(good)}/{args.runs} ok)")
+        print(
+            f"median ttfp {median(r.ttfp_s for r in good):.3f}s, "
+            f"rss {median(r.rss_peak_mib for r in good):.1f}MiB ({len(good)}/{args.runs} ok)"
+        )
     if args.dump_screen and results:
         text = results[-1].screen + "\n"
         if args.dump_screen == "-":

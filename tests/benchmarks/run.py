@@ -44,7 +44,7 @@ TABLE_MARKER = "TCK-00001"
 API_KEY = "bench-sandbox-key"
 LATENCY_MS = 300
 # The sandbox generates ~68 % open tickets; these totals give about 1,000 and 10,000 open ones.
-TICKETS_1K = 1500          # -> 1,011 open
+TICKETS_1K = 1500  # -> 1,011 open
 TICKETS_10K = (14_700, 10_000)  # the first the sandbox accepts (it caps at 10,000 -> 6,818 open)
 DEFAULT_BUDGET = 150
 SYNCRO_LIMIT = 180
@@ -79,10 +79,10 @@ class Figure:
     unit: str = "s"
     samples: list = field(default_factory=list)
     baseline: str = ""
-    ratio: float | None = None          # vs bare Textual (hello)
-    ratio_table: float | None = None    # vs bare DataTable of the same row count
+    ratio: float | None = None  # vs bare Textual (hello)
+    ratio_table: float | None = None  # vs bare DataTable of the same row count
     target: str = ""
-    ok: bool | None = None              # None: informational or n/a
+    ok: bool | None = None  # None: informational or n/a
     na: str | None = None
     note: str = ""
 
@@ -148,7 +148,10 @@ class Ctx:
         # the suite's temp dir (PYTHONPYCACHEPREFIX, nothing written into the repo).
         self.pyc_env: dict[str, str | None] = {}
         if not args.no_bytecode_cache:
-            self.pyc_env = {"PYTHONDONTWRITEBYTECODE": None, "PYTHONPYCACHEPREFIX": str(self.tmp / "pycache")}
+            self.pyc_env = {
+                "PYTHONDONTWRITEBYTECODE": None,
+                "PYTHONPYCACHEPREFIX": str(self.tmp / "pycache"),
+            }
 
     def _budget(self) -> int:
         try:
@@ -172,11 +175,16 @@ class Ctx:
             return
         import subprocess
 
-        mods = ("syncro_tui.cli syncro_tui.launch syncro_tui.ui.app syncro_tui.ui.screens.main "
-                "syncro_tui.core.cache syncro_tui.core.session syncro_tui.api.client syncro_tui.api.models "
-                "syncro_tui.sandbox syncro_tui.sandbox.server textual.app textual.widgets "
-                "textual.widgets._data_table textual.widgets._footer textual.widgets._input httpx pydantic")
-        code = "import importlib\nfor m in %r.split():\n    try: importlib.import_module(m)\n    except Exception: pass" % mods
+        mods = (
+            "syncro_tui.cli syncro_tui.launch syncro_tui.ui.app syncro_tui.ui.screens.main "
+            "syncro_tui.core.cache syncro_tui.core.session syncro_tui.api.client syncro_tui.api.models "
+            "syncro_tui.sandbox syncro_tui.sandbox.server textual.app textual.widgets "
+            "textual.widgets._data_table textual.widgets._footer textual.widgets._input httpx pydantic"
+        )
+        code = (
+            "import importlib\nfor m in %r.split():\n    try: importlib.import_module(m)\n    except Exception: pass"  # noqa: UP031
+            % mods
+        )
         subprocess.run([self.python, "-c", code], env=self.base_env(), timeout=120, check=False)
 
     def env(self, home: Path, sandbox: SandboxProc | None = None, **extra: str) -> dict[str, str]:
@@ -205,9 +213,16 @@ class Ctx:
         key = f"{tickets}:{name}"
         sb = self.sandboxes.get(key)
         if sb is None or sb.proc is None or sb.proc.poll() is not None:
-            log(f"starting sandbox{' ' + name if name else ''}: {tickets} tickets, {LATENCY_MS} ms latency")
-            sb = SandboxProc(tickets=tickets, latency_ms=LATENCY_MS, api_key=API_KEY,
-                             python=self.python, env=self.base_env()).start()
+            log(
+                f"starting sandbox{' ' + name if name else ''}: {tickets} tickets, {LATENCY_MS} ms latency"
+            )
+            sb = SandboxProc(
+                tickets=tickets,
+                latency_ms=LATENCY_MS,
+                api_key=API_KEY,
+                python=self.python,
+                env=self.base_env(),
+            ).start()
             log(f"  sandbox at {sb.url} ({sb.how})")
             self.sandboxes[key] = sb
         return sb
@@ -216,8 +231,14 @@ class Ctx:
         """The same sandbox (data, port, so the same account and cache) in a new process."""
         key = next((k for k, v in self.sandboxes.items() if v is sb), None)
         sb.stop()
-        new = SandboxProc(tickets=sb.tickets, latency_ms=sb.latency_ms, api_key=sb.api_key,
-                          port=sb.port, python=self.python, env=self.base_env())
+        new = SandboxProc(
+            tickets=sb.tickets,
+            latency_ms=sb.latency_ms,
+            api_key=sb.api_key,
+            port=sb.port,
+            python=self.python,
+            env=self.base_env(),
+        )
         for _ in range(20):  # the port may linger for a moment
             try:
                 new.start()
@@ -288,16 +309,31 @@ def short_error(res) -> str:
 def hello_once(ctx: Ctx, fid: str) -> None:
     """One bare-Textual run right before a measured app run (paired: the load on a small shared
     machine drifts, so each figure's ratio uses the hello runs interleaved with its own)."""
-    res = measure_start([ctx.python, str(APPS / "hello.py")], HELLO_MARKER, env=ctx.base_env(),
-                        cols=ctx.cols, rows=ctx.rows)
+    res = measure_start(
+        [ctx.python, str(APPS / "hello.py")],
+        HELLO_MARKER,
+        env=ctx.base_env(),
+        cols=ctx.cols,
+        rows=ctx.rows,
+    )
     if res.ok:
         hello = ctx.baselines.get("hello")
         if hello is not None:
             hello.setdefault("near", {}).setdefault(fid, []).append(res.ttfp_s)
 
 
-def measure_runs(ctx: Ctx, label: str, argv: list[str], marker, env: dict[str, str], *,
-                 warmup: int = 1, runs: int | None = None, pair: str | None = None, **kw) -> list:
+def measure_runs(
+    ctx: Ctx,
+    label: str,
+    argv: list[str],
+    marker,
+    env: dict[str, str],
+    *,
+    warmup: int = 1,
+    runs: int | None = None,
+    pair: str | None = None,
+    **kw,
+) -> list:
     """Warm-up run(s) (discarded), then ctx.runs measured runs; returns the good results.
 
     With pair=FIGURE_ID a bare-Textual run precedes each measured run (see hello_once)."""
@@ -309,8 +345,14 @@ def measure_runs(ctx: Ctx, label: str, argv: list[str], marker, env: dict[str, s
         res = measure_start(argv, marker, env=env, cols=ctx.cols, rows=ctx.rows, **kw)
         tag = "warmup" if i < warmup else f"run {i - warmup + 1}"
         if res.ok:
-            extra = f" key={median(res.keys_s) * 1000:.1f}ms" if res.keys_s and median(res.keys_s) else ""
-            log(f"  {label} {tag}: first paint {res.ttfp_s:.3f}s rss {res.rss_peak_mib:.1f}MiB{extra}")
+            extra = (
+                f" key={median(res.keys_s) * 1000:.1f}ms"
+                if res.keys_s and median(res.keys_s)
+                else ""
+            )
+            log(
+                f"  {label} {tag}: first paint {res.ttfp_s:.3f}s rss {res.rss_peak_mib:.1f}MiB{extra}"
+            )
             if i >= warmup:
                 good.append(res)
         else:
@@ -332,7 +374,11 @@ def baseline(ctx: Ctx, name: str) -> dict:
     else:
         n = int(name.split(":")[1])
         # cursor latency only where a figure compares with it (the 10k list)
-        argv, marker, key = [ctx.python, str(APPS / "table.py"), str(n)], TABLE_MARKER, ("down" if n >= 5000 else None)
+        argv, marker, key = (
+            [ctx.python, str(APPS / "table.py"), str(n)],
+            TABLE_MARKER,
+            ("down" if n >= 5000 else None),
+        )
     env = ctx.base_env()
     log(f"baseline {name}")
     good = measure_runs(ctx, name, argv, marker, env, key=key, key_repeats=10 if ctx.quick else 20)
@@ -367,8 +413,16 @@ def hello_near(ctx: Ctx, fid: str) -> float:
     return median(near)
 
 
-def paint_figure(ctx: Ctx, fid: str, what: str, samples: list[float], *, factor: float,
-                 table: str | None, note: str = "") -> Figure:
+def paint_figure(
+    ctx: Ctx,
+    fid: str,
+    what: str,
+    samples: list[float],
+    *,
+    factor: float,
+    table: str | None,
+    note: str = "",
+) -> Figure:
     h = hello_near(ctx, fid)
     value = median(samples)
     fig = Figure(fid, what, value, "s", samples, target=f"<= {factor:g}x hello", note=note)
@@ -378,14 +432,18 @@ def paint_figure(ctx: Ctx, fid: str, what: str, samples: list[float], *, factor:
         try:
             tb = baseline(ctx, table)
             fig.ratio_table = value / tb["ttfp_s"] if value and tb["ttfp_s"] else None
-            fig.baseline += f"; DataTable {table.split(':')[1]} {tb['ttfp_s']:.3f} s ({tb['ttfp_s'] / h:.1f}x)"
+            fig.baseline += (
+                f"; DataTable {table.split(':')[1]} {tb['ttfp_s']:.3f} s ({tb['ttfp_s'] / h:.1f}x)"
+            )
         except NA as exc:
             fig.baseline += f"; DataTable n/a ({exc})"
     fig.ok = fig.ratio is not None and fig.ratio <= factor
     return fig
 
 
-def na_figure(ctx: Ctx, fid: str, what: str, reason: str, target: str = "", unit: str = "s") -> Figure:
+def na_figure(
+    ctx: Ctx, fid: str, what: str, reason: str, target: str = "", unit: str = "s"
+) -> Figure:
     return ctx.add(Figure(fid, what, unit=unit, target=target, na=reason))
 
 
@@ -412,7 +470,10 @@ def warm_cache(ctx: Ctx, sb: SandboxProc, home: Path, *, max_s: float = 150.0) -
         if alive:
             term.quit()
     if not lists:
-        raise NA("the app sent no ticket-list request: " + (screen.strip().splitlines() or ["(blank screen)"])[-1][:100])
+        raise NA(
+            "the app sent no ticket-list request: "
+            + (screen.strip().splitlines() or ["(blank screen)"])[-1][:100]
+        )
     if not alive:
         raise NA("the app exited during the warm-up sync")
     return {"pages": len(lists), "seconds": lists[-1].t - t_start}
@@ -447,22 +508,48 @@ def m1_demo(ctx: Ctx) -> None:
         for i in range(ctx.runs + 1):
             cold_home = ctx.home("demo-cold")
             env = ctx.env(cold_home)
-            good = measure_runs(ctx, "demo-cold", ctx.argv(demo=True), rows_visible, env, warmup=0, runs=1,
-                                pair="1a" if i else None)
+            good = measure_runs(
+                ctx,
+                "demo-cold",
+                ctx.argv(demo=True),
+                rows_visible,
+                env,
+                warmup=0,
+                runs=1,
+                pair="1a" if i else None,
+            )
             shutil.rmtree(cold_home, ignore_errors=True)
             if i:  # the first one warms the OS file cache only
                 samples.append(good[0].ttfp_s)
-        ctx.add(paint_figure(ctx, "1a", "demo first paint of rows, cold (no cache)", samples,
-                             factor=1.5, table=table, note=f"{demo_rows} open rows"))
+        ctx.add(
+            paint_figure(
+                ctx,
+                "1a",
+                "demo first paint of rows, cold (no cache)",
+                samples,
+                factor=1.5,
+                table=table,
+                note=f"{demo_rows} open rows",
+            )
+        )
     except NA as exc:
         na_figure(ctx, "1a", "demo first paint of rows, cold (no cache)", str(exc), "<= 1.5x hello")
     # warm: the same home every run (the demo keeps a cache like any account)
     log("1 demo first paint, warm (demo cache from a previous start)")
     try:
         env = ctx.env(ctx.home("demo-warm"))
-        good = measure_runs(ctx, "demo-warm", ctx.argv(demo=True), rows_visible, env, warmup=1, pair="1b")
-        fig = paint_figure(ctx, "1b", "demo first paint of rows, warm cache", [r.ttfp_s for r in good],
-                           factor=1.5, table=table, note=f"{demo_rows} open rows")
+        good = measure_runs(
+            ctx, "demo-warm", ctx.argv(demo=True), rows_visible, env, warmup=1, pair="1b"
+        )
+        fig = paint_figure(
+            ctx,
+            "1b",
+            "demo first paint of rows, warm cache",
+            [r.ttfp_s for r in good],
+            factor=1.5,
+            table=table,
+            note=f"{demo_rows} open rows",
+        )
         ctx.add(fig)
     except NA as exc:
         na_figure(ctx, "1b", "demo first paint of rows, warm cache", str(exc), "<= 1.5x hello")
@@ -478,14 +565,28 @@ def m2_warm_start(ctx: Ctx) -> None:
         env = ctx.env(home, sb)
         good = measure_runs(ctx, "warm1k", ctx.argv(sb), rows_visible, env, warmup=1, pair="2")
         n_open = open_count(TICKETS_1K)
-        fig = paint_figure(ctx, "2", what, [r.ttfp_s for r in good], factor=1.5,
-                           table=table_name(n_open), note=f"{n_open} open rows in the sandbox")
+        fig = paint_figure(
+            ctx,
+            "2",
+            what,
+            [r.ttfp_s for r in good],
+            factor=1.5,
+            table=table_name(n_open),
+            note=f"{n_open} open rows in the sandbox",
+        )
         ctx.add(fig)
         at_paint = median(r.extra.get("rss_at_paint_mib") for r in good)
-        ctx.add(Figure("7b", "peak RSS, ~1,000 open (warm start)", median(r.rss_peak_mib for r in good),
-                       "MiB", [r.rss_peak_mib for r in good],
-                       baseline=f"hello {baseline(ctx, 'hello')['rss_mib']:.1f} MiB",
-                       note=f"informational; at first paint {fmt(at_paint, 'MiB')}"))
+        ctx.add(
+            Figure(
+                "7b",
+                "peak RSS, ~1,000 open (warm start)",
+                median(r.rss_peak_mib for r in good),
+                "MiB",
+                [r.rss_peak_mib for r in good],
+                baseline=f"hello {baseline(ctx, 'hello')['rss_mib']:.1f} MiB",
+                note=f"informational; at first paint {fmt(at_paint, 'MiB')}",
+            )
+        )
     except NA as exc:
         na_figure(ctx, "2", what, str(exc), "<= 1.5x hello")
     except RuntimeError as exc:
@@ -519,7 +620,9 @@ def m3_cold_sync(ctx: Ctx) -> None:
                 term.pump(0.05)
             lists = [r for r in sb.between(t0) if is_ticket_list(r)]
             if not lists:
-                errors.append("no ticket-list request within 60 s" if term.alive() else "app exited")
+                errors.append(
+                    "no ticket-list request within 60 s" if term.alive() else "app exited"
+                )
                 log(f"  run {i + 1}: FAILED {errors[-1]}: {term.dump().strip().splitlines()[-1:]} ")
                 if i == 0:
                     break
@@ -540,10 +643,12 @@ def m3_cold_sync(ctx: Ctx) -> None:
             if want and not set(range(1, want + 1)) <= got:
                 incomplete.append(i + 1)
             first_any = sb.between(t0)[0].t
-            log(f"  run {i + 1}: all rows at {t_all - t0:.3f}s (first request served {first_any - t0:.3f}s, "
+            log(
+                f"  run {i + 1}: all rows at {t_all - t0:.3f}s (first request served {first_any - t0:.3f}s, "
                 f"first list request {first_req - t0:.3f}s, {len(lists)} list requests, pages "
                 f"{min(got, default=0)}-{max(got, default=0)} of {want or '?'}, last served {t_last - t0:.3f}s; "
-                f"header 'synced' {(t_synced - t0) if t_synced else float('nan'):.3f}s; {n_rows} rows on screen)")
+                f"header 'synced' {(t_synced - t0) if t_synced else float('nan'):.3f}s; {n_rows} rows on screen)"
+            )
             term.quit()
         shutil.rmtree(home, ignore_errors=True)
     r429 = sum(1 for r in sb.between(t_begin) if r.status == 429)
@@ -551,11 +656,20 @@ def m3_cold_sync(ctx: Ctx) -> None:
     if not samples:
         na_figure(ctx, "3", what, errors[-1] if errors else "failed", "<= 4 s")
         return
-    fig = Figure("3", what, median(samples), "s", samples, target="<= 4 s",
-                 baseline=f"hello {baseline(ctx, 'hello')['ttfp_s']:.3f} s",
-                 note=(f"{n_open} open; {statistics.median(pages):.0f} list requests; all rows = first repaint "
-                       f"after the last list page was served; header says 'synced' at "
-                       f"{fmt(median(synced), 's')} (its clock ticks once a second); 429s: {r429}"))
+    fig = Figure(
+        "3",
+        what,
+        median(samples),
+        "s",
+        samples,
+        target="<= 4 s",
+        baseline=f"hello {baseline(ctx, 'hello')['ttfp_s']:.3f} s",
+        note=(
+            f"{n_open} open; {statistics.median(pages):.0f} list requests; all rows = first repaint "
+            f"after the last list page was served; header says 'synced' at "
+            f"{fmt(median(synced), 's')} (its clock ticks once a second); 429s: {r429}"
+        ),
+    )
     if incomplete:
         fig.note += f"; INCOMPLETE page walk in run(s) {incomplete}"
     fig.ok = fig.value is not None and fig.value <= 4.0 and not incomplete
@@ -578,9 +692,18 @@ def list_pages(lists, n_open: int | None) -> tuple[set[int], int | None]:
 
 # ------------------------------------------------------------------------------------ 4 + 7
 def m4_big(ctx: Ctx) -> None:
-    fids = {"4a": "10k warm: first paint of rows", "4b": "10k warm: cursor-down latency",
-            "4c": "10k warm: filter latency per typed character", "7": "10k warm: peak RSS"}
-    targets = {"4a": "<= 2x hello", "4b": "<= 5 ms median", "4c": "< 30 ms median", "7": "<= 60 MiB"}
+    fids = {
+        "4a": "10k warm: first paint of rows",
+        "4b": "10k warm: cursor-down latency",
+        "4c": "10k warm: filter latency per typed character",
+        "7": "10k warm: peak RSS",
+    }
+    targets = {
+        "4a": "<= 2x hello",
+        "4b": "<= 5 ms median",
+        "4c": "< 30 ms median",
+        "7": "<= 60 MiB",
+    }
     units = {"4a": "s", "4b": "ms", "4c": "ms", "7": "MiB"}
     try:
         sb = ctx.sandbox_10k()
@@ -636,8 +759,15 @@ def m4_big(ctx: Ctx) -> None:
         if i >= warmup:
             hello_once(ctx, "4a")
         t_run = now()
-        res = measure_start(ctx.argv(sb), rows_visible, env=env, cols=ctx.cols, rows=ctx.rows,
-                            before_keys=lambda term: interact(term, holder), timeout=30.0)
+        res = measure_start(
+            ctx.argv(sb),
+            rows_visible,
+            env=env,
+            cols=ctx.cols,
+            rows=ctx.rows,
+            before_keys=lambda term: interact(term, holder),  # noqa: B023 (called within this iteration)
+            timeout=30.0,
+        )
         reqs = sb.between(t_run)
         holder["requests"] = len(reqs)
         holder["lists"] = sum(1 for r in reqs if is_ticket_list(r))
@@ -654,11 +784,13 @@ def m4_big(ctx: Ctx) -> None:
         down = [d for d in holder.get("down", []) if d is not None]
         busy = [d for d in holder.get("busy", []) if d is not None]
         done = [b for _, b in holder.get("typed", []) if b is not None]
-        log(f"  10k {tag}: first paint {res.ttfp_s:.3f}s, down median {(median(down) or 0) * 1000:.1f}ms "
+        log(
+            f"  10k {tag}: first paint {res.ttfp_s:.3f}s, down median {(median(down) or 0) * 1000:.1f}ms "
             f"({len(down)}/{presses}; during start-up refresh {(median(busy) or 0) * 1000:.1f}ms), "
             f"filter median {(median(done) or 0) * 1000:.1f}ms ({len(done)}/{len(text)}), "
             f"rss {res.rss_peak_mib:.1f}MiB, synced={holder.get('synced')}, {holder['requests']} requests "
-            f"({holder['lists']} list pages, {holder['r429']} x 429), rows after filter {holder.get('rows_after')}")
+            f"({holder['lists']} list pages, {holder['r429']} x 429), rows after filter {holder.get('rows_after')}"
+        )
         if i >= warmup:
             results.append((res, holder))
     if not results:
@@ -667,8 +799,17 @@ def m4_big(ctx: Ctx) -> None:
         return
     table = table_name(n_open)
     ttfp = [r.ttfp_s for r, _ in results]
-    ctx.add(paint_figure(ctx, "4a", f"{n_open} open, warm cache: first paint of rows", ttfp,
-                         factor=2.0, table=table, note=f"sandbox --tickets {ctx.tickets_10k}"))
+    ctx.add(
+        paint_figure(
+            ctx,
+            "4a",
+            f"{n_open} open, warm cache: first paint of rows",
+            ttfp,
+            factor=2.0,
+            table=table,
+            note=f"sandbox --tickets {ctx.tickets_10k}",
+        )
+    )
     downs = [d for _, h in results for d in h["down"] if d is not None]
     missed = sum(1 for _, h in results for d in h["down"] if d is None)
     busy = [d for _, h in results for d in h.get("busy", []) if d is not None]
@@ -680,35 +821,66 @@ def m4_big(ctx: Ctx) -> None:
         tb = baseline(ctx, table) if table else None
     except NA:
         pass
-    fig = Figure("4b", f"{n_open} open: cursor-down latency", median(downs), "ms", downs,
-                 target=targets["4b"],
-                 note=(f"{len(downs)} presses after the header said synced ({unsynced} run(s) never did "
-                       f"within {sync_wait:.0f} s), {missed} without a repaint; during the start-up "
-                       f"refresh: {fmt(median(busy), 'ms')} ({len(busy)} presses); each warm start sent "
-                       f"{reqs:.0f} requests ({lists:.0f} ticket-list pages)"),
-                 baseline=(f"DataTable {n_open}: {tb['key_s'] * 1000:.1f} ms" if tb and tb.get("key_s") else ""))
+    fig = Figure(
+        "4b",
+        f"{n_open} open: cursor-down latency",
+        median(downs),
+        "ms",
+        downs,
+        target=targets["4b"],
+        note=(
+            f"{len(downs)} presses after the header said synced ({unsynced} run(s) never did "
+            f"within {sync_wait:.0f} s), {missed} without a repaint; during the start-up "
+            f"refresh: {fmt(median(busy), 'ms')} ({len(busy)} presses); each warm start sent "
+            f"{reqs:.0f} requests ({lists:.0f} ticket-list pages)"
+        ),
+        baseline=(
+            f"DataTable {n_open}: {tb['key_s'] * 1000:.1f} ms" if tb and tb.get("key_s") else ""
+        ),
+    )
     fig.ok = fig.value is not None and fig.value <= 0.005 and missed == 0
     if tb and tb.get("key_s") and fig.value:
         fig.ratio_table = fig.value / tb["key_s"]
     ctx.add(fig)
     typed = [h["typed"] for _, h in results]
     done = [b for t in typed for _, b in t if b is not None]
-    per_char = " ".join(
-        f"{ch}:{(median(t[k][1] for t in typed if k < len(t)) or 0) * 1000:.0f}"
-        for k, ch in enumerate(text)) + " ms"
+    per_char = (
+        " ".join(
+            f"{ch}:{(median(t[k][1] for t in typed if k < len(t)) or 0) * 1000:.0f}"
+            for k, ch in enumerate(text)
+        )
+        + " ms"
+    )
     first = [a for t in typed for a, _ in t if a is not None]
-    fig = Figure("4c", f"{n_open} open: filter latency per typed character", median(done), "ms", done,
-                 target=targets["4c"],
-                 note=(f"'/' then '{text}' one key at a time; key to the last repaint of the list pane "
-                       f"(first repaint, usually the echo: {fmt(median(first), 'ms')}); per character "
-                       f"{per_char}; rows after filter: {results[-1][1].get('rows_after')}"))
+    fig = Figure(
+        "4c",
+        f"{n_open} open: filter latency per typed character",
+        median(done),
+        "ms",
+        done,
+        target=targets["4c"],
+        note=(
+            f"'/' then '{text}' one key at a time; key to the last repaint of the list pane "
+            f"(first repaint, usually the echo: {fmt(median(first), 'ms')}); per character "
+            f"{per_char}; rows after filter: {results[-1][1].get('rows_after')}"
+        ),
+    )
     fig.ok = fig.value is not None and fig.value < 0.030 and len(done) == len(text) * len(results)
     ctx.add(fig)
     rss = [r.rss_peak_mib for r, _ in results]
     at_paint = median(r.extra.get("rss_at_paint_mib") for r, _ in results)
-    fig = Figure("7", f"{n_open} open, warm cache: peak RSS", median(rss), "MiB", rss, target=targets["7"],
-                 note=(f"process tree, whole run incl. the start-up refresh, cursor and filter; "
-                       f"at first paint {fmt(at_paint, 'MiB')}"))
+    fig = Figure(
+        "7",
+        f"{n_open} open, warm cache: peak RSS",
+        median(rss),
+        "MiB",
+        rss,
+        target=targets["7"],
+        note=(
+            f"process tree, whole run incl. the start-up refresh, cursor and filter; "
+            f"at first paint {fmt(at_paint, 'MiB')}"
+        ),
+    )
     hello = baseline(ctx, "hello")
     fig.baseline = f"hello {hello['rss_mib']:.1f} MiB"
     if tb:
@@ -729,9 +901,11 @@ def m5_api_cost(ctx: Ctx) -> None:
         sb = ctx.sandbox(TICKETS_1K)
         base_home = warm_home(ctx, "warm1k", sb)
     except (NA, RuntimeError) as exc:
-        for fid, what, tgt in (("5a", "idle requests per minute", "<= 4"),
-                               ("5b", "burst: most requests in any 60 s", f"<= {ctx.budget}"),
-                               ("5c", "detail requests holding j over 100 tickets", "<= 5")):
+        for fid, what, tgt in (
+            ("5a", "idle requests per minute", "<= 4"),
+            ("5b", "burst: most requests in any 60 s", f"<= {ctx.budget}"),
+            ("5c", "detail requests holding j over 100 tickets", "<= 5"),
+        ):
             na_figure(ctx, fid, what, str(exc), tgt, "req")
         return
     # each part gets its own sandbox process: a clean log and a clean 180/min window
@@ -756,8 +930,14 @@ def m5a_idle(ctx: Ctx, sb: SandboxProc, base_home: Path) -> None:
     home = copy_home(ctx, base_home, "idle")
     extra = {"SYNCRO_TUI_POLL_SECONDS": str(poll)} if poll else {}
     env = ctx.env(home, sb, **extra)
-    log(f"5a idle cost: {idle_s:.0f} s" + (f" at poll_seconds={poll}, scaled to the default" if poll else
-                                           " at the default poll interval"))
+    log(
+        f"5a idle cost: {idle_s:.0f} s"
+        + (
+            f" at poll_seconds={poll}, scaled to the default"
+            if poll
+            else " at the default poll interval"
+        )
+    )
     with ctx.term(ctx.argv(sb), env) as term:
         if term.wait_for(rows_visible, 30.0) is None:
             na_figure(ctx, "5a", what, "no rows: " + short_screen(term), "<= 4", "req/min")
@@ -811,8 +991,15 @@ def m5c_hold_j(ctx: Ctx, sb: SandboxProc, base_home: Path) -> None:
             term.quit()
     details = [r for r in reqs if is_ticket_detail(r)]
     tickets = {r.path.split("/")[2] for r in details}
-    fig = Figure("5c", what, float(len(details)), "req", [len(details)], target="<= 5",
-                 note=f"{len(tickets)} distinct tickets; {len(reqs)} requests of any kind in the window")
+    fig = Figure(
+        "5c",
+        what,
+        float(len(details)),
+        "req",
+        [len(details)],
+        target="<= 5",
+        note=f"{len(tickets)} distinct tickets; {len(reqs)} requests of any kind in the window",
+    )
     fig.ok = len(details) <= 5
     ctx.add(fig)
 
@@ -820,10 +1007,31 @@ def m5c_hold_j(ctx: Ctx, sb: SandboxProc, base_home: Path) -> None:
 BURST_STEPS: list[tuple[str, float]] = [
     # (keys, pause after): a technician hammering the app; `r` is a full reload each time, so
     # the cycle asks for far more than the budget and the limiter has to hold the line
-    ("j" * 30, 0.5), ("enter", 1.0), ("escape", 0.3), ("r", 1.5), ("k" * 15, 0.5), ("r", 1.5),
-    ("/", 0.3), ("printer", 1.0), ("escape", 0.3), ("r", 1.5), ("G", 1.0), ("g", 1.0), ("r", 1.5),
-    ("pagedown", 0.3), ("pagedown", 0.3), ("pagedown", 0.3), ("j" * 20, 1.0), ("r", 1.5),
-    ("v", 1.0), ("escape", 0.5), ("m", 1.0), ("o", 1.0), ("r", 1.5), ("j" * 40, 1.0), ("r", 1.5),
+    ("j" * 30, 0.5),
+    ("enter", 1.0),
+    ("escape", 0.3),
+    ("r", 1.5),
+    ("k" * 15, 0.5),
+    ("r", 1.5),
+    ("/", 0.3),
+    ("printer", 1.0),
+    ("escape", 0.3),
+    ("r", 1.5),
+    ("G", 1.0),
+    ("g", 1.0),
+    ("r", 1.5),
+    ("pagedown", 0.3),
+    ("pagedown", 0.3),
+    ("pagedown", 0.3),
+    ("j" * 20, 1.0),
+    ("r", 1.5),
+    ("v", 1.0),
+    ("escape", 0.5),
+    ("m", 1.0),
+    ("o", 1.0),
+    ("r", 1.5),
+    ("j" * 40, 1.0),
+    ("r", 1.5),
 ]
 
 
@@ -866,18 +1074,27 @@ def m5b_burst(ctx: Ctx, sb: SandboxProc, base_home: Path) -> None:
             term.quit()
     peak = max_in_window([r.t for r in reqs])
     r429 = sum(1 for r in reqs if r.status == 429)
-    fig = Figure("5b", what, float(peak), "req", [peak], target=f"<= {ctx.budget} (budget)",
-                 note=(f"{len(reqs)} requests in {burst_s + tail_s:.0f} s, {steps} scripted steps "
-                       f"(j/k runs, enter, r (full reload) x{sum(1 for k, _ in BURST_STEPS if k == 'r')} per "
-                       f"{sum(p for _, p in BURST_STEPS):.0f} s cycle, "
-                       f"filter, G/g, views); 429s: {r429}"))
+    fig = Figure(
+        "5b",
+        what,
+        float(peak),
+        "req",
+        [peak],
+        target=f"<= {ctx.budget} (budget)",
+        note=(
+            f"{len(reqs)} requests in {burst_s + tail_s:.0f} s, {steps} scripted steps "
+            f"(j/k runs, enter, r (full reload) x{sum(1 for k, _ in BURST_STEPS if k == 'r')} per "
+            f"{sum(p for _, p in BURST_STEPS):.0f} s cycle, "
+            f"filter, G/g, views); 429s: {r429}"
+        ),
+    )
     fig.ok = peak <= ctx.budget and r429 == 0
     ctx.add(fig)
 
 
 def short_screen(term: Term) -> str:
     lines = [line.strip() for line in term.lines if line.strip()]
-    return (lines[-1][:100] if lines else "blank screen")
+    return lines[-1][:100] if lines else "blank screen"
 
 
 # ------------------------------------------------------------------------------------ 6
@@ -929,17 +1146,31 @@ def m6_three(ctx: Ctx) -> None:
             t.close()
     peak = max_in_window([r.t for r in reqs])
     r429 = sum(1 for r in reqs if r.status == 429)
-    fig = Figure("6", what, float(peak), "req", [peak], target=f"<= {ctx.budget}, no 429",
-                 note=(f"{len(reqs)} requests in {duration:.0f} s; 429s: {r429}; {alive}/3 alive at the "
-                       f"end; header meters at the end: {', '.join(meters)}; Syncro's limit {SYNCRO_LIMIT}"))
+    fig = Figure(
+        "6",
+        what,
+        float(peak),
+        "req",
+        [peak],
+        target=f"<= {ctx.budget}, no 429",
+        note=(
+            f"{len(reqs)} requests in {duration:.0f} s; 429s: {r429}; {alive}/3 alive at the "
+            f"end; header meters at the end: {', '.join(meters)}; Syncro's limit {SYNCRO_LIMIT}"
+        ),
+    )
     fig.ok = peak <= ctx.budget and r429 == 0 and alive == 3
     ctx.add(fig)
 
 
 # ------------------------------------------------------------------------------------ report
 def machine() -> dict:
-    info = {"nproc": len(os.sched_getaffinity(0)), "cpu": "?", "python": platform.python_version(),
-            "platform": platform.platform(), "loadavg": os.getloadavg()}
+    info = {
+        "nproc": len(os.sched_getaffinity(0)),
+        "cpu": "?",
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "loadavg": os.getloadavg(),
+    }
     try:
         for line in open("/proc/cpuinfo"):
             if line.startswith("model name"):
@@ -965,22 +1196,38 @@ def machine() -> dict:
 def print_report(ctx: Ctx, info: dict, elapsed: float) -> None:
     print()
     info["loadavg_end"] = os.getloadavg()
-    print(f"syncro-tui benchmarks - {time.strftime('%Y-%m-%d %H:%M')}, {ctx.cols}x{ctx.rows}, "
-          f"median of {ctx.runs} runs{' (--quick)' if ctx.quick else ''}, {elapsed / 60:.1f} min")
-    print(f"machine: {info['nproc']} CPUs ({info['cpu']}), {info.get('mem_gib', '?')} GiB, "
-          f"Python {info['python']}, textual {info['textual']}, pyte {info['pyte']}, "
-          f"syncro-tui {info['syncro-tui']}, load average {info['loadavg'][0]:.2f} at start, "
-          f"{info['loadavg_end'][0]:.2f} at the end")
-    print("bytecode: " + ("cached like an installed app (PYTHONPYCACHEPREFIX in the temp dir)" if ctx.pyc_env
-                          else "not cached (PYTHONDONTWRITEBYTECODE inherited): project modules compile at every start"))
+    print(
+        f"syncro-tui benchmarks - {time.strftime('%Y-%m-%d %H:%M')}, {ctx.cols}x{ctx.rows}, "
+        f"median of {ctx.runs} runs{' (--quick)' if ctx.quick else ''}, {elapsed / 60:.1f} min"
+    )
+    print(
+        f"machine: {info['nproc']} CPUs ({info['cpu']}), {info.get('mem_gib', '?')} GiB, "
+        f"Python {info['python']}, textual {info['textual']}, pyte {info['pyte']}, "
+        f"syncro-tui {info['syncro-tui']}, load average {info['loadavg'][0]:.2f} at start, "
+        f"{info['loadavg_end'][0]:.2f} at the end"
+    )
+    print(
+        "bytecode: "
+        + (
+            "cached like an installed app (PYTHONPYCACHEPREFIX in the temp dir)"
+            if ctx.pyc_env
+            else "not cached (PYTHONDONTWRITEBYTECODE inherited): project modules compile at every start"
+        )
+    )
     print()
     hello = ctx.baselines.get("hello")
     print("baselines (same invocation):")
     for name, b in ctx.baselines.items():
-        label = "bare Textual (one Static)" if name == "hello" else f"bare DataTable, {name.split(':')[1]} rows"
+        label = (
+            "bare Textual (one Static)"
+            if name == "hello"
+            else f"bare DataTable, {name.split(':')[1]} rows"
+        )
         ratio = f" ({b['ttfp_s'] / hello['ttfp_s']:.1f}x)" if hello and name != "hello" else ""
         key = f", down {b['key_s'] * 1000:.1f} ms" if b.get("key_s") else ""
-        print(f"  {label:34s} first paint {b['ttfp_s']:.3f} s{ratio}, RSS {b['rss_mib']:.1f} MiB{key}")
+        print(
+            f"  {label:34s} first paint {b['ttfp_s']:.3f} s{ratio}, RSS {b['rss_mib']:.1f} MiB{key}"
+        )
     print()
     header = ("#", "measurement", "median", "x hello", "x DataTable", "target", "verdict")
     rows = []
@@ -989,9 +1236,17 @@ def print_report(ctx: Ctx, info: dict, elapsed: float) -> None:
             value = f"n/a ({f.na})" if len(f.na) <= 44 else f"n/a ({f.na[:40]}...)"
         else:
             value = f"{fmt(f.value, f.unit)} {spread(f.samples, f.unit)}".strip()
-        rows.append((f.id, f.what, value,
-                     f"{f.ratio:.2f}x" if f.ratio else "", f"{f.ratio_table:.2f}x" if f.ratio_table else "",
-                     f.target, f.verdict()))
+        rows.append(
+            (
+                f.id,
+                f.what,
+                value,
+                f"{f.ratio:.2f}x" if f.ratio else "",
+                f"{f.ratio_table:.2f}x" if f.ratio_table else "",
+                f.target,
+                f.verdict(),
+            )
+        )
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
     widths[2] = min(widths[2], 60)
     widths[1] = min(widths[1], 62)
@@ -1005,31 +1260,53 @@ def print_report(ctx: Ctx, info: dict, elapsed: float) -> None:
     if notes:
         print("notes:")
         for f in notes:
-            bits = "; ".join(x for x in (f.na and len(f.na) > 44 and f"n/a: {f.na}",
-                                         f.baseline and f"baseline {f.baseline}", f.note) if x)
+            bits = "; ".join(
+                x
+                for x in (
+                    f.na and len(f.na) > 44 and f"n/a: {f.na}",
+                    f.baseline and f"baseline {f.baseline}",
+                    f.note,
+                )
+                if x
+            )
             print(f"  {f.id}: {bits}")
 
 
 MEASUREMENTS: dict[str, Callable[[Ctx], None]] = {
-    "1": m1_demo, "2": m2_warm_start, "3": m3_cold_sync, "4": m4_big, "5": m5_api_cost, "6": m6_three,
+    "1": m1_demo,
+    "2": m2_warm_start,
+    "3": m3_cold_sync,
+    "4": m4_big,
+    "5": m5_api_cost,
+    "6": m6_three,
 }
 # 7 (peak RSS, 10k) comes with 4: both need the same warm 10k cache.
 ALIASES = {"7": "4"}
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--runs", type=int, default=0, help="measured runs per figure (default 5; 3 with --quick)")
-    p.add_argument("--quick", action="store_true",
-                   help="3 runs, idle cost over 45 s at poll_seconds=15 (scaled), shorter burst and 3-process windows")
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.add_argument(
+        "--runs", type=int, default=0, help="measured runs per figure (default 5; 3 with --quick)"
+    )
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="3 runs, idle cost over 45 s at poll_seconds=15 (scaled), shorter burst and 3-process windows",
+    )
     p.add_argument("--only", default="", help="comma list of measurements (1-7), e.g. 1,4")
     p.add_argument("--json", metavar="PATH", help="write all figures and samples as JSON")
     p.add_argument("--size", default="120x40", help="terminal size (default 120x40)")
     p.add_argument("--python", default=sys.executable, help="interpreter with syncro-tui installed")
     p.add_argument("--keep-tmp", action="store_true", help="keep the temporary homes (for a look)")
-    p.add_argument("--no-bytecode-cache", action="store_true",
-                   help="keep the inherited PYTHONDONTWRITEBYTECODE: every start compiles the project's "
-                        "modules (this dev environment), instead of caching .pyc like an installed app")
+    p.add_argument(
+        "--no-bytecode-cache",
+        action="store_true",
+        help="keep the inherited PYTHONDONTWRITEBYTECODE: every start compiles the project's "
+        "modules (this dev environment), instead of caching .pyc like an installed app",
+    )
     args = p.parse_args(argv)
     if harness.pyte is None:
         print('tests/benchmarks needs pyte: pip install -e ".[bench]"', file=sys.stderr)
@@ -1043,8 +1320,10 @@ def main(argv: list[str] | None = None) -> int:
     ctx = Ctx(args)
     info = machine()
     t_start = now()
-    log(f"{info['nproc']} CPUs ({info['cpu']}), Python {info['python']}, textual {info['textual']}; "
-        f"runs={ctx.runs}{' quick' if ctx.quick else ''}; app: {' '.join(ctx.app_cmd)}; tmp {ctx.tmp}")
+    log(
+        f"{info['nproc']} CPUs ({info['cpu']}), Python {info['python']}, textual {info['textual']}; "
+        f"runs={ctx.runs}{' quick' if ctx.quick else ''}; app: {' '.join(ctx.app_cmd)}; tmp {ctx.tmp}"
+    )
     try:
         ctx.prime()
         try:
@@ -1058,7 +1337,9 @@ def main(argv: list[str] | None = None) -> int:
                 raise
             except Exception as exc:  # noqa: BLE001 - report and go on
                 log(f"measurement {key} crashed:\n{traceback.format_exc()}")
-                na_figure(ctx, key, f"measurement {key}", f"harness error: {type(exc).__name__}: {exc}")
+                na_figure(
+                    ctx, key, f"measurement {key}", f"harness error: {type(exc).__name__}: {exc}"
+                )
     except KeyboardInterrupt:
         log("interrupted: reporting what was measured")
     finally:
@@ -1066,9 +1347,16 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = now() - t_start
     print_report(ctx, info, elapsed)
     if args.json:
-        out = {"machine": info, "size": args.size, "runs": ctx.runs, "quick": ctx.quick,
-               "elapsed_s": elapsed, "time": time.strftime("%Y-%m-%dT%H:%M:%S"),
-               "baselines": ctx.baselines, "figures": [asdict(f) | {"verdict": f.verdict()} for f in ctx.figures]}
+        out = {
+            "machine": info,
+            "size": args.size,
+            "runs": ctx.runs,
+            "quick": ctx.quick,
+            "elapsed_s": elapsed,
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "baselines": ctx.baselines,
+            "figures": [asdict(f) | {"verdict": f.verdict()} for f in ctx.figures],
+        }
         Path(args.json).write_text(json.dumps(out, indent=2, default=str) + "\n")
         log(f"wrote {args.json}")
     missed = [f for f in ctx.figures if f.ok is False]

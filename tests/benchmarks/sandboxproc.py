@@ -69,9 +69,17 @@ def free_port() -> int:
 class SandboxProc:
     """``with SandboxProc(tickets=1000, latency_ms=300) as sb: ... sb.url, sb.requests``."""
 
-    def __init__(self, *, tickets: int = 1000, latency_ms: float = 0, api_key: str = "bench-sandbox-key",
-                 port: int | None = None, python: str = sys.executable, start_timeout: float = 90.0,
-                 env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        tickets: int = 1000,
+        latency_ms: float = 0,
+        api_key: str = "bench-sandbox-key",
+        port: int | None = None,
+        python: str = sys.executable,
+        start_timeout: float = 90.0,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.tickets, self.latency_ms, self.api_key = tickets, latency_ms, api_key
         self.python = python
         self.start_timeout = start_timeout
@@ -88,18 +96,29 @@ class SandboxProc:
 
     # -- life cycle
     def commands(self) -> list[list[str]]:
-        flags = ["--host", "127.0.0.1", "--port", str(self.port), "--tickets", str(self.tickets),
-                 "--latency-ms", str(self.latency_ms), "--api-key", self.api_key]
+        flags = [
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--tickets",
+            str(self.tickets),
+            "--latency-ms",
+            str(self.latency_ms),
+            "--api-key",
+            self.api_key,
+        ]
         exe = os.path.join(os.path.dirname(self.python), "syncro-tui")
         cli = [exe] if os.access(exe, os.X_OK) else [self.python, "-m", "syncro_tui"]
-        return [cli + ["sandbox", *flags],
-                [self.python, "-m", "syncro_tui.sandbox.server", *flags]]
+        return [cli + ["sandbox", *flags], [self.python, "-m", "syncro_tui.sandbox.server", *flags]]
 
-    def start(self) -> "SandboxProc":
+    def start(self) -> SandboxProc:
         errors = []
         for argv in self.commands():
             if self._try(argv):
-                self.how = " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(argv[:3]))
+                self.how = " ".join(
+                    os.path.basename(a) if i == 0 else a for i, a in enumerate(argv[:3])
+                )
                 return self
             errors.append(f"{' '.join(argv[:3])}: {self.failure()}")
             self.stop()
@@ -110,9 +129,16 @@ class SandboxProc:
     def _try(self, argv: list[str]) -> bool:
         env = dict(os.environ if self.env is None else self.env)
         env.setdefault("PYTHONUNBUFFERED", "1")
-        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True, bufsize=1, env=env,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+            env=env,
+            start_new_session=True,
+        )
         ready = threading.Event()
         threading.Thread(target=self._read_stdout, args=(self.proc, ready), daemon=True).start()
         threading.Thread(target=self._read_stderr, args=(self.proc,), daemon=True).start()
@@ -148,7 +174,7 @@ class SandboxProc:
                 for m in found:
                     target = m.group(2)
                     if target.startswith(API_PREFIX):
-                        target = target[len(API_PREFIX):]
+                        target = target[len(API_PREFIX) :]
                     self._reqs.append(Req(t, m.group(1), target, int(m.group(3))))
                     self._times.append(t)
 
@@ -167,7 +193,7 @@ class SandboxProc:
             except subprocess.TimeoutExpired:
                 continue
 
-    def __enter__(self) -> "SandboxProc":
+    def __enter__(self) -> SandboxProc:
         return self.start()
 
     def __exit__(self, *exc) -> None:

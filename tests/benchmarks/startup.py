@@ -42,7 +42,9 @@ def family(module: str) -> str:
     return top
 
 
-def run_once(argv: list[str], env: dict[str, str], marker, timeout: float) -> tuple[float | None, list]:
+def run_once(
+    argv: list[str], env: dict[str, str], marker, timeout: float
+) -> tuple[float | None, list]:
     """One run: (first paint in ms since fork, [(arrival ms, self us, cumulative us, depth, module)])."""
     records = []
     buf = b""
@@ -56,8 +58,15 @@ def run_once(argv: list[str], env: dict[str, str], marker, timeout: float) -> tu
             for line in lines:
                 m = LINE.search(line)
                 if m:
-                    records.append((t, int(m.group(1)), int(m.group(2)), len(m.group(3)) // 2,
-                                    m.group(4).decode()))
+                    records.append(
+                        (
+                            t,
+                            int(m.group(1)),
+                            int(m.group(2)),
+                            len(m.group(3)) // 2,
+                            m.group(4).decode(),
+                        )
+                    )
 
         term.tap = tap
         t = term.wait_for(marker, timeout)
@@ -67,10 +76,17 @@ def run_once(argv: list[str], env: dict[str, str], marker, timeout: float) -> tu
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
-                                usage="%(prog)s [options] -- COMMAND [ARG...]")
-    p.add_argument("--marker", help="text (or /regex/) = first paint; default: a ticket row (#1234 ...)")
-    p.add_argument("--runs", type=int, default=3, help="runs; the one with the median first paint is shown")
+    p = argparse.ArgumentParser(
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        usage="%(prog)s [options] -- COMMAND [ARG...]",
+    )
+    p.add_argument(
+        "--marker", help="text (or /regex/) = first paint; default: a ticket row (#1234 ...)"
+    )
+    p.add_argument(
+        "--runs", type=int, default=3, help="runs; the one with the median first paint is shown"
+    )
     p.add_argument("--top", type=int, default=25, help="top-level imports to list")
     p.add_argument("--timeout", type=float, default=30.0)
     p.add_argument("--env", action="append", default=[], metavar="K=V")
@@ -106,8 +122,10 @@ def main(argv: list[str] | None = None) -> int:
         print("the marker never showed")
         return 1
     paint, records = good[len(good) // 2]
-    print(f"first paint at {paint:.0f} ms (median of {len(good)} runs: "
-          f"{', '.join(f'{r[0]:.0f}' for r in good)} ms), with import-time printing on")
+    print(
+        f"first paint at {paint:.0f} ms (median of {len(good)} runs: "
+        f"{', '.join(f'{r[0]:.0f}' for r in good)} ms), with import-time printing on"
+    )
     tops = [r for r in records if r[3] == 0]
     before = sum(r[2] for r in tops if r[0] <= paint) / 1000
     after = sum(r[2] for r in tops if r[0] > paint) / 1000

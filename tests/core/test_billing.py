@@ -14,32 +14,47 @@ from tests.core.test_outbox import make_env
 # --------------------------------------------------------------------------- minutes
 
 
-@pytest.mark.parametrize("text, minutes", [
-    ("45", 45), ("1h30m", 90), ("1h 30m", 90), ("1:30", 90), ("90m", 90), ("2h", 120),
-    (" 2H ", 120), ("1440", 1440), ("0:05", 5), (45, 45),
-])
+@pytest.mark.parametrize(
+    "text, minutes",
+    [
+        ("45", 45),
+        ("1h30m", 90),
+        ("1h 30m", 90),
+        ("1:30", 90),
+        ("90m", 90),
+        ("2h", 120),
+        (" 2H ", 120),
+        ("1440", 1440),
+        ("0:05", 5),
+        (45, 45),
+    ],
+)
 def test_parse_minutes_accepts_the_usual_ways_of_writing_time(text, minutes):
     assert B.parse_minutes(text) == minutes
 
 
-@pytest.mark.parametrize("text, message", [
-    ("abc", "'abc' is not a time. Enter minutes like 45"),
-    ("0", "Bill at least 1 minute."),
-    ("-5", "Minutes cannot be negative (got -5)."),
-    ("100000", "At most 1440 minutes (24 hours)"),
-    ("1h75m", "In 1h75m the minutes part must be under 60 when hours are given."),
-    ("1:75", "minutes after the colon must be under 60"),
-    ("", "The minutes are required."),
-    ("25h", "At most 1440 minutes"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("abc", "'abc' is not a time. Enter minutes like 45"),
+        ("0", "Bill at least 1 minute."),
+        ("-5", "Minutes cannot be negative (got -5)."),
+        ("100000", "At most 1440 minutes (24 hours)"),
+        ("1h75m", "In 1h75m the minutes part must be under 60 when hours are given."),
+        ("1:75", "minutes after the colon must be under 60"),
+        ("", "The minutes are required."),
+        ("25h", "At most 1440 minutes"),
+    ],
+)
 def test_parse_minutes_explains_what_is_wrong(text, message):
     with pytest.raises(ValueError) as err:
         B.parse_minutes(text)
     assert message in str(err.value)
 
 
-@pytest.mark.parametrize("minutes, hours", [(45, "0.75"), (60, "1.00"), (50, "0.83"),
-                                            (1, "0.02"), (90, "1.50")])
+@pytest.mark.parametrize(
+    "minutes, hours", [(45, "0.75"), (60, "1.00"), (50, "0.83"), (1, "0.02"), (90, "1.50")]
+)
 def test_minutes_become_decimal_hours_with_two_places(minutes, hours):
     assert B.minutes_to_hours(minutes) == Decimal(hours)
     assert str(B.minutes_to_hours(minutes)) == hours
@@ -49,9 +64,15 @@ def test_minutes_become_decimal_hours_with_two_places(minutes, hours):
 
 
 def request(**changes) -> B.BillingRequest:
-    fields = dict(minutes=45, labor_key="remote", product_id=5001,
-                  product_name="Labor - Remote Business", description="Replaced the NIC driver",
-                  comment_body="Fixed: driver rolled back, user confirmed.", create_invoice=True)
+    fields = dict(
+        minutes=45,
+        labor_key="remote",
+        product_id=5001,
+        product_name="Labor - Remote Business",
+        description="Replaced the NIC driver",
+        comment_body="Fixed: driver rolled back, user confirmed.",
+        create_invoice=True,
+    )
     fields.update(changes)
     return B.BillingRequest(**fields)
 
@@ -79,14 +100,25 @@ def test_the_plan_lists_every_step_with_its_exact_payload():
     steps = B.plan(request(), FakeTicket())
     assert [s.number for s in steps] == [1, 2, 3, 4, 5]
     assert [s.endpoint for s in steps] == [
-        "POST /tickets/77/comment", "POST /tickets/77/add_line_item", "POST /invoices",
-        "GET /invoices/{id of the invoice from step 3}", "PUT /tickets/77"]
-    assert steps[0].intent.payload == {"subject": "Resolution",
-                                       "body": "Fixed: driver rolled back, user confirmed.",
-                                       "hidden": True, "do_not_email": True}
-    assert steps[1].intent.payload == {"product_id": 5001, "name": "Labor - Remote Business",
-                                       "description": "Replaced the NIC driver",
-                                       "quantity": 0.75, "taxable": False}
+        "POST /tickets/77/comment",
+        "POST /tickets/77/add_line_item",
+        "POST /invoices",
+        "GET /invoices/{id of the invoice from step 3}",
+        "PUT /tickets/77",
+    ]
+    assert steps[0].intent.payload == {
+        "subject": "Resolution",
+        "body": "Fixed: driver rolled back, user confirmed.",
+        "hidden": True,
+        "do_not_email": True,
+    }
+    assert steps[1].intent.payload == {
+        "product_id": 5001,
+        "name": "Labor - Remote Business",
+        "description": "Replaced the NIC driver",
+        "quantity": 0.75,
+        "taxable": False,
+    }
     assert steps[2].intent.payload == {"ticket_id": 77, "customer_id": 9}
     assert steps[3].intent is None
     assert steps[4].intent.payload == {"status": "Invoiced"}
@@ -121,9 +153,14 @@ async def test_the_full_chain_bills_the_ticket(tmp_path):
         item = next(li for li in ticket.line_items if li.description == "Replaced the NIC driver")
         assert item.quantity == Decimal("0.75") and item.taxable is False
         assert item.product_id == 5001 and item.name == "Labor - Remote Business"
-        invoice = next(inv for inv in env.sandbox.state.invoices.values() if inv.ticket_id == ticket.id)
-        assert [(line.item, line.quantity) for line in invoice.lines
-                if line.name == "Replaced the NIC driver"] == [("Labor - Remote Business", Decimal("0.75"))]
+        invoice = next(
+            inv for inv in env.sandbox.state.invoices.values() if inv.ticket_id == ticket.id
+        )
+        assert [
+            (line.item, line.quantity)
+            for line in invoice.lines
+            if line.name == "Replaced the NIC driver"
+        ] == [("Labor - Remote Business", Decimal("0.75"))]
         assert ticket.status == "Invoiced"
         assert run.record_id(B.INVOICE_STEP) == invoice.id
         assert run.record_id(B.LINE_ITEM_STEP) == item.id
@@ -142,7 +179,9 @@ STEP_FAULTS = [
 
 
 @pytest.mark.parametrize("failing, fault", STEP_FAULTS)
-async def test_a_failure_at_any_step_stops_there_and_resume_repeats_nothing(tmp_path, failing, fault):
+async def test_a_failure_at_any_step_stops_there_and_resume_repeats_nothing(
+    tmp_path, failing, fault
+):
     async with make_env(tmp_path) as env:
         ticket = env.open_ticket()
         run = B.BillingRun.start(env.outbox, request(), await env.client.get_ticket(ticket.id))

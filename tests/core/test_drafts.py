@@ -49,8 +49,10 @@ def test_an_untouched_modal_leaves_no_draft(drafts):
 
 
 def test_is_empty_ignores_defaults_and_choices():
-    assert is_empty({"subject": "Update", "body": "", "visibility": "internal"},
-                    defaults={"subject": "Update", "visibility": "internal"})
+    assert is_empty(
+        {"subject": "Update", "body": "", "visibility": "internal"},
+        defaults={"subject": "Update", "visibility": "internal"},
+    )
     assert is_empty({"minutes": "", "create_invoice": True})
     assert not is_empty({"subject": "Resolution", "body": ""}, defaults={"subject": "Update"})
     assert not is_empty({"body": "x"})
@@ -91,8 +93,9 @@ def test_discard_if_unchanged_spares_newer_text(drafts):
     assert drafts.load("comment", 1) is None
 
 
-@pytest.mark.parametrize("kind, ticket", [("../etc", 1), ("Comment", 1), ("comment", "1"),
-                                          ("comment", True)])
+@pytest.mark.parametrize(
+    "kind, ticket", [("../etc", 1), ("Comment", 1), ("comment", "1"), ("comment", True)]
+)
 def test_keys_cannot_escape_the_folder(drafts, kind, ticket):
     with pytest.raises(ValueError):
         drafts.save(kind, ticket, {"body": "x"})

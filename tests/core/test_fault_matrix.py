@@ -9,10 +9,10 @@ ended applied, or none where the technician declined to send it again: never two
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
-from typing import Callable
 
 import pytest
 
@@ -26,52 +26,86 @@ MARK = "fault-matrix 7f3a"  # text that identifies the records this test creates
 @dataclass(frozen=True)
 class Kind:
     name: str
-    route: str                                   # fault glob (below /api/v1)
+    route: str  # fault glob (below /api/v1)
     build: Callable[[Env, object], W.WriteIntent]
-    count: Callable[[Env, object], int]          # records of this intent in the sandbox
+    count: Callable[[Env, object], int]  # records of this intent in the sandbox
     prepare: Callable[[Env, object], None] = lambda env, ticket: None
 
 
 def _invoiceable(env: Env, ticket) -> None:
     """Make Invoice needs a line item to pull in (and verification looks at it)."""
-    env.sandbox.state.add_line_item(ticket, time.time(), name="Labor - Remote Business",
-                                    description="Remote fix", quantity=Decimal("0.5"),
-                                    product_id=5001, price_retail=None, taxable=False)
+    env.sandbox.state.add_line_item(
+        ticket,
+        time.time(),
+        name="Labor - Remote Business",
+        description="Remote fix",
+        quantity=Decimal("0.5"),
+        product_id=5001,
+        price_retail=None,
+        taxable=False,
+    )
 
 
 START = datetime(2026, 3, 4, 9, 15, tzinfo=timezone(timedelta(hours=-7)))
 
 KINDS = [
-    Kind("comment", "/tickets/*/comment",
-         lambda env, t: W.comment(t.id, "Update", MARK),
-         lambda env, t: sum(c.body == MARK for c in t.comments)),
-    Kind("line_item", "/tickets/*/add_line_item",
-         lambda env, t: W.line_item(t.id, product_id=5001, product_name="Labor - Remote Business",
-                                    description=MARK, hours=Decimal("0.75")),
-         lambda env, t: sum(li.description == MARK for li in t.line_items)),
-    Kind("timer_entry", "/tickets/*/timer_entry",
-         lambda env, t: W.timer_entry(t.id, start_at=START, end_at=START + timedelta(minutes=45),
-                                      notes=MARK, product_id=5002),
-         lambda env, t: sum(tm.notes == MARK for tm in t.timers)),
-    Kind("invoice", "/invoices",
-         lambda env, t: W.invoice(t.id, t.customer_id),
-         lambda env, t: sum(inv.ticket_id == t.id for inv in env.sandbox.state.invoices.values()),
-         _invoiceable),
-    Kind("new_ticket", "/tickets",
-         lambda env, t: W.new_ticket(customer_id=t.customer_id, subject=MARK, user_id=101,
-                                     priority="2 Normal", problem_type="Network",
-                                     description="Internet down since 9am"),
-         lambda env, t: sum(x.subject == MARK for x in env.sandbox.state.tickets.values())),
+    Kind(
+        "comment",
+        "/tickets/*/comment",
+        lambda env, t: W.comment(t.id, "Update", MARK),
+        lambda env, t: sum(c.body == MARK for c in t.comments),
+    ),
+    Kind(
+        "line_item",
+        "/tickets/*/add_line_item",
+        lambda env, t: W.line_item(
+            t.id,
+            product_id=5001,
+            product_name="Labor - Remote Business",
+            description=MARK,
+            hours=Decimal("0.75"),
+        ),
+        lambda env, t: sum(li.description == MARK for li in t.line_items),
+    ),
+    Kind(
+        "timer_entry",
+        "/tickets/*/timer_entry",
+        lambda env, t: W.timer_entry(
+            t.id, start_at=START, end_at=START + timedelta(minutes=45), notes=MARK, product_id=5002
+        ),
+        lambda env, t: sum(tm.notes == MARK for tm in t.timers),
+    ),
+    Kind(
+        "invoice",
+        "/invoices",
+        lambda env, t: W.invoice(t.id, t.customer_id),
+        lambda env, t: sum(inv.ticket_id == t.id for inv in env.sandbox.state.invoices.values()),
+        _invoiceable,
+    ),
+    Kind(
+        "new_ticket",
+        "/tickets",
+        lambda env, t: W.new_ticket(
+            customer_id=t.customer_id,
+            subject=MARK,
+            user_id=101,
+            priority="2 Normal",
+            problem_type="Network",
+            description="Internet down since 9am",
+        ),
+        lambda env, t: sum(x.subject == MARK for x in env.sandbox.state.tickets.values()),
+    ),
 ]
 
 APPLIED_FAULTS = ["error_after", "drop_after", "timeout_after", "malformed"]
 NOT_APPLIED_FAULTS = ["error_before", "rate_limit"]
 
-CASES = (
-    [pytest.param(k, f, None, id=f"{k.name}-{f}") for k in KINDS for f in APPLIED_FAULTS]
-    + [pytest.param(k, f, answer, id=f"{k.name}-{f}-{answer}")
-       for k in KINDS for f in NOT_APPLIED_FAULTS for answer in ("accept", "decline")]
-)
+CASES = [pytest.param(k, f, None, id=f"{k.name}-{f}") for k in KINDS for f in APPLIED_FAULTS] + [
+    pytest.param(k, f, answer, id=f"{k.name}-{f}-{answer}")
+    for k in KINDS
+    for f in NOT_APPLIED_FAULTS
+    for answer in ("accept", "decline")
+]
 
 
 @pytest.mark.parametrize("kind, fault, answer", CASES)

@@ -53,19 +53,33 @@ class Env:
 
     def open_ticket(self, index: int = 0):
         """An open, never-invoiced sandbox ticket (index picks another one)."""
-        tickets = [t for t in self.sandbox.state.tickets.values()
-                   if t.status not in CLOSED_STATUSES and not t.invoice_ids]
+        tickets = [
+            t
+            for t in self.sandbox.state.tickets.values()
+            if t.status not in CLOSED_STATUSES and not t.invoice_ids
+        ]
         return tickets[index]
 
     def new_client(self) -> SyncroClient:
-        return SyncroClient(DEMO_BASE_URL, DEFAULT_API_KEY, transport=self.sandbox.transport(),
-                            timeout=0.2, read_retries=0, sleep=self.fake.sleep,
-                            limiter=RateLimiter(150, clock=self.fake.monotonic, sleep=self.fake.sleep))
+        return SyncroClient(
+            DEMO_BASE_URL,
+            DEFAULT_API_KEY,
+            transport=self.sandbox.transport(),
+            timeout=0.2,
+            read_retries=0,
+            sleep=self.fake.sleep,
+            limiter=RateLimiter(150, clock=self.fake.monotonic, sleep=self.fake.sleep),
+        )
 
     def new_outbox(self, client: SyncroClient | None = None) -> O.Outbox:
         """Another outbox on the same journal: what a restarted app opens."""
-        return O.Outbox(self.db, client or self.new_client(), drafts=self.drafts,
-                        settle_seconds=0.0, sleep=self.fake.sleep)
+        return O.Outbox(
+            self.db,
+            client or self.new_client(),
+            drafts=self.drafts,
+            settle_seconds=0.0,
+            sleep=self.fake.sleep,
+        )
 
 
 @asynccontextmanager
@@ -215,8 +229,9 @@ async def test_verification_ignores_an_identical_comment_another_entry_owns(tmp_
         env.sandbox.faults.clear()
         first = await env.outbox.submit(W.comment(ticket.id, "Update", "same words"))
         env.sandbox.faults.add("POST /tickets/*/comment=error_before*1")
-        second = await env.outbox.submit(W.comment(ticket.id, "Update", "same words"),
-                                         allow_duplicate=True)
+        second = await env.outbox.submit(
+            W.comment(ticket.id, "Update", "same words"), allow_duplicate=True
+        )
         # The only matching comment is the first entry's, so the second did not land.
         assert first.state == O.CONFIRMED and second.state == O.ABSENT
         assert comments_with(ticket, "same words") == 1
@@ -243,8 +258,9 @@ async def test_a_charge_that_lost_its_reply_is_verified_by_the_recorded_flag(tmp
     async with make_env(tmp_path, "POST /tickets/*/charge_timer_entry=malformed*1") as env:
         ticket = env.open_ticket()
         now = time.time()
-        timer = env.sandbox.state.add_timer(ticket, now, start=now - 1800, end=now, notes="x",
-                                            product_id=None, user_id=None)
+        timer = env.sandbox.state.add_timer(
+            ticket, now, start=now - 1800, end=now, notes="x", product_id=None, user_id=None
+        )
         outcome = await env.outbox.submit(W.charge_timer(ticket.id, timer.id))
         assert outcome.state == O.LANDED and outcome.record_id == timer.ticket_line_item_id
         assert len([li for li in ticket.line_items if li.id == timer.ticket_line_item_id]) == 1
@@ -267,8 +283,9 @@ async def test_resend_checks_again_and_does_not_send_what_turned_up(tmp_path):
         outcome = await env.outbox.submit(W.comment(ticket.id, "Update", "late arrival"))
         assert outcome.state == O.ABSENT and outcome.may_resend
         # Meanwhile the comment appears (e.g. a slow server finished the first request).
-        env.sandbox.state.add_comment(ticket, time.time(), subject="Update", body="late arrival",
-                                      hidden=True)
+        env.sandbox.state.add_comment(
+            ticket, time.time(), subject="Update", body="late arrival", hidden=True
+        )
         again = await env.outbox.resend(outcome.entry_id)
         assert again.state == O.LANDED
         assert env.sandbox.count("POST", "/tickets/*/comment") == 1
@@ -299,7 +316,8 @@ async def test_a_draft_typed_after_sending_survives_the_confirmation(tmp_path):
         env.drafts.save("comment", ticket.id, {"body": "first"})
         link = env.drafts.link("comment", ticket.id)
         sending = asyncio.create_task(
-            env.outbox.submit(W.comment(ticket.id, "Update", "first"), draft=link))
+            env.outbox.submit(W.comment(ticket.id, "Update", "first"), draft=link)
+        )
         await asyncio.sleep(0.01)
         env.drafts.save("comment", ticket.id, {"body": "second thoughts"})
         assert (await sending).state == O.CONFIRMED
@@ -365,9 +383,13 @@ async def test_one_write_in_flight_per_ticket(tmp_path):
                     overall[0] -= 1
 
         outbox = O.Outbox(env.db, Counting(), settle_seconds=0.0)
-        outcomes = await asyncio.gather(*(
-            outbox.submit(W.comment(t.id, "Update", f"note {n}"))
-            for n in range(3) for t in (a, b)))
+        outcomes = await asyncio.gather(
+            *(
+                outbox.submit(W.comment(t.id, "Update", f"note {n}"))
+                for n in range(3)
+                for t in (a, b)
+            )
+        )
         outbox.close()
         assert all(o.state == O.CONFIRMED for o in outcomes)
         assert peak == {a.id: 1, b.id: 1}
@@ -380,7 +402,13 @@ async def test_one_write_in_flight_per_ticket(tmp_path):
 async def test_listeners_see_every_state_change(env):
     seen = []
     env.outbox.subscribe(lambda entry: seen.append(entry.state))
-    await env.outbox.submit(W.line_item(env.open_ticket().id, product_id=5001,
-                                        product_name="Labor - Remote Business",
-                                        description="Remote fix", hours=Decimal("0.5")))
+    await env.outbox.submit(
+        W.line_item(
+            env.open_ticket().id,
+            product_id=5001,
+            product_name="Labor - Remote Business",
+            description="Remote fix",
+            hours=Decimal("0.5"),
+        )
+    )
     assert seen == [O.SENT, O.CONFIRMED]

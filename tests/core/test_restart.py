@@ -50,11 +50,17 @@ async def test_killed_after_sending_is_verified_on_restart_and_not_duplicated(tm
     async with make_env(tmp_path) as env:
         ticket = env.open_ticket()
         env.drafts.save("comment", ticket.id, {"body": "sent just before the crash"})
-        dying = O.Outbox(env.db, DyingClient(env.client, "add_comment", after_send=True),
-                         drafts=env.drafts, settle_seconds=0.0)
+        dying = O.Outbox(
+            env.db,
+            DyingClient(env.client, "add_comment", after_send=True),
+            drafts=env.drafts,
+            settle_seconds=0.0,
+        )
         with pytest.raises(Killed):
-            await dying.submit(W.comment(ticket.id, "Update", "sent just before the crash"),
-                               draft=env.drafts.link("comment", ticket.id))
+            await dying.submit(
+                W.comment(ticket.id, "Update", "sent just before the crash"),
+                draft=env.drafts.link("comment", ticket.id),
+            )
         assert [e.state for e in dying.entries()] == [O.SENT]
 
         restarted = env.new_outbox()
@@ -71,11 +77,17 @@ async def test_killed_after_sending_is_verified_on_restart_and_not_duplicated(tm
 async def test_a_pending_write_that_never_left_is_found_absent_and_offered_for_resend(tmp_path):
     async with make_env(tmp_path) as env:
         ticket = env.open_ticket()
-        intent = W.line_item(ticket.id, product_id=5001, product_name="Labor - Remote Business",
-                             description="never left", hours=Decimal("0.25"))
+        intent = W.line_item(
+            ticket.id,
+            product_id=5001,
+            product_name="Labor - Remote Business",
+            description="never left",
+            hours=Decimal("0.25"),
+        )
         # Dies while reading the ticket before sending: the entry is still pending.
-        dying = O.Outbox(env.db, DyingClient(env.client, "get_ticket", after_send=False),
-                         settle_seconds=0.0)
+        dying = O.Outbox(
+            env.db, DyingClient(env.client, "get_ticket", after_send=False), settle_seconds=0.0
+        )
         with pytest.raises(Killed):
             await dying.submit(intent)
         assert [e.state for e in dying.entries()] == [O.PENDING]
@@ -93,13 +105,16 @@ async def test_a_pending_write_that_never_left_is_found_absent_and_offered_for_r
 async def test_recovery_comes_before_the_next_send(tmp_path):
     async with make_env(tmp_path) as env:
         ticket = env.open_ticket()
-        dying = O.Outbox(env.db, DyingClient(env.client, "add_comment", after_send=True),
-                         settle_seconds=0.0)
+        dying = O.Outbox(
+            env.db, DyingClient(env.client, "add_comment", after_send=True), settle_seconds=0.0
+        )
         with pytest.raises(Killed):
             await dying.submit(W.comment(ticket.id, "Update", "before the crash"))
 
         restarted = env.new_outbox()
-        await restarted.submit(W.comment(ticket.id, "Update", "after the restart"))  # no recover() call
+        await restarted.submit(
+            W.comment(ticket.id, "Update", "after the restart")
+        )  # no recover() call
         order = [(r.method, r.path) for r in env.sandbox.requests]
         check = order.index(("GET", f"/tickets/{ticket.id}/comments"))
         posts = [i for i, r in enumerate(order) if r == ("POST", f"/tickets/{ticket.id}/comment")]
@@ -111,8 +126,9 @@ async def test_recovery_comes_before_the_next_send(tmp_path):
 async def test_writes_of_another_running_process_are_left_to_it(tmp_path):
     async with make_env(tmp_path) as env:
         ticket = env.open_ticket()
-        dying = O.Outbox(env.db, DyingClient(env.client, "add_comment", after_send=False),
-                         settle_seconds=0.0)
+        dying = O.Outbox(
+            env.db, DyingClient(env.client, "add_comment", after_send=False), settle_seconds=0.0
+        )
         with pytest.raises(Killed):
             await dying.submit(W.comment(ticket.id, "Update", "other window"))
         with sqlite3.connect(env.db) as conn:  # as if a second, live syncro-tui sent it
@@ -152,6 +168,7 @@ def test_a_draft_survives_sigkill_mid_typing(tmp_path):
             if n == 20:
                 print("typing", flush=True)
     """)
+
     def assert_whole(draft) -> int:
         """One complete version, never a torn or empty one; returns its number."""
         assert draft is not None and draft["subject"] == "Update"
@@ -159,8 +176,9 @@ def test_a_draft_survives_sigkill_mid_typing(tmp_path):
         assert body == "é" * (20000 + int(n))
         return int(n)
 
-    proc = subprocess.Popen([sys.executable, "-c", child], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", child], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         assert _wait_for_line(proc) == "typing"
         # The modal reopening while the other process still types sees whole drafts only.
@@ -190,8 +208,9 @@ async def test_a_process_killed_before_the_reply_does_not_duplicate_after_restar
                 await box.submit(writes.comment({ticket.id}, "Update", "killed waiting"))
             asyncio.run(main())
         """)
-        proc = subprocess.Popen([sys.executable, "-c", child], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", child], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         try:
             deadline = time.monotonic() + 20
             while env.sandbox.count("POST", "/tickets/*/comment") == 0:  # applied, reply held

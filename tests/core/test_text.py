@@ -25,7 +25,7 @@ def test_markup_looking_text_is_kept_literally():
         (f"{ESC}[38;2;255;0;0mrgb", "rgb"),  # truecolour
         (f"{ESC}[?1049halt", "alt"),  # private mode (alternate screen)
         (f"x{ESC}[12;40Hy", "xy"),  # cursor position
-        (f"\x9b31mC1 CSI", "C1 CSI"),  # 8-bit CSI
+        ("\x9b31mC1 CSI", "C1 CSI"),  # 8-bit CSI
     ],
 )
 def test_csi_sequences_are_removed_with_their_parameters(raw, expected):
@@ -39,7 +39,7 @@ def test_csi_sequences_are_removed_with_their_parameters(raw, expected):
         f"before{ESC}]2;pwned title{ESC}\\after",  # OSC title, ST-terminated
         f"before{ESC}]8;;https://evil.example{ESC}\\after",  # OSC 8 hyperlink
         f"before{ESC}]52;c;ZXZpbA=={ESC}\\after",  # OSC 52 clipboard write
-        f"before\x9d0;title\x9cafter",  # 8-bit OSC and ST
+        "before\x9d0;title\x9cafter",  # 8-bit OSC and ST
         f"before{ESC}Pq#0;2;0;0;0{ESC}\\after",  # DCS (sixel)
         f"before{ESC}_Gf=100;payload{ESC}\\after",  # APC (kitty graphics)
         f"before{ESC}^privacy message{ESC}\\after",  # PM

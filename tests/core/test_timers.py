@@ -44,7 +44,11 @@ def test_stopped_time_is_kept_until_posted(tmp_path):
     s.start(1, "10")
     stopped = s.stop(NINE + timedelta(minutes=45))
     assert (stopped.ticket_id, stopped.start, stopped.end, stopped.minutes) == (
-        1, NINE, NINE + timedelta(minutes=45), 45)
+        1,
+        NINE,
+        NINE + timedelta(minutes=45),
+        45,
+    )
     assert store(tmp_path).current() is None
     assert store(tmp_path).unposted() == [stopped]
     store(tmp_path).posted(stopped)
@@ -55,9 +59,12 @@ def test_the_timer_entry_for_a_stopped_span():
     stopped = T.StoppedTimer(7, "99", NINE, NINE + timedelta(minutes=45))
     intent = T.timer_entry_intent(stopped, notes="Swapped the PSU", product_id=5002)
     assert intent.path == "/tickets/7/timer_entry"
-    assert intent.payload == {"start_at": "2026-03-04T09:00:00-07:00",
-                              "end_at": "2026-03-04T09:45:00-07:00",
-                              "notes": "Swapped the PSU", "product_id": 5002}
+    assert intent.payload == {
+        "start_at": "2026-03-04T09:00:00-07:00",
+        "end_at": "2026-03-04T09:45:00-07:00",
+        "notes": "Swapped the PSU",
+        "product_id": 5002,
+    }
 
 
 def test_a_naive_start_is_refused(tmp_path):
@@ -78,8 +85,10 @@ class _Ticket:
 
 def test_warnings_before_resolving_or_billing():
     running = T.RunningTimer(7, "99", NINE)
-    stopped = [T.StoppedTimer(7, "99", NINE, NINE + timedelta(minutes=20)),
-               T.StoppedTimer(8, "100", NINE, NINE + timedelta(minutes=5))]
+    stopped = [
+        T.StoppedTimer(7, "99", NINE, NINE + timedelta(minutes=20)),
+        T.StoppedTimer(8, "100", NINE, NINE + timedelta(minutes=5)),
+    ]
     warnings = T.time_warnings(_Ticket(), running, stopped, now=NINE + timedelta(minutes=12))
     assert warnings == [
         "A timer is running on this ticket (0:12 so far): stop it first or that time will not be billed.",
@@ -101,31 +110,46 @@ async def test_a_posted_timer_is_charged_and_its_product_corrected(tmp_path):
         s = store(tmp_path)
         s.start(ticket.id, str(ticket.number))
         stopped = s.stop(NINE + timedelta(minutes=45))
-        posted = await env.outbox.submit(T.timer_entry_intent(stopped, notes="Onsite PSU swap",
-                                                              product_id=5002))
+        posted = await env.outbox.submit(
+            T.timer_entry_intent(stopped, notes="Onsite PSU swap", product_id=5002)
+        )
         assert posted.state == O.CONFIRMED
         s.posted(stopped)
 
         detail = await env.client.get_ticket(ticket.id)
         assert T.time_warnings(detail, s.current()) == [
-            "45 minutes of time not billed (1 uncharged timer)."]
+            "45 minutes of time not billed (1 uncharged timer)."
+        ]
 
         # The sandbox charges with the default labor product (5001), like Syncro.
-        result = await T.charge_and_fix(env.outbox, ticket.id, posted.record_id, product_id=5002,
-                                        product_name="Labor - Onsite Business")
+        result = await T.charge_and_fix(
+            env.outbox,
+            ticket.id,
+            posted.record_id,
+            product_id=5002,
+            product_name="Labor - Onsite Business",
+        )
         assert result.outcome.applied
         line = next(li for li in ticket.line_items if li.id == result.outcome.record_id)
         assert line.product_id == 5001 and line.quantity == Decimal("0.75")
         assert result.fix is not None
         assert result.fix.path == f"/tickets/{ticket.id}/update_line_item"
         assert result.fix.payload == {
-            "ticket_line_item_id": line.id, "product_id": 5002, "name": "Labor - Onsite Business",
-            "description": "Onsite PSU swap", "quantity": 0.75, "taxable": False}
+            "ticket_line_item_id": line.id,
+            "product_id": 5002,
+            "name": "Labor - Onsite Business",
+            "description": "Onsite PSU swap",
+            "quantity": 0.75,
+            "taxable": False,
+        }
 
         fixed = await env.outbox.submit(result.fix)
         assert fixed.state == O.CONFIRMED
-        assert (line.product_id, line.name, line.quantity) == (5002, "Labor - Onsite Business",
-                                                               Decimal("0.75"))
+        assert (line.product_id, line.name, line.quantity) == (
+            5002,
+            "Labor - Onsite Business",
+            Decimal("0.75"),
+        )
         assert len(ticket.line_items) == len({li.id for li in ticket.line_items})
         assert T.time_warnings(await env.client.get_ticket(ticket.id), None) == []
 
@@ -134,10 +158,12 @@ async def test_no_correction_when_syncro_chose_the_right_product(tmp_path):
     async with make_env(tmp_path) as env:
         ticket = env.open_ticket()
         now = time.time()
-        timer = env.sandbox.state.add_timer(ticket, now, start=now - 3600, end=now, notes="remote",
-                                            product_id=5001, user_id=None)
-        result = await T.charge_and_fix(env.outbox, ticket.id, timer.id, product_id=5001,
-                                        product_name="Labor - Remote Business")
+        timer = env.sandbox.state.add_timer(
+            ticket, now, start=now - 3600, end=now, notes="remote", product_id=5001, user_id=None
+        )
+        result = await T.charge_and_fix(
+            env.outbox, ticket.id, timer.id, product_id=5001, product_name="Labor - Remote Business"
+        )
         assert result.outcome.applied and result.fix is None
         assert result.message == "Charged as Labor - Remote Business."
 
@@ -146,9 +172,11 @@ async def test_a_charge_that_failed_proposes_no_fix(tmp_path):
     async with make_env(tmp_path, "POST /tickets/*/charge_timer_entry=rate_limit*1") as env:
         ticket = env.open_ticket()
         now = time.time()
-        timer = env.sandbox.state.add_timer(ticket, now, start=now - 600, end=now, notes="n",
-                                            product_id=5002, user_id=None)
-        result = await T.charge_and_fix(env.outbox, ticket.id, timer.id, product_id=5002,
-                                        product_name="Labor - Onsite Business")
+        timer = env.sandbox.state.add_timer(
+            ticket, now, start=now - 600, end=now, notes="n", product_id=5002, user_id=None
+        )
+        result = await T.charge_and_fix(
+            env.outbox, ticket.id, timer.id, product_id=5002, product_name="Labor - Onsite Business"
+        )
         assert result.outcome.state == O.FAILED and result.fix is None
         assert not timer.recorded

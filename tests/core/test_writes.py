@@ -16,24 +16,37 @@ from syncro_tui.core import writes as W
 from tests.core.test_outbox import make_env
 
 
-@pytest.mark.parametrize("visibility, hidden, do_not_email", [
-    ("internal", True, True), ("public", False, True), ("public_email", False, False)])
+@pytest.mark.parametrize(
+    "visibility, hidden, do_not_email",
+    [("internal", True, True), ("public", False, True), ("public_email", False, False)],
+)
 def test_comment_visibility_maps_to_hidden_and_do_not_email(visibility, hidden, do_not_email):
     intent = W.comment(12, "Update", "Body text", visibility, number="1001")
-    assert intent.payload == {"subject": "Update", "body": "Body text", "hidden": hidden,
-                              "do_not_email": do_not_email}
+    assert intent.payload == {
+        "subject": "Update",
+        "body": "Body text",
+        "hidden": hidden,
+        "do_not_email": do_not_email,
+    }
     assert (intent.kind, intent.method, intent.path, intent.ticket_id) == (
-        W.COMMENT, "POST", "/tickets/12/comment", 12)
+        W.COMMENT,
+        "POST",
+        "/tickets/12/comment",
+        12,
+    )
     assert intent.label == "Comment on #1001: Update"
     assert json.loads(intent.preview_json()) == intent.payload
 
 
-@pytest.mark.parametrize("subject, body, message", [
-    ("", "text", "The subject is empty"),
-    ("  ", "text", "The subject is empty"),
-    ("Update", "", "The comment body is empty"),
-    ("Update", "\n\t ", "The comment body is empty"),
-])
+@pytest.mark.parametrize(
+    "subject, body, message",
+    [
+        ("", "text", "The subject is empty"),
+        ("  ", "text", "The subject is empty"),
+        ("Update", "", "The comment body is empty"),
+        ("Update", "\n\t ", "The comment body is empty"),
+    ],
+)
 def test_empty_subject_or_body_is_refused(subject, body, message):
     with pytest.raises(ValueError, match=message):
         W.comment(12, subject, body)
@@ -45,25 +58,46 @@ def test_an_unknown_visibility_is_refused():
 
 
 def test_only_public_email_comments_warn_about_email():
-    assert W.email_warning(W.comment(1, "Update", "x", "public"), "Ann Lee", "ann@x.example") is None
-    warning = W.email_warning(W.comment(1, "Update", "x", "public_email"), "Ann Lee", "ann@x.example")
+    assert (
+        W.email_warning(W.comment(1, "Update", "x", "public"), "Ann Lee", "ann@x.example") is None
+    )
+    warning = W.email_warning(
+        W.comment(1, "Update", "x", "public_email"), "Ann Lee", "ann@x.example"
+    )
     assert warning == "This will email Ann Lee <ann@x.example>."
-    assert W.email_warning(W.comment(1, "Update", "x", "public_email"), None, None) == \
-        "This will email the customer."
+    assert (
+        W.email_warning(W.comment(1, "Update", "x", "public_email"), None, None)
+        == "This will email the customer."
+    )
 
 
 def test_line_item_is_decimal_hours_named_untaxed_and_without_price():
-    intent = W.line_item(5, product_id=5001, product_name="Labor - Remote Business",
-                         description="Remote fix", hours=Decimal("0.75"))
-    assert intent.payload == {"product_id": 5001, "name": "Labor - Remote Business",
-                              "description": "Remote fix", "quantity": 0.75, "taxable": False}
+    intent = W.line_item(
+        5,
+        product_id=5001,
+        product_name="Labor - Remote Business",
+        description="Remote fix",
+        hours=Decimal("0.75"),
+    )
+    assert intent.payload == {
+        "product_id": 5001,
+        "name": "Labor - Remote Business",
+        "description": "Remote fix",
+        "quantity": 0.75,
+        "taxable": False,
+    }
     assert '"quantity": 0.75' in intent.preview_json()
     assert not any("price" in key for key in intent.payload)
 
 
-@pytest.mark.parametrize("hours, message", [
-    (Decimal("0"), "positive number of hours"), (Decimal("-1"), "positive number of hours"),
-    (Decimal("0.333"), "more than two decimal places")])
+@pytest.mark.parametrize(
+    "hours, message",
+    [
+        (Decimal("0"), "positive number of hours"),
+        (Decimal("-1"), "positive number of hours"),
+        (Decimal("0.333"), "more than two decimal places"),
+    ],
+)
 def test_line_item_quantity_is_checked(hours, message):
     with pytest.raises(ValueError, match=message):
         W.line_item(5, product_id=5001, product_name="Labor", description="d", hours=hours)
@@ -76,11 +110,15 @@ def test_line_item_needs_a_description():
 
 def test_timer_entry_sends_iso_times_with_their_offset():
     start = datetime(2026, 3, 4, 9, 15, tzinfo=timezone(timedelta(hours=-7)))
-    intent = W.timer_entry(5, start_at=start, end_at=start + timedelta(minutes=45),
-                           notes="Onsite", product_id=5002)
-    assert intent.payload == {"start_at": "2026-03-04T09:15:00-07:00",
-                              "end_at": "2026-03-04T10:00:00-07:00", "notes": "Onsite",
-                              "product_id": 5002}
+    intent = W.timer_entry(
+        5, start_at=start, end_at=start + timedelta(minutes=45), notes="Onsite", product_id=5002
+    )
+    assert intent.payload == {
+        "start_at": "2026-03-04T09:15:00-07:00",
+        "end_at": "2026-03-04T10:00:00-07:00",
+        "notes": "Onsite",
+        "product_id": 5002,
+    }
     with pytest.raises(ValueError, match="ends before it starts"):
         W.timer_entry(5, start_at=start, end_at=start, notes="", product_id=5002)
     with pytest.raises(ValueError, match="time zone"):
@@ -88,19 +126,42 @@ def test_timer_entry_sends_iso_times_with_their_offset():
 
 
 def test_new_ticket_sets_assignee_priority_and_an_internal_first_comment():
-    intent = W.new_ticket(customer_id=9, subject="Printer offline", user_id=101,
-                          priority="2 Normal", problem_type="Printing", contact_id=44,
-                          due_date=date(2026, 3, 6), description="Front desk printer.")
+    intent = W.new_ticket(
+        customer_id=9,
+        subject="Printer offline",
+        user_id=101,
+        priority="2 Normal",
+        problem_type="Printing",
+        contact_id=44,
+        due_date=date(2026, 3, 6),
+        description="Front desk printer.",
+    )
     assert intent.payload == {
-        "customer_id": 9, "subject": "Printer offline", "user_id": 101, "contact_id": 44,
-        "problem_type": "Printing", "priority": "2 Normal", "due_date": "2026-03-06",
-        "comments_attributes": [{"subject": "Initial Issue", "body": "Front desk printer.",
-                                 "hidden": True, "do_not_email": True}],
+        "customer_id": 9,
+        "subject": "Printer offline",
+        "user_id": 101,
+        "contact_id": 44,
+        "problem_type": "Printing",
+        "priority": "2 Normal",
+        "due_date": "2026-03-06",
+        "comments_attributes": [
+            {
+                "subject": "Initial Issue",
+                "body": "Front desk printer.",
+                "hidden": True,
+                "do_not_email": True,
+            }
+        ],
     }
     assert intent.ticket_id is None and intent.scope == "customer:9"
     assert not W.emails_customer(intent)
-    public = W.new_ticket(customer_id=9, subject="s", user_id=1, description="d",
-                          description_visibility="public_email")
+    public = W.new_ticket(
+        customer_id=9,
+        subject="s",
+        user_id=1,
+        description="d",
+        description_visibility="public_email",
+    )
     assert W.emails_customer(public)
 
 
@@ -109,7 +170,10 @@ def test_ticket_update_sends_only_what_changes():
     both = W.update_ticket(3, {"user_id": 7, "priority": "1 High"}, number="1001")
     assert both.payload == {"user_id": 7, "priority": "1 High"}
     assert both.label == "Set user_id 7, priority 1 High on #1001"
-    assert W.update_ticket(3, {"status": "New"}, label="#1001: status -> New").label == "#1001: status -> New"
+    assert (
+        W.update_ticket(3, {"status": "New"}, label="#1001: status -> New").label
+        == "#1001: status -> New"
+    )
     with pytest.raises(ValueError, match="Nothing to change"):
         W.update_ticket(3, {})
     with pytest.raises(ValueError, match="Cannot change subject here"):
@@ -129,8 +193,15 @@ def test_invoice_and_timer_actions():
     assert W.invoice(3, 9).path == "/invoices"
     assert W.charge_timer(3, 44).path == "/tickets/3/charge_timer_entry"
     assert W.delete_timer(3, 44).payload == {"timer_entry_id": 44}
-    fix = W.update_line_item(3, 8, product_id=5002, name="Labor - Onsite Business",
-                             description="d", hours=Decimal("0.7833"), taxable=False)
+    fix = W.update_line_item(
+        3,
+        8,
+        product_id=5002,
+        name="Labor - Onsite Business",
+        description="d",
+        hours=Decimal("0.7833"),
+        taxable=False,
+    )
     assert fix.method == "PUT" and fix.payload["ticket_line_item_id"] == 8
     assert fix.payload["quantity"] == 0.7833
 
@@ -143,8 +214,9 @@ def test_fingerprints_are_stable_and_follow_what_the_write_creates():
     assert a.fingerprint != W.comment(1, "Update", "same", "public").fingerprint
     assert W.WriteIntent.from_dict(a.to_dict()) == a
     # Another process (a restarted app) computes the same fingerprint.
-    code = ("from syncro_tui.core import writes as W; "
-            "print(W.comment(1, 'Update', 'same').fingerprint)")
+    code = (
+        "from syncro_tui.core import writes as W; print(W.comment(1, 'Update', 'same').fingerprint)"
+    )
     other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert other.stdout.strip() == a.fingerprint
 
@@ -158,8 +230,10 @@ def test_attribution_line_and_mismatch_warning():
     assert W.attribution(Me(), "101")[1] is None
     line, warning = W.attribution(Me(), "Priya Shah")
     assert line == "Posted as Alex Rivera (user_id 101)"
-    assert warning == ("This API key belongs to Alex Rivera, not Priya Shah: everything you "
-                       "post will be attributed to Alex Rivera.")
+    assert warning == (
+        "This API key belongs to Alex Rivera, not Priya Shah: everything you "
+        "post will be attributed to Alex Rivera."
+    )
     assert W.attribution(None, "Priya Shah")[1].startswith("Could not check")
 
 

@@ -26,8 +26,9 @@ class FakeClock:
 def make_client(sb: Sandbox, **kwargs) -> httpx.AsyncClient:
     """An authenticated client on the in-process transport."""
     headers = kwargs.pop("headers", AUTH)
-    return httpx.AsyncClient(transport=sb.transport(), base_url=DEMO_BASE_URL,
-                             headers=headers, **kwargs)
+    return httpx.AsyncClient(
+        transport=sb.transport(), base_url=DEMO_BASE_URL, headers=headers, **kwargs
+    )
 
 
 def open_ticket(sb: Sandbox):

@@ -12,14 +12,24 @@ async def test_me_is_bare_and_names_the_first_technician(client):
 
 async def test_users_are_id_name_pairs(client):
     assert (await client.get("/users")).json() == {
-        "users": [[101, "Alex Rivera"], [102, "Priya Shah"], [103, "Marcus Chen"]]}
+        "users": [[101, "Alex Rivera"], [102, "Priya Shah"], [103, "Marcus Chen"]]
+    }
 
 
 async def test_ticket_settings_is_bare_with_statuses_and_labor_product(client):
     settings = (await client.get("/tickets/settings")).json()
     assert settings["ticket_status_list"] == [
-        "New", "In Progress", "Resolved", "Invoiced", "Waiting for Parts",
-        "Waiting on Customer", "Scheduled", "Customer Reply", "Waiting on Vendor", "Closed"]
+        "New",
+        "In Progress",
+        "Resolved",
+        "Invoiced",
+        "Waiting for Parts",
+        "Waiting on Customer",
+        "Scheduled",
+        "Customer Reply",
+        "Waiting on Vendor",
+        "Closed",
+    ]
     assert settings["default_labor_product_id"] == 5001
     assert settings["users"][0] == {"id": 101, "name": "Alex Rivera"}
 
@@ -63,8 +73,12 @@ async def test_contacts_by_customer_with_meta_per_page_50(sb, client):
     customer = next(iter(sb.state.customers.values()))
     body = (await client.get("/contacts", params={"customer_id": customer.id})).json()
     assert {c["customer_id"] for c in body["contacts"]} == {customer.id}
-    assert body["meta"] == {"total_pages": 1, "total_entries": len(customer.contacts),
-                            "per_page": 50, "page": 1}
+    assert body["meta"] == {
+        "total_pages": 1,
+        "total_entries": len(customer.contacts),
+        "per_page": 50,
+        "page": 1,
+    }
 
 
 async def test_products_have_no_meta_and_numeric_prices(client):

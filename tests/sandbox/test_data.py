@@ -34,8 +34,10 @@ def test_default_account_shape(sb):
     assert sorted(state.users) == [101, 102, 103] and state.me_id == 101
     assert {t.status for t in state.tickets.values()} == set(state.statuses)
     assert {t.priority for t in state.tickets.values()} <= set(state.priorities)
-    open_share = sum(t.status not in ("Resolved", "Invoiced", "Closed")
-                     for t in state.tickets.values()) / 300
+    open_share = (
+        sum(t.status not in ("Resolved", "Invoiced", "Closed") for t in state.tickets.values())
+        / 300
+    )
     assert open_share > 0.5
     assert any(t.user_id is None for t in state.tickets.values())
     assert any(t.due_date for t in state.tickets.values())
@@ -52,8 +54,10 @@ def test_comments_are_varied(sb):
     for ticket in replies:
         contact = sb.state.contacts.get(ticket.contact_id)
         assert ticket.comments[-1].user_id is None
-        assert ticket.comments[-1].tech in (contact.name if contact else None,
-                                            sb.state.customers[ticket.customer_id].fullname)
+        assert ticket.comments[-1].tech in (
+            contact.name if contact else None,
+            sb.state.customers[ticket.customer_id].fullname,
+        )
 
 
 def test_hostile_bodies_are_planted_and_exactly_one_escape(sb):
@@ -75,9 +79,13 @@ def test_billing_data_exists(sb):
     invoiced = [t for t in state.tickets.values() if t.status == "Invoiced"]
     assert invoiced and all(t.invoice_ids for t in invoiced)
     assert {p.name for p in state.products.values()} >= {
-        "Labor - Remote Business", "Labor - Onsite Business",
-        "Labor - Emergency or After Hours Business", "Labor - Prepaid Project Labor",
-        "Labor - Internal Labor", "Fee - Travel Time"}
+        "Labor - Remote Business",
+        "Labor - Onsite Business",
+        "Labor - Emergency or After Hours Business",
+        "Labor - Prepaid Project Labor",
+        "Labor - Internal Labor",
+        "Fee - Travel Time",
+    }
 
 
 def test_records_never_lie_in_the_future(sb):

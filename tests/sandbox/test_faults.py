@@ -18,25 +18,39 @@ COMMENT = {"subject": "Update", "body": "from a fault test"}
 
 # -- grammar -------------------------------------------------------------------------------------
 
+
 def test_spec_grammar():
-    rules = parse_spec(" POST /tickets/*/comment=drop_after*1 ; get /api/v1/tickets=latency:250;"
-                       "* *=error_before:503*2;PUT /tickets/*=rate_limit")
+    rules = parse_spec(
+        " POST /tickets/*/comment=drop_after*1 ; get /api/v1/tickets=latency:250;"
+        "* *=error_before:503*2;PUT /tickets/*=rate_limit"
+    )
     assert rules == [
         FaultRule("POST", "/tickets/*/comment", "drop_after", None, 1),
         FaultRule("GET", "/tickets", "latency", 250.0, None),
         FaultRule("*", "*", "error_before", 503.0, 2),
         FaultRule("PUT", "/tickets/*", "rate_limit", None, None),
     ]
-    assert ";".join(map(str, rules)) == ("POST /tickets/*/comment=drop_after*1;"
-                                         "GET /tickets=latency:250;* *=error_before:503*2;"
-                                         "PUT /tickets/*=rate_limit")
+    assert ";".join(map(str, rules)) == (
+        "POST /tickets/*/comment=drop_after*1;"
+        "GET /tickets=latency:250;* *=error_before:503*2;"
+        "PUT /tickets/*=rate_limit"
+    )
 
 
-@pytest.mark.parametrize("spec", [
-    "POST /tickets", "/tickets=drop_after", "POST /tickets=explode", "POST /tickets=latency",
-    "POST /tickets=drop_after:5", "POST /tickets=error_before:200", "POST /tickets=html:abc",
-    "POST /tickets=malformed*0", "POST /tickets=malformed*x",
-])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "POST /tickets",
+        "/tickets=drop_after",
+        "POST /tickets=explode",
+        "POST /tickets=latency",
+        "POST /tickets=drop_after:5",
+        "POST /tickets=error_before:200",
+        "POST /tickets=html:abc",
+        "POST /tickets=malformed*0",
+        "POST /tickets=malformed*x",
+    ],
+)
 def test_bad_specs_are_refused_with_a_reason(spec):
     with pytest.raises(ValueError, match="fault rule"):
         parse_spec(spec)
@@ -48,6 +62,7 @@ def test_bad_spec_at_construction():
 
 
 # -- each kind, in-process ---------------------------------------------------------------------
+
 
 @pytest.fixture
 def ticket(sb):
@@ -151,7 +166,8 @@ async def test_rules_match_method_and_glob_and_count_down(sb, client, ticket):
     assert (await client.get(f"/tickets/{ticket.id}")).status_code == 200
     statuses = [
         (await client.put(f"/tickets/{ticket.id}", json={"priority": "3 Low"})).status_code
-        for _ in range(3)]
+        for _ in range(3)
+    ]
     assert statuses == [500, 500, 200]
     assert sb.faults.rules == []
 

@@ -28,9 +28,12 @@ async def test_refused_write_applies_nothing_and_does_not_count(clock):
     ticket = open_ticket(sb)
     before = len(ticket.comments)
     async with make_client(sb) as http:
-        statuses = [(await http.post(f"/tickets/{ticket.id}/comment",
-                                     json={"subject": "s", "body": "b"})).status_code
-                    for _ in range(5)]
+        statuses = [
+            (
+                await http.post(f"/tickets/{ticket.id}/comment", json={"subject": "s", "body": "b"})
+            ).status_code
+            for _ in range(5)
+        ]
         clock.advance(60)
         after_window = (await http.get("/me")).status_code
     assert statuses == [200, 200, 200, 429, 429]
@@ -40,10 +43,12 @@ async def test_refused_write_applies_nothing_and_does_not_count(clock):
 
 async def test_limit_is_per_client_address(clock):
     sb = Sandbox(clock=clock, tickets=5, rate_limit=2)
-    first = httpx.AsyncClient(transport=sb.transport("10.0.0.1"), base_url=DEMO_BASE_URL,
-                              headers=AUTH)
-    second = httpx.AsyncClient(transport=sb.transport("10.0.0.2"), base_url=DEMO_BASE_URL,
-                               headers=AUTH)
+    first = httpx.AsyncClient(
+        transport=sb.transport("10.0.0.1"), base_url=DEMO_BASE_URL, headers=AUTH
+    )
+    second = httpx.AsyncClient(
+        transport=sb.transport("10.0.0.2"), base_url=DEMO_BASE_URL, headers=AUTH
+    )
     async with first, second:
         assert [(await first.get("/me")).status_code for _ in range(3)] == [200, 200, 429]
         assert (await second.get("/me")).status_code == 200

@@ -37,22 +37,27 @@ async def test_auth_styles_and_html_400_over_loopback(server):
         assert (await http.get("/me", params={"api_key": DEFAULT_API_KEY})).status_code == 200
         bare = await http.get("/me", headers={"Authorization": DEFAULT_API_KEY})
         assert bare.status_code == 200
-        form = await http.post("/tickets", params={"api_key": DEFAULT_API_KEY},
-                               data={"subject": "x"})
+        form = await http.post(
+            "/tickets", params={"api_key": DEFAULT_API_KEY}, data={"subject": "x"}
+        )
     assert form.status_code == 400 and "<html>" in form.text
 
 
 async def test_concurrent_writes_are_all_applied_once(sb, remote):
     ticket = open_ticket(sb)
     before = len(ticket.comments)
-    responses = await asyncio.gather(*[
-        remote.post(f"/tickets/{ticket.id}/comment", json={"subject": "s", "body": f"n{n}"})
-        for n in range(20)])
+    responses = await asyncio.gather(
+        *[
+            remote.post(f"/tickets/{ticket.id}/comment", json={"subject": "s", "body": f"n{n}"})
+            for n in range(20)
+        ]
+    )
     ids = {r.json()["comment"]["id"] for r in responses}
     assert len(ids) == 20 and len(ticket.comments) == before + 20
 
 
 # -- each fault kind over loopback ----------------------------------------------------------------
+
 
 async def test_drop_after_closes_without_answer(sb, remote):
     ticket = open_ticket(sb)
@@ -68,8 +73,11 @@ async def test_timeout_after_holds_the_connection(sb, server):
     ticket = open_ticket(sb)
     sb.faults.add("POST /tickets/*/comment=timeout_after:0.5*1")
     before = len(ticket.comments)
-    async with httpx.AsyncClient(base_url=server.url, timeout=httpx.Timeout(2.0, read=0.2),
-                                 headers={"Authorization": DEFAULT_API_KEY}) as http:
+    async with httpx.AsyncClient(
+        base_url=server.url,
+        timeout=httpx.Timeout(2.0, read=0.2),
+        headers={"Authorization": DEFAULT_API_KEY},
+    ) as http:
         started = time.perf_counter()
         with pytest.raises(httpx.ReadTimeout):
             await http.post(f"/tickets/{ticket.id}/comment", json=COMMENT)
@@ -90,13 +98,16 @@ async def test_latency_over_loopback(sb, remote):
     assert time.perf_counter() - started >= 0.06
 
 
-@pytest.mark.parametrize("rule,status,applied", [
-    ("error_before:503", 503, False),
-    ("error_after", 500, True),
-    ("rate_limit:1", 429, False),
-    ("html:502", 502, False),
-    ("malformed", 200, True),
-])
+@pytest.mark.parametrize(
+    "rule,status,applied",
+    [
+        ("error_before:503", 503, False),
+        ("error_after", 500, True),
+        ("rate_limit:1", 429, False),
+        ("html:502", 502, False),
+        ("malformed", 200, True),
+    ],
+)
 async def test_answering_faults_over_loopback(sb, remote, rule, status, applied):
     ticket = open_ticket(sb)
     sb.faults.add(f"POST /tickets/*/comment={rule}*1")
@@ -116,8 +127,9 @@ async def test_answering_faults_over_loopback(sb, remote, rule, status, applied)
 async def test_real_rate_limit_over_loopback(clock):
     sb = Sandbox(clock=clock, tickets=3, rate_limit=2)
     with sb.serve() as server:
-        async with httpx.AsyncClient(base_url=server.url,
-                                     headers={"Authorization": DEFAULT_API_KEY}) as http:
+        async with httpx.AsyncClient(
+            base_url=server.url, headers={"Authorization": DEFAULT_API_KEY}
+        ) as http:
             statuses = [(await http.get("/me")).status_code for _ in range(3)]
             refused = await http.get("/me")
     assert statuses == [200, 200, 429]
@@ -126,10 +138,16 @@ async def test_real_rate_limit_over_loopback(clock):
 
 # -- command line ----------------------------------------------------------------------------------
 
+
 def test_defaults_are_the_demo_defaults():
     opts = options()
     assert (opts["host"], opts["port"], opts["api_key"], opts["tickets"], opts["seed"]) == (
-        "127.0.0.1", 8765, DEFAULT_API_KEY, 300, 7)
+        "127.0.0.1",
+        8765,
+        DEFAULT_API_KEY,
+        300,
+        7,
+    )
     default = Sandbox(clock=lambda: 0.0)
     assert default.seed == opts["seed"] and len(default.state.tickets) == opts["tickets"]
 
@@ -138,20 +156,35 @@ def test_unset_flags_mean_the_demo_defaults():
     """A caller's parser may leave flags as None (syncro-tui's does)."""
     import argparse
 
-    given = argparse.Namespace(command="sandbox", host="127.0.0.1", port=9000, api_key=None,
-                               tickets=None, seed=None, faults="", latency_ms=0)
+    given = argparse.Namespace(
+        command="sandbox",
+        host="127.0.0.1",
+        port=9000,
+        api_key=None,
+        tickets=None,
+        seed=None,
+        faults="",
+        latency_ms=0,
+    )
     opts = options(given)
     assert (opts["api_key"], opts["tickets"], opts["seed"], opts["port"]) == (
-        DEFAULT_API_KEY, 300, 7, 9000)
+        DEFAULT_API_KEY,
+        300,
+        7,
+        9000,
+    )
 
 
 def test_demo_labor_products_are_the_labor_products(sb):
     products = sb.state.products
     assert {name: products[pid].name for name, pid in DEMO_LABOR_PRODUCTS.items()} == {
-        "remote": "Labor - Remote Business", "onsite": "Labor - Onsite Business",
+        "remote": "Labor - Remote Business",
+        "onsite": "Labor - Onsite Business",
         "emergency": "Labor - Emergency or After Hours Business",
-        "project": "Labor - Prepaid Project Labor", "internal": "Labor - Internal Labor",
-        "travel": "Fee - Travel Time"}
+        "project": "Labor - Prepaid Project Labor",
+        "internal": "Labor - Internal Labor",
+        "travel": "Fee - Travel Time",
+    }
     assert sb.state.default_labor_product_id == DEMO_LABOR_PRODUCTS["remote"]
 
 
@@ -176,9 +209,21 @@ def test_main_refuses_a_bad_fault_spec(capsys):
 
 def test_command_line_serves_logs_redacted_and_stops_on_ctrl_c():
     proc = subprocess.Popen(
-        [sys.executable, "-m", "syncro_tui.sandbox.server", "--port", "0", "--tickets", "10",
-         "--api-key", "cli-key"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "syncro_tui.sandbox.server",
+            "--port",
+            "0",
+            "--tickets",
+            "10",
+            "--api-key",
+            "cli-key",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         first = proc.stdout.readline()
         url = re.search(r"serving (http://127\.0\.0\.1:\d+/api/v1)", first).group(1)

@@ -20,6 +20,7 @@ def iso(ts: float) -> str:
 
 # -- list ------------------------------------------------------------------------------------
 
+
 async def test_list_wrapper_meta_and_default_page_size(sb, client):
     body = (await client.get("/tickets")).json()
     assert set(body) == {"tickets", "meta"}
@@ -66,8 +67,14 @@ async def test_list_view_fields_and_only_the_first_comment(sb, client):
     record = sb.ticket(many["id"])
     assert [c["id"] for c in many["comments"]] == [record.comments[0].id]
     assert many["comments"][0]["subject"] == "Initial Issue"
-    for name in ("customer_business_then_name", "contact_fullname", "customer_reply",
-                 "billing_status", "contact_id", "sla_breached"):
+    for name in (
+        "customer_business_then_name",
+        "contact_fullname",
+        "customer_reply",
+        "billing_status",
+        "contact_id",
+        "sla_breached",
+    ):
         assert name in many
     for name in ("line_items", "ticket_timers", "customer", "contact"):
         assert name not in many
@@ -76,8 +83,11 @@ async def test_list_view_fields_and_only_the_first_comment(sb, client):
 
 
 async def test_detail_view_carries_everything_newest_comment_first(sb, client):
-    ticket = next(t for t in sb.state.tickets.values()
-                  if len(t.comments) > 2 and t.line_items and t.timers and t.contact_id)
+    ticket = next(
+        t
+        for t in sb.state.tickets.values()
+        if len(t.comments) > 2 and t.line_items and t.timers and t.contact_id
+    )
     response = await client.get(f"/tickets/{ticket.id}")
     detail = response.json()["ticket"]
     assert set(response.json()) == {"ticket"}
@@ -98,6 +108,7 @@ async def test_unknown_ticket_is_404_not_found(client):
 
 # -- filters ---------------------------------------------------------------------------------
 
+
 async def all_tickets(client, **params) -> list[dict]:
     params["per_page"] = 100
     out, page = [], 1
@@ -114,8 +125,9 @@ async def test_not_closed_leaves_out_resolved_invoiced_and_closed(sb, client):
     statuses = {t["status"] for t in found}
     assert statuses.isdisjoint({"Resolved", "Invoiced", "Closed"})
     assert "Waiting on Vendor" in statuses and "New" in statuses
-    expected = [t for t in sb.state.tickets.values()
-                if t.status not in ("Resolved", "Invoiced", "Closed")]
+    expected = [
+        t for t in sb.state.tickets.values() if t.status not in ("Resolved", "Invoiced", "Closed")
+    ]
     assert len(found) == len(expected)
 
 
@@ -167,8 +179,9 @@ async def test_since_updated_at_accepts_a_date(sb, client):
     day = datetime.fromtimestamp(T0, UTC).date().isoformat()
     midnight = datetime.fromisoformat(day).replace(tzinfo=UTC).timestamp()
     found = await all_tickets(client, since_updated_at=day)
-    assert {t["id"] for t in found} == {t.id for t in sb.state.tickets.values()
-                                        if t.updated_at >= midnight}
+    assert {t["id"] for t in found} == {
+        t.id for t in sb.state.tickets.values() if t.updated_at >= midnight
+    }
 
 
 async def test_since_date_only_tenant_ignores_the_time_part(clock):
@@ -184,8 +197,9 @@ async def test_since_date_only_tenant_ignores_the_time_part(clock):
 async def test_created_and_resolved_after(sb, client):
     week = T0 - 7 * 86400
     created = await all_tickets(client, created_after=iso(week))
-    assert {t["id"] for t in created} == {t.id for t in sb.state.tickets.values()
-                                          if t.created_at >= week}
+    assert {t["id"] for t in created} == {
+        t.id for t in sb.state.tickets.values() if t.created_at >= week
+    }
     resolved = await all_tickets(client, resolved_after=iso(week))
     assert resolved and all(t["resolved_at"] >= iso(week)[:19] for t in resolved)
 
@@ -198,14 +212,26 @@ async def test_bad_date_is_422(client):
 
 # -- create and update -----------------------------------------------------------------------
 
+
 async def test_create_ticket_wrapped_numbered_unassigned_with_initial_comment(sb, client):
     last = max(t.number for t in sb.state.tickets.values())
-    response = await client.post("/tickets", json={
-        "customer_id": 2001, "subject": "Fax machine on fire", "priority": "0 Urgent",
-        "comments_attributes": [{"subject": "Initial Issue", "body": "Smoke!", "hidden": False,
-                                 "do_not_email": True}],
-        "line_items": [{"name": "ignored", "description": "ignored"}],
-    })
+    response = await client.post(
+        "/tickets",
+        json={
+            "customer_id": 2001,
+            "subject": "Fax machine on fire",
+            "priority": "0 Urgent",
+            "comments_attributes": [
+                {
+                    "subject": "Initial Issue",
+                    "body": "Smoke!",
+                    "hidden": False,
+                    "do_not_email": True,
+                }
+            ],
+            "line_items": [{"name": "ignored", "description": "ignored"}],
+        },
+    )
     assert response.status_code == 200
     ticket = response.json()["ticket"]
     assert ticket["number"] == last + 1
@@ -228,14 +254,18 @@ async def test_create_ticket_requires_customer_then_subject(client):
 
 async def test_nested_comments_need_subject_and_body(sb, client):
     before = len(sb.state.tickets)
-    response = await client.post("/tickets", json={
-        "customer_id": 2001, "subject": "x", "comments_attributes": [{"body": "no subject"}]})
+    response = await client.post(
+        "/tickets",
+        json={"customer_id": 2001, "subject": "x", "comments_attributes": [{"body": "no subject"}]},
+    )
     assert response.status_code == 422
     assert response.json() == {"success": False, "message": ["Comments subject can't be blank"]}
     assert len(sb.state.tickets) == before
     ticket = open_ticket(sb)
-    updated = await client.put(f"/tickets/{ticket.id}", json={
-        "comments_attributes": {"0": {"subject": "Note", "body": "added on update"}}})
+    updated = await client.put(
+        f"/tickets/{ticket.id}",
+        json={"comments_attributes": {"0": {"subject": "Note", "body": "added on update"}}},
+    )
     assert updated.json()["ticket"]["comments"][0]["body"] == "added on update"
 
 
@@ -252,8 +282,9 @@ async def test_two_identical_creates_make_two_tickets(sb, client):
 async def test_update_ticket_wrapped_and_bumps_updated_at(sb, client, clock):
     ticket = open_ticket(sb)
     clock.advance(120)
-    response = await client.put(f"/tickets/{ticket.id}",
-                                json={"status": "Resolved", "user_id": 103})
+    response = await client.put(
+        f"/tickets/{ticket.id}", json={"status": "Resolved", "user_id": 103}
+    )
     body = response.json()["ticket"]
     assert body["status"] == "Resolved" and body["user_id"] == 103
     assert body["updated_at"] == body["resolved_at"] == "2026-05-28T20:28:40.000Z"
@@ -272,6 +303,7 @@ async def test_update_with_blank_subject_is_422_and_changes_nothing(sb, client):
 
 # -- comments ----------------------------------------------------------------------------------
 
+
 async def test_comments_newest_first_paginated_by_ten(sb, client):
     ticket = open_ticket(sb)
     for n in range(12):
@@ -281,8 +313,11 @@ async def test_comments_newest_first_paginated_by_ten(sb, client):
     assert first["meta"] == {"total_pages": -(-total // 10), "page": 1, "per_page": 10}
     assert [c["body"] for c in first["comments"][:3]] == ["note 11", "note 10", "note 9"]
     assert "user" in first["comments"][0]
-    last = (await client.get(f"/tickets/{ticket.id}/comments",
-                             params={"page": first["meta"]["total_pages"]})).json()
+    last = (
+        await client.get(
+            f"/tickets/{ticket.id}/comments", params={"page": first["meta"]["total_pages"]}
+        )
+    ).json()
     assert last["comments"][-1]["subject"] == "Initial Issue"
     wide = (await client.get(f"/tickets/{ticket.id}/comments", params={"per_page": 50})).json()
     assert len(wide["comments"]) == total and wide["meta"]["per_page"] == 50
@@ -291,9 +326,16 @@ async def test_comments_newest_first_paginated_by_ten(sb, client):
 async def test_add_comment_wrapped_without_do_not_email(sb, client, clock):
     ticket = open_ticket(sb)
     clock.advance(5)
-    response = await client.post(f"/tickets/{ticket.id}/comment", json={
-        "subject": "Update", "body": "Rebooted", "hidden": True, "do_not_email": True,
-        "tech": "Night shift"})
+    response = await client.post(
+        f"/tickets/{ticket.id}/comment",
+        json={
+            "subject": "Update",
+            "body": "Rebooted",
+            "hidden": True,
+            "do_not_email": True,
+            "tech": "Night shift",
+        },
+    )
     comment = response.json()["comment"]
     assert set(response.json()) == {"comment"}
     assert comment["ticket_id"] == ticket.id and comment["hidden"] is True
@@ -302,11 +344,14 @@ async def test_add_comment_wrapped_without_do_not_email(sb, client, clock):
     assert ticket.updated_at == T0 + 5
 
 
-@pytest.mark.parametrize("payload,messages", [
-    ({}, ["Body can't be blank", "Subject can't be blank"]),
-    ({"body": "text"}, ["Subject can't be blank"]),
-    ({"subject": "s", "body": ""}, ["Body can't be blank"]),
-])
+@pytest.mark.parametrize(
+    "payload,messages",
+    [
+        ({}, ["Body can't be blank", "Subject can't be blank"]),
+        ({"body": "text"}, ["Subject can't be blank"]),
+        ({"subject": "s", "body": ""}, ["Body can't be blank"]),
+    ],
+)
 async def test_comment_validation_shape(sb, client, payload, messages):
     ticket = open_ticket(sb)
     before = len(ticket.comments)
@@ -320,8 +365,7 @@ async def test_two_identical_comment_posts_make_two_comments(sb, client):
     ticket = open_ticket(sb)
     before = len(ticket.comments)
     payload = {"subject": "Update", "body": "Same text"}
-    responses = [await client.post(f"/tickets/{ticket.id}/comment", json=payload)
-                 for _ in range(2)]
+    responses = [await client.post(f"/tickets/{ticket.id}/comment", json=payload) for _ in range(2)]
     ids = [r.json()["comment"]["id"] for r in responses]
     assert ids[0] != ids[1]
     assert len(ticket.comments) == before + 2

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from tests.support.svg import TextualSVG
 
-NOW = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc).timestamp()
+NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC).timestamp()
 
 
 @pytest.fixture(autouse=True)
@@ -55,7 +54,9 @@ def sandbox(clock):
 def make_app(sandbox, clock, tmp_path):
     """Build the app on the sandbox. poll_seconds is huge so only explicit polls run."""
 
-    def factory(*, cache: bool = False, plain: bool = False, sandbox_=None, limiter=None, **overrides):
+    def factory(
+        *, cache: bool = False, plain: bool = False, sandbox_=None, limiter=None, **overrides
+    ):
         from dataclasses import replace
 
         from syncro_tui.api.ratelimit import RateLimiter
@@ -63,8 +64,12 @@ def make_app(sandbox, clock, tmp_path):
         from syncro_tui.core.backend import SandboxBackend
         from syncro_tui.launch import build_app
 
-        settings = load_settings(env={}).with_overrides(poll_seconds=3600, session_log_dir=str(tmp_path / "logs"))
-        settings = settings.with_overrides(ui=replace(settings.ui, plain=plain, detail_debounce_ms=0), **overrides)
+        settings = load_settings(env={}).with_overrides(
+            poll_seconds=3600, session_log_dir=str(tmp_path / "logs")
+        )
+        settings = settings.with_overrides(
+            ui=replace(settings.ui, plain=plain, detail_debounce_ms=0), **overrides
+        )
         limiter = limiter or RateLimiter(settings.requests_per_minute)
         return build_app(
             settings,
@@ -99,7 +104,9 @@ async def settle(pilot, timeout: float = 15.0) -> None:
         if not busy or (waiting_for_user and all(w.group == "write" for w in busy)):
             break
         if loop.time() > deadline:
-            raise AssertionError(f"app did not settle: {[(w.name, w.group, w.state) for w in busy]}")
+            raise AssertionError(
+                f"app did not settle: {[(w.name, w.group, w.state) for w in busy]}"
+            )
         await asyncio.sleep(0.01)
     for widget in app.screen.query("Input, TextArea"):
         widget.cursor_blink = False

@@ -17,16 +17,33 @@ from textual.widgets import Checkbox, Input, Select, TextArea
 from syncro_tui.ui.screens.billing import BillingModal, BillingProgressScreen
 from syncro_tui.ui.screens.dialogs import ConfirmWriteModal, PickModal
 from tests.ui.test_comment import (
-    SIZES, finished, messages, screenshot, sent_json, shown, start, text_of,
+    SIZES,
+    finished,
+    messages,
+    screenshot,
+    sent_json,
+    shown,
+    start,
+    text_of,
 )
 
 DESCRIPTION = "Replaced the NIC driver"
-WRITES = {"comment": ("POST", "/tickets/*/comment"), "line item": ("POST", "/tickets/*/add_line_item"),
-          "invoice": ("POST", "/invoices"), "status": ("PUT", "/tickets/*")}
+WRITES = {
+    "comment": ("POST", "/tickets/*/comment"),
+    "line item": ("POST", "/tickets/*/add_line_item"),
+    "invoice": ("POST", "/invoices"),
+    "status": ("PUT", "/tickets/*"),
+}
 
 
-async def open_billing(pilot, *, minutes: str = "45", labor: str | None = "remote",
-                       description: str = DESCRIPTION, invoice: bool = True) -> BillingModal:
+async def open_billing(
+    pilot,
+    *,
+    minutes: str = "45",
+    labor: str | None = "remote",
+    description: str = DESCRIPTION,
+    invoice: bool = True,
+) -> BillingModal:
     await pilot.press("b")
     modal = await shown(pilot, BillingModal)
     await pilot.press(*minutes)  # the minutes field has the focus
@@ -74,18 +91,29 @@ async def test_billing_the_full_chain_ends_invoiced_with_one_of_each(make_app, s
     async with app.run_test(size=(120, 40)) as pilot:
         ticket_id = await start(pilot)
         modal = await open_billing(pilot)
-        assert modal.query_one("#comment", TextArea).text == DESCRIPTION  # drafted from the description
+        assert (
+            modal.query_one("#comment", TextArea).text == DESCRIPTION
+        )  # drafted from the description
         assert "= 0.75 h" in text_of(modal)
         await pilot.press("f2")
         preview = await shown(pilot, ConfirmWriteModal)
 
         shown_text = text_of(preview)
-        for line in (f"1. POST /tickets/{ticket_id}/comment", f"2. POST /tickets/{ticket_id}/add_line_item",
-                     "3. POST /invoices", "4. GET /invoices/{id of the invoice from step 3}",
-                     f"5. PUT /tickets/{ticket_id}"):
+        for line in (
+            f"1. POST /tickets/{ticket_id}/comment",
+            f"2. POST /tickets/{ticket_id}/add_line_item",
+            "3. POST /invoices",
+            "4. GET /invoices/{id of the invoice from step 3}",
+            f"5. PUT /tickets/{ticket_id}",
+        ):
             assert line in shown_text
-        line_item = {"product_id": 5001, "name": "Labor - Remote Business", "description": DESCRIPTION,
-                     "quantity": 0.75, "taxable": False}
+        line_item = {
+            "product_id": 5001,
+            "name": "Labor - Remote Business",
+            "description": DESCRIPTION,
+            "quantity": 0.75,
+            "taxable": False,
+        }
         assert json.dumps(line_item, indent=2) in shown_text
         assert shown_text.count("(no body)") == 1  # the read-back of step 4
         assert "its id is known only once step 3 lands" in shown_text
@@ -101,7 +129,9 @@ async def test_billing_the_full_chain_ends_invoiced_with_one_of_each(make_app, s
         assert records(sandbox, ticket_id) == {"comment": 1, "line item": 1, "invoice": 1}
         assert sends(sandbox) == {"comment": 1, "line item": 1, "invoice": 1, "status": 1}
         assert sent_json(sandbox, "/tickets/*/add_line_item") == [line_item]
-        item = next(li for li in sandbox.ticket(ticket_id).line_items if li.description == DESCRIPTION)
+        item = next(
+            li for li in sandbox.ticket(ticket_id).line_items if li.description == DESCRIPTION
+        )
         assert item.quantity == Decimal("0.75")
         assert sandbox.ticket(ticket_id).status == "Invoiced"
         assert app.drafts.load("billing", ticket_id) is None
@@ -127,13 +157,16 @@ async def test_only_adding_the_time_sends_two_steps_and_leaves_the_status(make_a
 # --------------------------------------------------------------------------- validation
 
 
-@pytest.mark.parametrize("minutes, message", [
-    ("abc", "'abc' is not a time. Enter minutes like 45"),
-    ("0", "Bill at least 1 minute."),
-    ("-5", "Minutes cannot be negative (got -5)."),
-    ("100000", "At most 1440 minutes (24 hours) can be billed at once"),
-    ("1h75m", "In 1h75m the minutes part must be under 60 when hours are given."),
-])
+@pytest.mark.parametrize(
+    "minutes, message",
+    [
+        ("abc", "'abc' is not a time. Enter minutes like 45"),
+        ("0", "Bill at least 1 minute."),
+        ("-5", "Minutes cannot be negative (got -5)."),
+        ("100000", "At most 1440 minutes (24 hours) can be billed at once"),
+        ("1h75m", "In 1h75m the minutes part must be under 60 when hours are given."),
+    ],
+)
 async def test_bad_minutes_are_explained_and_nothing_is_lost(make_app, sandbox, minutes, message):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -188,7 +221,9 @@ async def test_a_running_timer_is_warned_about_in_the_preview(make_app):
         await open_billing(pilot)
         await pilot.press("f2")
         preview = await shown(pilot, ConfirmWriteModal)
-        assert any("A timer is running on this ticket" in str(w.content) for w in preview.query(".warning"))
+        assert any(
+            "A timer is running on this ticket" in str(w.content) for w in preview.query(".warning")
+        )
 
 
 # --------------------------------------------------------------------------- failure and resume
@@ -211,7 +246,9 @@ async def test_a_failed_step_stops_the_run_and_r_resumes_without_repeating(make_
         assert app.drafts.load("billing", ticket_id) is not None  # not billed yet: keep the text
 
         await pilot.press("r")
-        confirm = await shown(pilot, ConfirmWriteModal)  # resuming sends writes: preview and y first
+        confirm = await shown(
+            pilot, ConfirmWriteModal
+        )  # resuming sends writes: preview and y first
         assert "POST /invoices" in text_of(confirm) and "/comment" not in text_of(confirm)
         await pilot.press("y")
         await finished(pilot)
@@ -264,7 +301,10 @@ async def test_billing_the_same_thing_twice_asks_before_sending_it_again(make_ap
         assert "You sent exactly this within the last day" in text_of(question)
         await pilot.press("n")
         await finished(pilot)
-        assert states(app.screen) == ["TODO", "TODO"]  # refused before anything was journaled or sent
+        assert states(app.screen) == [
+            "TODO",
+            "TODO",
+        ]  # refused before anything was journaled or sent
         assert "already reached Syncro" in text_of(app.screen)
         assert sends(sandbox)["comment"] == 1 and sends(sandbox)["line item"] == 1
         assert records(sandbox, ticket_id) == {"comment": 1, "line item": 1, "invoice": 0}

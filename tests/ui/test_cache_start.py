@@ -21,7 +21,9 @@ class GatedBackend(SandboxBackend):
         return await super().connect(settings)
 
 
-async def test_cached_queue_shows_before_the_first_poll_and_is_then_replaced(make_app, sandbox, clock):
+async def test_cached_queue_shows_before_the_first_poll_and_is_then_replaced(
+    make_app, sandbox, clock
+):
     first = make_app(cache=True)
     async with first.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

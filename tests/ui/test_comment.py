@@ -88,7 +88,9 @@ def sent_json(sandbox, path_glob: str) -> list[dict]:
     return [r.json for r in sandbox.requests if r.method == "POST" and fnmatch(r.path, path_glob)]
 
 
-async def open_comment(pilot, *, body: str | None = None, subject: str | None = None) -> CommentModal:
+async def open_comment(
+    pilot, *, body: str | None = None, subject: str | None = None
+) -> CommentModal:
     await pilot.press("c")
     modal = await shown(pilot, CommentModal)
     if subject is not None:
@@ -116,7 +118,12 @@ async def test_comment_is_previewed_sent_on_y_only_and_its_draft_removed(make_ap
 
         shown_text = text_of(preview)
         assert f"POST /tickets/{ticket_id}/comment" in shown_text
-        expected = {"subject": "Update", "body": "Rebooted the printer", "hidden": True, "do_not_email": True}
+        expected = {
+            "subject": "Update",
+            "body": "Rebooted the printer",
+            "hidden": True,
+            "do_not_email": True,
+        }
         assert json.dumps(expected, indent=2) in shown_text
         assert "Attributed to Alex Rivera (user_id 101)" in shown_text
         assert "This will email" not in shown_text
@@ -173,7 +180,9 @@ async def test_unicode_markup_and_a_100_kb_body_arrive_exactly(make_app, sandbox
 
         [payload] = sent_json(sandbox, COMMENTS)
         assert payload["subject"] == subject and payload["body"] == body
-        assert [c.body for c in sandbox.ticket(ticket_id).comments if c.subject == subject] == [body]
+        assert [c.body for c in sandbox.ticket(ticket_id).comments if c.subject == subject] == [
+            body
+        ]
 
 
 # --------------------------------------------------------------------------- drafts
@@ -188,7 +197,11 @@ async def test_esc_keeps_the_draft_and_reopening_restores_it(make_app, sandbox):
         await pilot.click("#vis-public")
         await pilot.pause(0.4)  # the autosave fires: a crash now loses nothing
         on_disk = Drafts(app.drafts.folder).load("comment", ticket_id)
-        assert on_disk == {"subject": "Printer", "body": "Half-written note", "visibility": "public"}
+        assert on_disk == {
+            "subject": "Printer",
+            "body": "Half-written note",
+            "visibility": "public",
+        }
 
         await pilot.press("escape")
         await finished(pilot)
@@ -293,7 +306,9 @@ async def test_comment_modal_snapshot(make_app, svg_snapshot, size):
     app = make_app()
     async with app.run_test(size=size) as pilot:
         await start(pilot)
-        await open_comment(pilot, body="Rebooted the [bold]printer[/] and cleared the queue.\nUser confirmed.")
+        await open_comment(
+            pilot, body="Rebooted the [bold]printer[/] and cleared the queue.\nUser confirmed."
+        )
         await shown(pilot, CommentModal)
         assert await screenshot(pilot) == svg_snapshot
 

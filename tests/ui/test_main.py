@@ -12,7 +12,11 @@ async def test_open_queue_loads_newest_first_with_detail(make_app, sandbox):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         lst = listing(app)
-        open_ids = {t.id for t in sandbox.state.tickets.values() if t.status not in ("Resolved", "Invoiced", "Closed")}
+        open_ids = {
+            t.id
+            for t in sandbox.state.tickets.values()
+            if t.status not in ("Resolved", "Invoiced", "Closed")
+        }
         assert lst.visible_count == len(open_ids)
         first = lst.row_at(0)
         newest = max((sandbox.ticket(i) for i in open_ids), key=lambda t: (t.updated_at, t.id))
@@ -37,7 +41,9 @@ async def test_detail_shows_last_five_comments_newest_first(make_app, sandbox):
         await settle(pilot)
         text = detail_text(app)
         shown = [f"reply number {i}" for i in range(6) if f"reply number {i}" in text]
-        assert shown == [f"reply number {i}" for i in range(1, 6)]  # the oldest reply is not among the last 5
+        assert shown == [
+            f"reply number {i}" for i in range(1, 6)
+        ]  # the oldest reply is not among the last 5
         assert text.index("reply number 5") < text.index("reply number 1")
         assert "PUBLIC" in text
 
@@ -146,7 +152,11 @@ async def test_customer_search_shows_tickets_and_contacts(make_app, sandbox):
         await settle(pilot)
         contacts = str(app.screen.query_one("#contacts").content)
         assert "Contacts of" in contacts
-        assert any(c.name in contacts for c in sandbox.state.contacts.values() if c.customer_id == customer.id)
+        assert any(
+            c.name in contacts
+            for c in sandbox.state.contacts.values()
+            if c.customer_id == customer.id
+        )
         await pilot.press("enter")
         await settle(pilot)
         lst = listing(app)
@@ -220,7 +230,9 @@ async def test_rejected_key_stops_polling_and_says_what_to_do(make_app, sandbox)
 
 async def test_markup_and_escape_sequences_are_shown_literally(make_app, sandbox):
     ticket = open_ticket(sandbox, lambda t: any("\x1b" in c.body for c in t.comments))
-    marked = open_ticket(sandbox, lambda t: any("[bold]" in c.body or "[/]" in c.body for c in t.comments))
+    marked = open_ticket(
+        sandbox, lambda t: any("[bold]" in c.body or "[/]" in c.body for c in t.comments)
+    )
     sandbox.simulate_update(ticket.id, subject="[bold]Printer[/] on [red]fire")
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 
 from syncro_tui.api.ratelimit import RateLimiter
-
 from tests.ui.conftest import settle
 from tests.ui.helpers import listing
+
 
 class SteadyMeter(RateLimiter):
     """The header's budget meter depends on how many requests fell in the last minute, which
@@ -42,11 +42,17 @@ async def _shot(app, pilot, svg_snapshot) -> None:
     await pilot.pause()
     svg = app.export_screenshot()
     import os
+
     if os.environ.get("DUMP_SVG"):
         from pathlib import Path
+
         Path(os.environ["DUMP_SVG"]).mkdir(exist_ok=True)
         import re
-        (Path(os.environ["DUMP_SVG"]) / (os.environ.get("PYTEST_CURRENT_TEST").split("::")[1].split(" ")[0] + ".svg")).write_text(re.sub(r"terminal-\d+-", "terminal-", svg))
+
+        (
+            Path(os.environ["DUMP_SVG"])
+            / (os.environ.get("PYTEST_CURRENT_TEST").split("::")[1].split(" ")[0] + ".svg")
+        ).write_text(re.sub(r"terminal-\d+-", "terminal-", svg))
     assert svg == svg_snapshot
 
 
@@ -143,7 +149,9 @@ async def test_write_preview(make_app, svg_snapshot, size):
         await settle(pilot)
         options = app.screen.query_one("OptionList")
         current = listing(app).row_at(0).status
-        options.highlighted = next(i for i, (v, _) in enumerate(app.screen._choices) if v != current)
+        options.highlighted = next(
+            i for i, (v, _) in enumerate(app.screen._choices) if v != current
+        )
         await pilot.press("enter")
         await _shot(app, pilot, svg_snapshot)
 

@@ -33,7 +33,11 @@ async def test_status_change_previews_then_sends_on_y_only(make_app, sandbox):
         await pick(pilot, target)
         assert isinstance(app.screen, ConfirmWriteModal)
         step = app.screen.preview.steps[0]
-        assert (step.method, step.path, step.payload) == ("PUT", f"/tickets/{row.id}", {"status": target})
+        assert (step.method, step.path, step.payload) == (
+            "PUT",
+            f"/tickets/{row.id}",
+            {"status": target},
+        )
         assert "Alex Rivera (user_id 101)" in app.screen.preview.attribution
         await pilot.press("enter")  # Enter never sends
         await settle(pilot)
@@ -85,10 +89,14 @@ async def test_assign_and_priority_send_exact_payloads(make_app, sandbox):
         assert sandbox.ticket(row.id).user_id == uid and sandbox.ticket(row.id).priority == priority
 
 
-async def test_resolve_warns_about_unbilled_time_and_writes_a_session_log(make_app, sandbox, tmp_path):
+async def test_resolve_warns_about_unbilled_time_and_writes_a_session_log(
+    make_app, sandbox, tmp_path
+):
     ticket = next(
-        t for t in sandbox.state.tickets.values()
-        if t.status not in ("Resolved", "Invoiced", "Closed") and any(not tm.recorded for tm in t.timers)
+        t
+        for t in sandbox.state.tickets.values()
+        if t.status not in ("Resolved", "Invoiced", "Closed")
+        and any(not tm.recorded for tm in t.timers)
     )
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -113,7 +121,9 @@ async def test_resolve_warns_about_unbilled_time_and_writes_a_session_log(make_a
         assert logs[0].parent.name == "session-logs"
         text = logs[0].read_text()
         assert ticket.subject in text and "## Resolution" in text
-        assert ticket.id not in {listing(app).row_at(i).id for i in range(listing(app).visible_count)}
+        assert ticket.id not in {
+            listing(app).row_at(i).id for i in range(listing(app).visible_count)
+        }
 
 
 async def test_new_ticket_shows_similar_open_tickets_and_sends_exact_json(make_app, sandbox):
@@ -128,8 +138,12 @@ async def test_new_ticket_shows_similar_open_tickets_and_sends_exact_json(make_a
         await settle(pilot)
         await pilot.press("down")
         options = app.screen.query_one("#found")
-        index = next(i for i in range(options.option_count)
-                     if str(options.get_option_at_index(i).prompt) == (customer.business_name or customer.fullname))
+        index = next(
+            i
+            for i in range(options.option_count)
+            if str(options.get_option_at_index(i).prompt)
+            == (customer.business_name or customer.fullname)
+        )
         options.highlighted = index
         await pilot.press("enter")
         await settle(pilot)
@@ -174,7 +188,11 @@ async def test_new_ticket_draft_survives_escape(make_app, sandbox):
         await pilot.pause(0.4)
         await settle(pilot)
         options = app.screen.query_one("#found")
-        index = next(i for i in range(options.option_count) if str(options.get_option_at_index(i).prompt) == name)
+        index = next(
+            i
+            for i in range(options.option_count)
+            if str(options.get_option_at_index(i).prompt) == name
+        )
         await pilot.press("down")
         options.highlighted = index
         await pilot.press("enter")
@@ -201,7 +219,11 @@ async def test_detail_refreshes_after_a_write(make_app, sandbox):
         await pilot.pause(0.05)
         await pilot.press("s")
         await settle(pilot)
-        target = next(label for _, label in app.screen._choices if label not in (row.status, "Resolved", "Invoiced", "Closed"))
+        target = next(
+            label
+            for _, label in app.screen._choices
+            if label not in (row.status, "Resolved", "Invoiced", "Closed")
+        )
         await pick(pilot, target)
         await pilot.press("y")
         await settle(pilot)

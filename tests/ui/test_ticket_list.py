@@ -31,17 +31,48 @@ def row(ticket_id: int, **fields: Any) -> TicketRow:
 
 
 SEED = [
-    row(1, number="32164", subject="Own cloud thing again", customer_name="Jerry Burger",
-        updated_ts=NOW - 5 * 60),
-    row(2, number="32163", subject="[bold]Printer[/] on fire [red]", status="In Progress",
-        priority="1 High", customer_name="Acme [Corp]", updated_ts=NOW - 3 * 3600),
-    row(3, number="32160", subject="Outlook keeps asking for password",
-        status="Waiting on Customer", customer_name="Bluebird Dental", assignee="",
-        updated_ts=NOW - 2 * 86400),
-    row(4, number="32155", subject="New starter laptop", status="Scheduled",
-        priority="3 Low", customer_name="Harbour Freight Ltd", updated_ts=NOW - 3 * 7 * 86400),
-    row(5, number="32101", subject="VPN drops every 10 minutes since the firewall update last week",
-        status="Customer Reply", customer_name="Jerry Burger", updated_ts=NOW - 20),
+    row(
+        1,
+        number="32164",
+        subject="Own cloud thing again",
+        customer_name="Jerry Burger",
+        updated_ts=NOW - 5 * 60,
+    ),
+    row(
+        2,
+        number="32163",
+        subject="[bold]Printer[/] on fire [red]",
+        status="In Progress",
+        priority="1 High",
+        customer_name="Acme [Corp]",
+        updated_ts=NOW - 3 * 3600,
+    ),
+    row(
+        3,
+        number="32160",
+        subject="Outlook keeps asking for password",
+        status="Waiting on Customer",
+        customer_name="Bluebird Dental",
+        assignee="",
+        updated_ts=NOW - 2 * 86400,
+    ),
+    row(
+        4,
+        number="32155",
+        subject="New starter laptop",
+        status="Scheduled",
+        priority="3 Low",
+        customer_name="Harbour Freight Ltd",
+        updated_ts=NOW - 3 * 7 * 86400,
+    ),
+    row(
+        5,
+        number="32101",
+        subject="VPN drops every 10 minutes since the firewall update last week",
+        status="Customer Reply",
+        customer_name="Jerry Burger",
+        updated_ts=NOW - 20,
+    ),
 ]
 
 
@@ -87,8 +118,21 @@ async def test_rows_render_every_column_at_120() -> None:
         header, first, *_ = lines(app)
         titles = ["#", "Status", "Priority", "Customer", "Subject", "Assignee", "Age"]
         assert header.split() == titles
-        assert first.split() == ["#32164", "New", "2", "Normal", "Jerry", "Burger", "Own", "cloud",
-                                 "thing", "again", "Alex", "Rivera", "5m"]
+        assert first.split() == [
+            "#32164",
+            "New",
+            "2",
+            "Normal",
+            "Jerry",
+            "Burger",
+            "Own",
+            "cloud",
+            "thing",
+            "again",
+            "Alex",
+            "Rivera",
+            "5m",
+        ]
         assert len(first) == 120  # 5 rows need no scrollbar: the row spans the width
         ages = [line.split()[-1] for line in lines(app)[1:6]]
         assert ages == ["5m", "3h", "2d", "3w", "now"]
@@ -123,8 +167,19 @@ async def test_keys_move_the_cursor_and_post_highlighted() -> None:
         ticket_list = app.query_one(TicketList)
         ticket_list.focus()
         assert app.highlighted == [1]
-        steps = [("j", 2), ("down", 3), ("k", 2), ("up", 1), ("G", 100), ("g", 1), ("end", 100),
-                 ("home", 1), ("pagedown", 24), ("pagedown", 47), ("pageup", 24)]
+        steps = [
+            ("j", 2),
+            ("down", 3),
+            ("k", 2),
+            ("up", 1),
+            ("G", 100),
+            ("g", 1),
+            ("end", 100),
+            ("home", 1),
+            ("pagedown", 24),
+            ("pagedown", 47),
+            ("pageup", 24),
+        ]
         for key, expected in steps:
             await pilot.press(key)
             await pilot.pause()
@@ -260,8 +315,12 @@ async def test_filter_narrows_and_empty_filter_restores() -> None:
         ticket_list.set_filter("jerry")  # customer, case-insensitive
         assert visible_ids(ticket_list) == [1, 5]
         assert ticket_list.highlighted_id == 5  # it survived the filter
-        for text, ids in [("#3216", [1, 2, 3]), ("PRINTER", [2]), ("waiting on", [3]),
-                          ("[red]", [2])]:
+        for text, ids in [
+            ("#3216", [1, 2, 3]),
+            ("PRINTER", [2]),
+            ("waiting on", [3]),
+            ("[red]", [2]),
+        ]:
             ticket_list.set_filter(text)
             assert visible_ids(ticket_list) == ids, text
         assert ticket_list.filter_text == "[red]"
@@ -387,8 +446,10 @@ async def test_ten_thousand_rows_reach_the_last_with_G() -> None:
 @pytest.mark.parametrize(
     ("width", "keys"),
     [
-        (119, ["mark", "number", "status", "priority", "customer", "subject", "assignee",
-               "updated"]),
+        (
+            119,
+            ["mark", "number", "status", "priority", "customer", "subject", "assignee", "updated"],
+        ),
         (90, ["mark", "number", "status", "priority", "customer", "subject", "updated"]),
         (79, ["mark", "number", "status", "customer", "subject", "updated"]),
         (59, ["mark", "number", "customer", "subject", "updated"]),
@@ -419,9 +480,20 @@ def test_fit_cuts_pads_and_counts_cells() -> None:
 
 @pytest.mark.parametrize(
     ("seconds", "text"),
-    [(-30, "now"), (59, "now"), (60, "1m"), (3599, "59m"), (3600, "1h"), (86399, "23h"),
-     (86400, "1d"), (6 * 86400, "6d"), (7 * 86400, "1w"), (364 * 86400, "52w"),
-     (365 * 86400, "1y"), (3 * 365 * 86400, "3y")],
+    [
+        (-30, "now"),
+        (59, "now"),
+        (60, "1m"),
+        (3599, "59m"),
+        (3600, "1h"),
+        (86399, "23h"),
+        (86400, "1d"),
+        (6 * 86400, "6d"),
+        (7 * 86400, "1w"),
+        (364 * 86400, "52w"),
+        (365 * 86400, "1y"),
+        (3 * 365 * 86400, "3y"),
+    ],
 )
 def test_age(seconds: float, text: str) -> None:
     assert age(seconds) == text
@@ -432,8 +504,10 @@ def test_age(seconds: float, text: str) -> None:
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 async def test_snapshot(size: tuple[int, int], svg_snapshot: SnapshotAssertion) -> None:
-    rows = SEED + [row(i, subject=f"Follow-up call about ticket {i}", updated_ts=NOW - i * 3000)
-                   for i in range(6, 60)]
+    rows = SEED + [
+        row(i, subject=f"Follow-up call about ticket {i}", updated_ts=NOW - i * 3000)
+        for i in range(6, 60)
+    ]
     app = ListApp(rows)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()

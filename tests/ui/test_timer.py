@@ -77,7 +77,9 @@ async def start_timer(pilot):
     return row
 
 
-async def stop_and_fill(pilot, notes: str = "Swapped the PSU", labor: str = "onsite") -> TimerStopModal:
+async def stop_and_fill(
+    pilot, notes: str = "Swapped the PSU", labor: str = "onsite"
+) -> TimerStopModal:
     await pilot.press("t")
     modal = await shown(pilot, TimerStopModal)
     modal.query_one("#notes", TextArea).insert(notes)
@@ -86,7 +88,9 @@ async def stop_and_fill(pilot, notes: str = "Swapped the PSU", labor: str = "ons
     return modal
 
 
-async def test_timer_shows_in_header_and_on_its_row_and_survives_a_restart(make_app, clock, sandbox):
+async def test_timer_shows_in_header_and_on_its_row_and_survives_a_restart(
+    make_app, clock, sandbox
+):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         row = await start_timer(pilot)
@@ -131,10 +135,18 @@ async def test_stop_previews_and_posts_exactly_one_timer_entry(make_app, clock, 
         await pilot.press("f2")
         confirm = await shown(pilot, ConfirmWriteModal)
 
-        expected = {"start_at": "2026-11-20T15:00:00+00:00", "end_at": "2026-11-20T15:47:00+00:00",
-                    "notes": "Swapped the PSU", "product_id": ONSITE}
+        expected = {
+            "start_at": "2026-11-20T15:00:00+00:00",
+            "end_at": "2026-11-20T15:47:00+00:00",
+            "notes": "Swapped the PSU",
+            "product_id": ONSITE,
+        }
         [step] = confirm.preview.steps
-        assert (step.method, step.path, step.payload) == ("POST", f"/tickets/{row.id}/timer_entry", expected)
+        assert (step.method, step.path, step.payload) == (
+            "POST",
+            f"/tickets/{row.id}/timer_entry",
+            expected,
+        )
         assert app.store.timer is None, "the header stops counting once stopped"
 
         await pilot.press("y")
@@ -143,7 +155,10 @@ async def test_stop_previews_and_posts_exactly_one_timer_entry(make_app, clock, 
         timers = sandbox.state.tickets[row.id].timers
         assert len(timers) == timers_before + 1
         assert (timers[-1].notes, timers[-1].product_id, timers[-1].active_duration) == (
-            "Swapped the PSU", ONSITE, 47 * 60)
+            "Swapped the PSU",
+            ONSITE,
+            47 * 60,
+        )
         assert app.timers.unposted() == []
         assert app.drafts.load("timer", row.id) is None, "the notes draft goes once it landed"
 
@@ -199,7 +214,8 @@ async def test_a_cancelled_preview_keeps_the_time_and_offers_it_again(make_app, 
 
 
 async def test_time_whose_entry_did_not_arrive_is_resent_from_the_log_never_posted_twice(
-        make_app, clock, sandbox):
+    make_app, clock, sandbox
+):
     from syncro_tui.ui.screens.write_log import WriteLogScreen
 
     app = make_app()
@@ -270,8 +286,15 @@ async def test_charging_a_timer_corrects_the_product_syncro_got_wrong(make_app, 
         await settle(pilot)
         row = current_row(app)
         ticket = sandbox.state.tickets[row.id]
-        timer = sandbox.state.add_timer(ticket, clock(), start=clock() - 45 * 60, end=clock(),
-                                        notes="Onsite PSU swap", product_id=ONSITE, user_id=None)
+        timer = sandbox.state.add_timer(
+            ticket,
+            clock(),
+            start=clock() - 45 * 60,
+            end=clock(),
+            notes="Onsite PSU swap",
+            product_id=ONSITE,
+            user_id=None,
+        )
         lines_before = len(ticket.line_items)
 
         await pilot.press("T")
@@ -279,12 +302,15 @@ async def test_charging_a_timer_corrects_the_product_syncro_got_wrong(make_app, 
         labels = [label for _, label in pick._choices]
         assert "Nov 20 14:15  45 min  onsite  Onsite PSU swap" in labels
         pick.query_one("OptionList").highlighted = next(
-            i for i, (value, _) in enumerate(pick._choices) if value == timer.id)
+            i for i, (value, _) in enumerate(pick._choices) if value == timer.id
+        )
         await pilot.press("enter")
         charge = await shown(pilot, ConfirmWriteModal)
         [step] = charge.preview.steps
-        assert (step.path, step.payload) == (f"/tickets/{row.id}/charge_timer_entry",
-                                             {"timer_entry_id": timer.id})
+        assert (step.path, step.payload) == (
+            f"/tickets/{row.id}/charge_timer_entry",
+            {"timer_entry_id": timer.id},
+        )
         assert any("default labor product" in note for note in charge.preview.notes)
 
         await pilot.press("y")
@@ -294,28 +320,40 @@ async def test_charging_a_timer_corrects_the_product_syncro_got_wrong(make_app, 
         assert line.product_id == 5001, "the sandbox reproduces the quirk"
         [step] = fix.preview.steps
         assert (step.method, step.path) == ("PUT", f"/tickets/{row.id}/update_line_item")
-        assert step.payload == {"ticket_line_item_id": line.id, "product_id": ONSITE,
-                                "name": "Labor - Onsite Business", "description": "Onsite PSU swap",
-                                "quantity": 0.75, "taxable": False}
+        assert step.payload == {
+            "ticket_line_item_id": line.id,
+            "product_id": ONSITE,
+            "name": "Labor - Onsite Business",
+            "description": "Onsite PSU swap",
+            "quantity": 0.75,
+            "taxable": False,
+        }
         assert any("Labor - Remote Business" in w for w in fix.preview.warnings)
 
         await pilot.press("y")
         await settle(pilot)
         assert len(ticket.line_items) == lines_before + 1
         assert (line.product_id, line.name, line.quantity) == (
-            ONSITE, "Labor - Onsite Business", Decimal("0.75"))
+            ONSITE,
+            "Labor - Onsite Business",
+            Decimal("0.75"),
+        )
         assert timer.recorded and timer.ticket_line_item_id == line.id
         assert len(posts(sandbox, "/charge_timer_entry")) == 1
 
 
-async def test_resolving_a_ticket_with_a_running_timer_warns_in_the_preview(make_app, clock, sandbox):
+async def test_resolving_a_ticket_with_a_running_timer_warns_in_the_preview(
+    make_app, clock, sandbox
+):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         row = await start_timer(pilot)
         clock.advance(25 * 60)
         await pilot.press("x")
         confirm = await shown(pilot, ConfirmWriteModal)
-        assert any(w.startswith("A timer is running on this ticket") for w in confirm.preview.warnings)
+        assert any(
+            w.startswith("A timer is running on this ticket") for w in confirm.preview.warnings
+        )
         await pilot.press("n")
         await settle(pilot)
         assert [r for r in sandbox.requests if r.method == "PUT"] == []

@@ -152,20 +152,28 @@ async def test_an_absent_write_is_resent_only_after_y_and_lands_once(make_app, s
         assert len(sandbox_comments(sandbox, row.id, "Rebooted the server")) == 1
 
 
-@pytest.mark.parametrize("state, why", [
-    ("unknown", "Verify it first (v)"),
-    ("failed", "nothing was applied"),
-])
+@pytest.mark.parametrize(
+    "state, why",
+    [
+        ("unknown", "Verify it first (v)"),
+        ("failed", "nothing was applied"),
+    ],
+)
 async def test_other_states_say_why_they_cannot_be_resent(make_app, sandbox, state, why):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         row = await connected(pilot)
         # unknown: the reply is lost and the check cannot read the comments (403 is not retried)
-        sandbox.faults.add("POST /tickets/*/comment=drop_after*1;GET /tickets/*/comments=html:403*1"
-                           if state == "unknown" else "POST /tickets/*/comment=html:422*1")
+        sandbox.faults.add(
+            "POST /tickets/*/comment=drop_after*1;GET /tickets/*/comments=html:403*1"
+            if state == "unknown"
+            else "POST /tickets/*/comment=html:422*1"
+        )
         await comment(pilot, row, "Checked the backups")
         screen = await open_log(pilot)
-        assert [r[2] for r in table_rows(screen)] == [state.upper() if state == "unknown" else state]
+        assert [r[2] for r in table_rows(screen)] == [
+            state.upper() if state == "unknown" else state
+        ]
         await pilot.press("R")
         await settle(pilot)
         assert app.screen is screen
@@ -176,7 +184,9 @@ async def test_v_verifies_an_unknown_write_again(make_app, sandbox):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         row = await connected(pilot)
-        sandbox.faults.add("POST /tickets/*/comment=drop_after*1;GET /tickets/*/comments=html:403*1")
+        sandbox.faults.add(
+            "POST /tickets/*/comment=drop_after*1;GET /tickets/*/comments=html:403*1"
+        )
         await comment(pilot, row, "Checked the backups")
         screen = await open_log(pilot)
         assert [r[2] for r in table_rows(screen)] == ["UNKNOWN"]

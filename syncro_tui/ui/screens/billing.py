@@ -12,8 +12,9 @@ restart.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -25,8 +26,18 @@ from textual.widgets import Checkbox, Input, Label, RadioSet, Select, Static, Te
 
 from syncro_tui.core import writes
 from syncro_tui.core.billing import (
-    DONE, MIN_MINUTES, BillingInputError, BillingReport, BillingRequest, BillingRun,
-    PlanStep, StepProgress, TicketRef, minutes_to_hours, parse_minutes, plan,
+    DONE,
+    MIN_MINUTES,
+    BillingInputError,
+    BillingReport,
+    BillingRequest,
+    BillingRun,
+    PlanStep,
+    StepProgress,
+    TicketRef,
+    minutes_to_hours,
+    parse_minutes,
+    plan,
 )
 from syncro_tui.core.drafts import Drafts
 from syncro_tui.core.outbox import APPLIED, DuplicateWrite
@@ -34,11 +45,20 @@ from syncro_tui.core.rows import TicketRow
 from syncro_tui.core.text import clean
 from syncro_tui.core.timers import time_warnings
 from syncro_tui.ui.screens.comment import (
-    DRAFT_CSS, DraftModal, chosen_visibility, draft_buttons, email_warning, not_sent_note,
+    DRAFT_CSS,
+    DraftModal,
+    chosen_visibility,
+    draft_buttons,
+    email_warning,
+    not_sent_note,
     visibility_choice,
 )
 from syncro_tui.ui.screens.dialogs import (
-    MODAL_CSS, ConfirmWriteModal, PickModal, WritePreview, WriteStep,
+    MODAL_CSS,
+    ConfirmWriteModal,
+    PickModal,
+    WritePreview,
+    WriteStep,
 )
 
 log = logging.getLogger(__name__)
@@ -62,8 +82,12 @@ async def load_labor(app: Any) -> list[Labor]:
     """
     configured = dict(app.settings.labor_products)
     if not configured:
-        app.notify("No labor types are configured: add a [labor_products] table to the config "
-                   "(syncro-tui doctor checks it).", severity="error", markup=False)
+        app.notify(
+            "No labor types are configured: add a [labor_products] table to the config "
+            "(syncro-tui doctor checks it).",
+            severity="error",
+            markup=False,
+        )
         return []
     products = getattr(app.session, "products_by_id", None)
     if products is None:  # once per session: the catalogue can be many pages
@@ -71,11 +95,19 @@ async def load_labor(app: Any) -> list[Labor]:
         app.session.products_by_id = products
     missing = [f"{key} ({pid})" for key, pid in configured.items() if pid not in products]
     if missing:
-        app.notify(f"Not offered, because Syncro has no such product: {', '.join(missing)}. "
-                   "Fix [labor_products] in the config.", title="Labor types",
-                   severity="warning", markup=False, timeout=15)
-    return [Labor(key, pid, clean(products[pid].name) or key)
-            for key, pid in configured.items() if pid in products]
+        app.notify(
+            f"Not offered, because Syncro has no such product: {', '.join(missing)}. "
+            "Fix [labor_products] in the config.",
+            title="Labor types",
+            severity="warning",
+            markup=False,
+            timeout=15,
+        )
+    return [
+        Labor(key, pid, clean(products[pid].name) or key)
+        for key, pid in configured.items()
+        if pid in products
+    ]
 
 
 class BillingModal(DraftModal):
@@ -86,10 +118,14 @@ class BillingModal(DraftModal):
 
     KIND = "billing"
     DEFAULTS = {"visibility": "internal"}
-    DEFAULT_CSS = MODAL_CSS.format(name="BillingModal") + DRAFT_CSS.format(name="BillingModal") + """
+    DEFAULT_CSS = (
+        MODAL_CSS.format(name="BillingModal")
+        + DRAFT_CSS.format(name="BillingModal")
+        + """
     BillingModal #minutes { width: 18; }
     BillingModal #hours { width: 1fr; padding-left: 1; color: $text-muted; }
     """
+    )
 
     def __init__(self, row: TicketRow, drafts: Drafts, labor: list[Labor]) -> None:
         super().__init__(row, drafts)
@@ -105,7 +141,12 @@ class BillingModal(DraftModal):
             with Vertical(id="form"):
                 with Horizontal(classes="row"):
                     yield Label("Minutes")
-                    yield Input(d.get("minutes", ""), placeholder="45, 1h30m, 1:30", id="minutes", compact=True)
+                    yield Input(
+                        d.get("minutes", ""),
+                        placeholder="45, 1h30m, 1:30",
+                        id="minutes",
+                        compact=True,
+                    )
                     yield Label("", id="hours")
                 with Horizontal(classes="row"):
                     yield Label("Labor type")
@@ -113,18 +154,27 @@ class BillingModal(DraftModal):
                         [(Text(choice.name), choice.key) for choice in self.labor.values()],
                         prompt="Choose one (there is no default)",
                         value=labor_key if labor_key in self.labor else Select.NULL,
-                        id="labor", compact=True,
+                        id="labor",
+                        compact=True,
                     )
                 with Horizontal(classes="row"):
                     yield Label("Description")
-                    yield Input(d.get("description", ""), id="description", compact=True,
-                                placeholder="What was done (line item and invoice)")
+                    yield Input(
+                        d.get("description", ""),
+                        id="description",
+                        compact=True,
+                        placeholder="What was done (line item and invoice)",
+                    )
                 yield Label('Resolution comment, subject "Resolution"', classes="field")
                 yield TextArea(d.get("comment", ""), id="comment")
                 yield Label("Comment visibility", classes="field")
                 yield visibility_choice(d.get("visibility", "internal"))
-                yield Checkbox("Create the invoice now (untick to only add the time)",
-                               d.get("create_invoice", True), id="invoice", compact=True)
+                yield Checkbox(
+                    "Create the invoice now (untick to only add the time)",
+                    d.get("create_invoice", True),
+                    id="invoice",
+                    compact=True,
+                )
             yield self.error_line()
             with Horizontal(id="buttons"):
                 yield from draft_buttons()
@@ -209,7 +259,9 @@ class BillingProgressScreen(ModalScreen[None]):
     asks the flow to resume from the failed step.
     """
 
-    DEFAULT_CSS = MODAL_CSS.format(name="BillingProgressScreen") + """
+    DEFAULT_CSS = (
+        MODAL_CSS.format(name="BillingProgressScreen")
+        + """
     BillingProgressScreen #steps { height: auto; max-height: 60vh; margin-top: 1; }
     BillingProgressScreen .step { height: auto; }
     BillingProgressScreen .state { width: 9; }
@@ -222,12 +274,15 @@ class BillingProgressScreen(ModalScreen[None]):
     BillingProgressScreen #summary { margin-top: 1; }
     BillingProgressScreen #keys { margin-top: 1; text-style: bold; }
     """
+    )
     BINDINGS = [
         Binding("r", "resume", "Resume", id="billing.resume"),
         Binding("escape", "close", "Close", id="billing.close"),
     ]
 
-    def __init__(self, title: str, steps: list[StepProgress], on_resume: Callable[[], None]) -> None:
+    def __init__(
+        self, title: str, steps: list[StepProgress], on_resume: Callable[[], None]
+    ) -> None:
         super().__init__()
         self._title = title
         self._steps = steps
@@ -265,13 +320,15 @@ class BillingProgressScreen(ModalScreen[None]):
             current = next((s for s in steps if s.state != DONE), None)
             if current is not None:
                 self.query_one("#summary", Static).update(
-                    Text(f"Working on step {current.number}: {current.title}..."))
+                    Text(f"Working on step {current.number}: {current.title}...")
+                )
 
     def working(self) -> None:
         self.state = WORKING
         self.query_one("#summary", Static).set_classes("")
         self.query_one("#keys", Static).update(
-            Text("Sending. Esc works again once the current step has settled."))
+            Text("Sending. Esc works again once the current step has settled.")
+        )
         self.refresh_bindings()
 
     def finished(self, report: BillingReport, note: str = "") -> None:
@@ -285,8 +342,10 @@ class BillingProgressScreen(ModalScreen[None]):
         else:
             stopped = next((s for s in report.steps if s.state != DONE), None)
             where = f" from step {stopped.number}" if stopped is not None else ""
-            keys = (f"r resumes{where} (steps that landed are not sent again). "
-                    "Esc closes; b on the ticket offers the resume later.")
+            keys = (
+                f"r resumes{where} (steps that landed are not sent again). "
+                "Esc closes; b on the ticket offers the resume later."
+            )
         self.query_one("#keys", Static).update(Text(keys))
         self.refresh_bindings()
 
@@ -329,12 +388,16 @@ class BillingFlow:
         app, row = self.app, self.row
         stopped = self.stopped_run()
         if stopped is not None:
-            choice = await app.push_screen_wait(PickModal(
-                f"Billing of #{row.number} did not finish.",
-                [("resume", "Resume it (steps that landed are not sent again)"),
-                 ("new", "Give it up and bill from scratch (what landed stays in Syncro)")],
-                hint=stopped.report().message + "  Enter picks, Esc leaves it for now.",
-            ))
+            choice = await app.push_screen_wait(
+                PickModal(
+                    f"Billing of #{row.number} did not finish.",
+                    [
+                        ("resume", "Resume it (steps that landed are not sent again)"),
+                        ("new", "Give it up and bill from scratch (what landed stays in Syncro)"),
+                    ],
+                    hint=stopped.report().message + "  Enter picks, Esc leaves it for now.",
+                )
+            )
             if choice == "resume" and await self.confirm_resume(stopped):
                 await self.execute(stopped)
             if choice != "new":
@@ -347,7 +410,11 @@ class BillingFlow:
             TicketRef.of(detail)  # a ticket without a customer cannot be billed: say so first
             labor = await load_labor(app)
         except Exception as exc:
-            app.notify(f"Could not prepare billing for #{row.number}: {exc}", severity="error", markup=False)
+            app.notify(
+                f"Could not prepare billing for #{row.number}: {exc}",
+                severity="error",
+                markup=False,
+            )
             return
         if not labor:
             return
@@ -363,7 +430,11 @@ class BillingFlow:
     def stopped_run(self) -> BillingRun | None:
         """The latest unfinished run on this ticket (stopped now or before a restart)."""
         outbox = self.app.session.outbox
-        ids = [i for i in BillingRun.unfinished(outbox) if outbox.load_run(i)["ticket_id"] == self.row.id]
+        ids = [
+            i
+            for i in BillingRun.unfinished(outbox)
+            if outbox.load_run(i)["ticket_id"] == self.row.id
+        ]
         return BillingRun.load(outbox, ids[-1]) if ids else None
 
     def preview(self, request: BillingRequest, detail: Any) -> WritePreview:
@@ -376,23 +447,30 @@ class BillingFlow:
             warnings.append(email_warning(comment, detail, self.row))
         if attribution_warning:
             warnings.append(attribution_warning)
-        notes = [f"{request.minutes} min = {request.hours} h of {request.product_name}; "
-                 "no price is sent, so Syncro charges the product's rate."]
+        notes = [
+            f"{request.minutes} min = {request.hours} h of {request.product_name}; "
+            "no price is sent, so Syncro charges the product's rate."
+        ]
         if request.create_invoice:
             notes.append("Step 4 reads the invoice back: its id is known only once step 3 lands.")
         else:
             notes.append("No invoice now: the time stays on the ticket as a line item.")
-        return WritePreview(f"Bill #{self.row.number}: {len(steps)} steps, sent in this order",
-                            [preview_step(s) for s in steps], attribution=line,
-                            warnings=warnings, notes=notes)
+        return WritePreview(
+            f"Bill #{self.row.number}: {len(steps)} steps, sent in this order",
+            [preview_step(s) for s in steps],
+            attribution=line,
+            warnings=warnings,
+            notes=notes,
+        )
 
     async def execute(self, run: BillingRun) -> None:
         request = run.request
         screen = BillingProgressScreen(
             f"Billing #{run.ticket.number}: {request.minutes} min of {request.product_name}",
             run.progress(),
-            on_resume=lambda: self.app.run_worker(self.resume(run, screen), group="write",
-                                                  exit_on_error=False, name="billing-resume"),
+            on_resume=lambda: self.app.run_worker(
+                self.resume(run, screen), group="write", exit_on_error=False, name="billing-resume"
+            ),
         )
         await self.app.push_screen(screen)
         await self.run_steps(run, screen)
@@ -402,13 +480,21 @@ class BillingFlow:
         done = {p.number for p in run.progress() if p.state == DONE}
         remaining = [preview_step(step) for step in run.steps if step.number not in done]
         line, warning = self.app.attribution()
-        return bool(await self.app.push_screen_wait(ConfirmWriteModal(WritePreview(
-            f"Resume billing #{run.ticket.number}: these steps are still to send",
-            remaining,
-            attribution=line,
-            warnings=[warning] if warning else [],
-            notes=["Steps that landed are not sent again. A step verified absent is sent again."],
-        ))))
+        return bool(
+            await self.app.push_screen_wait(
+                ConfirmWriteModal(
+                    WritePreview(
+                        f"Resume billing #{run.ticket.number}: these steps are still to send",
+                        remaining,
+                        attribution=line,
+                        warnings=[warning] if warning else [],
+                        notes=[
+                            "Steps that landed are not sent again. A step verified absent is sent again."
+                        ],
+                    )
+                )
+            )
+        )
 
     async def resume(self, run: BillingRun, screen: BillingProgressScreen) -> None:
         if await self.confirm_resume(run):
@@ -416,8 +502,9 @@ class BillingFlow:
         else:
             screen.finished(run.report(), "Not resumed: nothing was sent.")
 
-    async def run_steps(self, run: BillingRun, screen: BillingProgressScreen,
-                    allow_duplicate: bool = False) -> None:
+    async def run_steps(
+        self, run: BillingRun, screen: BillingProgressScreen, allow_duplicate: bool = False
+    ) -> None:
         """Run (or resume) until done or stopped, then leave the screen with the report."""
         note = ""
         try:
@@ -436,11 +523,17 @@ class BillingFlow:
 
     async def send_again(self, dup: DuplicateWrite) -> bool:
         intent = dup.entry.intent
-        return bool(await self.app.push_screen_wait(ConfirmWriteModal(WritePreview(
-            "You sent exactly this within the last day. Send it again?",
-            [WriteStep(intent.method, intent.path, intent.payload, intent.label)],
-            warnings=[str(dup)],
-        ))))
+        return bool(
+            await self.app.push_screen_wait(
+                ConfirmWriteModal(
+                    WritePreview(
+                        "You sent exactly this within the last day. Send it again?",
+                        [WriteStep(intent.method, intent.path, intent.payload, intent.label)],
+                        warnings=[str(dup)],
+                    )
+                )
+            )
+        )
 
     async def billed(self, report: BillingReport) -> None:
         """Done: the billing draft is spent; reload the list and this ticket."""

@@ -28,7 +28,15 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import (
-    Button, Checkbox, Input, Label, RadioButton, RadioSet, Select, Static, TextArea,
+    Button,
+    Checkbox,
+    Input,
+    Label,
+    RadioButton,
+    RadioSet,
+    Select,
+    Static,
+    TextArea,
 )
 
 from syncro_tui.core import writes
@@ -80,11 +88,14 @@ def edit_externally(app: Any, text: str) -> str:
             with app.suspend():
                 code = subprocess.call([*command, str(path)])
         except FileNotFoundError:
-            raise EditorError(f"Editor {command[0]!r} was not found. Set $EDITOR (for example "
-                              "export EDITOR=nano); your text is unchanged.") from None
+            raise EditorError(
+                f"Editor {command[0]!r} was not found. Set $EDITOR (for example "
+                "export EDITOR=nano); your text is unchanged."
+            ) from None
         except SuspendNotSupported:
-            raise EditorError("This terminal cannot hand over to an editor; "
-                              "type the text here.") from None
+            raise EditorError(
+                "This terminal cannot hand over to an editor; type the text here."
+            ) from None
         if code != 0:
             raise EditorError(f"{command[0]} exited with status {code}; your text is unchanged.")
         edited = path.read_text(encoding="utf-8")
@@ -106,9 +117,12 @@ def visibility_choice(current: str) -> RadioSet:
     if current not in writes.VISIBILITIES:
         current = "internal"
     return RadioSet(
-        *(RadioButton(label, value=key == current, id=f"vis-{key}")
-          for key, label in writes.VISIBILITY_LABELS.items()),
-        id="visibility", compact=True,
+        *(
+            RadioButton(label, value=key == current, id=f"vis-{key}")
+            for key, label in writes.VISIBILITY_LABELS.items()
+        ),
+        id="visibility",
+        compact=True,
     )
 
 
@@ -146,9 +160,12 @@ class DraftModal(ModalScreen[Any]):
     def notes(self) -> ComposeResult:
         """Under the title: that the text came back (and how to drop it), and the keys."""
         if self.draft:
-            yield Static("Your unsent draft was restored; F8 discards it.", classes="hint", id="restored")
-        yield Static("F2 previews; nothing is sent until you press y. Esc keeps the draft.",
-                     classes="hint")
+            yield Static(
+                "Your unsent draft was restored; F8 discards it.", classes="hint", id="restored"
+            )
+        yield Static(
+            "F2 previews; nothing is sent until you press y. Esc keeps the draft.", classes="hint"
+        )
 
     def error_line(self) -> Static:
         line = Static("", classes="error", id="error")
@@ -198,8 +215,10 @@ class DraftModal(ModalScreen[Any]):
             self._discard(True)
             return
         self.app.push_screen(
-            PickModal("Discard this draft? What you typed will be lost.",
-                      [(False, "No, keep editing"), (True, "Yes, discard the draft")]),
+            PickModal(
+                "Discard this draft? What you typed will be lost.",
+                [(False, "No, keep editing"), (True, "Yes, discard the draft")],
+            ),
             self._discard,
         )
 
@@ -232,7 +251,9 @@ class CommentModal(DraftModal):
     def compose(self) -> ComposeResult:
         d = self.draft
         with Vertical():
-            yield Label(Text(f"Comment on #{self.row.number}: {self.row.subject}"), classes="modal-title")
+            yield Label(
+                Text(f"Comment on #{self.row.number}: {self.row.subject}"), classes="modal-title"
+            )
             yield from self.notes()
             with Vertical(id="form"):
                 with Horizontal(classes="row"):
@@ -312,8 +333,9 @@ class CommentFlow:
         warnings = []
         if writes.emails_customer(intent):
             warnings.append(await self.email_warning(intent))
-        await app.send_with_preview(f"Comment on #{row.number}", [intent], warnings=warnings,
-                                    draft_key=("comment", row.id))
+        await app.send_with_preview(
+            f"Comment on #{row.number}", [intent], warnings=warnings, draft_key=("comment", row.id)
+        )
 
     async def email_warning(self, intent: writes.WriteIntent) -> str:
         """Names the contact who will get the email (loads the ticket if it is not cached)."""

@@ -6,7 +6,8 @@ debounced so a fast typist spends one request, not one per key.
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -24,7 +25,9 @@ from syncro_tui.ui.screens.dialogs import MODAL_CSS
 DEBOUNCE = 0.3
 
 
-def customer_lookups(app: Any) -> tuple[Callable[[str], Awaitable[list]], Callable[[int], Awaitable[list]]]:
+def customer_lookups(
+    app: Any,
+) -> tuple[Callable[[str], Awaitable[list]], Callable[[int], Awaitable[list]]]:
     """The two look-ups, run as user actions through the app's session."""
 
     async def search(query: str) -> list:
@@ -43,16 +46,21 @@ def customer_lookups(app: Any) -> tuple[Callable[[str], Awaitable[list]], Callab
 
 
 class CustomerSearchModal(ModalScreen[Any]):
-    DEFAULT_CSS = MODAL_CSS.format(name="CustomerSearchModal") + """
+    DEFAULT_CSS = (
+        MODAL_CSS.format(name="CustomerSearchModal")
+        + """
     CustomerSearchModal OptionList { height: auto; max-height: 12; }
     CustomerSearchModal #contacts { height: auto; max-height: 8; color: $text-muted; }
     """
+    )
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="modal.cancel"),
         Binding("down", "to_list", "Results", show=False, id="customer.results"),
     ]
 
-    def __init__(self, app: Any = None, *, search=None, contacts=None, title: str = "Find a customer") -> None:
+    def __init__(
+        self, app: Any = None, *, search=None, contacts=None, title: str = "Find a customer"
+    ) -> None:
         super().__init__()
         if search is None:
             search, contacts = customer_lookups(app)
@@ -67,7 +75,10 @@ class CustomerSearchModal(ModalScreen[Any]):
             yield Input(placeholder="Type part of a name (2+ letters)", id="query")
             yield OptionList(id="found")
             yield Static("", id="contacts")
-            yield Label(Text("Type to search, Down to the results, Enter picks, Esc cancels"), classes="hint")
+            yield Label(
+                Text("Type to search, Down to the results, Enter picks, Esc cancels"),
+                classes="hint",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#query", Input).focus()

@@ -44,7 +44,9 @@ class DetailScreen(Screen[None]):
         detail = self.app.store.detail_for(self.ticket_id)
         timer = self.app.store.timer
         if detail is not None:
-            pane.show_detail(detail, timer_running=timer is not None and timer.ticket_id == self.ticket_id)
+            pane.show_detail(
+                detail, timer_running=timer is not None and timer.ticket_id == self.ticket_id
+            )
         elif self.row is not None:
             pane.show_row(self.row)
 

@@ -7,8 +7,9 @@ I/O. Escape always cancels (``None``).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -35,12 +36,17 @@ MODAL_CSS = """
 class PickModal(ModalScreen[Any]):
     """Choose one value from a list (statuses, technicians, priorities, views...)."""
 
-    DEFAULT_CSS = MODAL_CSS.format(name="PickModal") + """
+    DEFAULT_CSS = (
+        MODAL_CSS.format(name="PickModal")
+        + """
     PickModal OptionList { height: auto; max-height: 20; }
     """
+    )
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="modal.cancel")]
 
-    def __init__(self, title: str, choices: Sequence[tuple[Any, str]], *, current: Any = None, hint: str = "") -> None:
+    def __init__(
+        self, title: str, choices: Sequence[tuple[Any, str]], *, current: Any = None, hint: str = ""
+    ) -> None:
         super().__init__()
         self._title = title
         self._choices = list(choices)
@@ -105,7 +111,11 @@ class AskModal(ModalScreen[str | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         value = event.value.strip()
-        problem = self._validate(value) if self._validate else (None if value else "Please type something.")
+        problem = (
+            self._validate(value)
+            if self._validate
+            else (None if value else "Please type something.")
+        )
         if problem:
             self.query_one("#error", Label).update(Text(problem))
             return
@@ -125,7 +135,11 @@ class WriteStep:
     label: str = ""
 
     def json(self) -> str:
-        return json.dumps(self.payload, indent=2, ensure_ascii=False) if self.payload is not None else "(no body)"
+        return (
+            json.dumps(self.payload, indent=2, ensure_ascii=False)
+            if self.payload is not None
+            else "(no body)"
+        )
 
 
 @dataclass
@@ -143,7 +157,9 @@ class ConfirmWriteModal(ModalScreen[bool]):
     Enter does not confirm (a habit key must never send mail to a customer).
     """
 
-    DEFAULT_CSS = MODAL_CSS.format(name="ConfirmWriteModal") + """
+    DEFAULT_CSS = (
+        MODAL_CSS.format(name="ConfirmWriteModal")
+        + """
     ConfirmWriteModal VerticalScroll { height: auto; max-height: 55vh; }
     ConfirmWriteModal .endpoint { text-style: bold; margin-top: 1; }
     ConfirmWriteModal .payload { background: $boost; padding: 0 1; }
@@ -151,6 +167,7 @@ class ConfirmWriteModal(ModalScreen[bool]):
     ConfirmWriteModal .attribution { color: $text-muted; }
     ConfirmWriteModal .keys { margin-top: 1; text-style: bold; }
     """
+    )
     BINDINGS = [
         Binding("y", "confirm", "Send", id="confirm.yes"),
         Binding("n,escape", "cancel", "Cancel", id="confirm.no"),
@@ -170,13 +187,17 @@ class ConfirmWriteModal(ModalScreen[bool]):
                 for i, step in enumerate(p.steps, 1):
                     number = f"{i}. " if len(p.steps) > 1 else ""
                     label = f"  ({step.label})" if step.label else ""
-                    yield Static(Text(f"{number}{step.method} {step.path}{label}"), classes="endpoint")
+                    yield Static(
+                        Text(f"{number}{step.method} {step.path}{label}"), classes="endpoint"
+                    )
                     yield Static(Text(step.json()), classes="payload")
                 for note in p.notes:
                     yield Static(Text(note), classes="hint")
             if p.attribution:
                 yield Static(Text(p.attribution), classes="attribution")
-            yield Static(Text("Press y to send, n or Esc to go back (Enter does not send)."), classes="keys")
+            yield Static(
+                Text("Press y to send, n or Esc to go back (Enter does not send)."), classes="keys"
+            )
 
     def on_mount(self) -> None:
         self.query_one("#steps").focus()

@@ -48,7 +48,9 @@ def _key_names(binding: Binding, keymap: dict[str, str]) -> str:
     names = []
     for key in keys.split(","):
         key = key.strip()
-        names.append({"question_mark": "?", "slash": "/", "number_sign": "#", "escape": "esc"}.get(key, key))
+        names.append(
+            {"question_mark": "?", "slash": "/", "number_sign": "#", "escape": "esc"}.get(key, key)
+        )
     return " / ".join(names)
 
 
@@ -87,11 +89,13 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(Text(key), Text(text), Text(bid))
         with VerticalScroll():
             yield Static(table)
-            yield Static(Text(
-                "Remap any key in config.toml, e.g.  [keymap]  status = \"S\".  "
-                "Writes always show the endpoint and JSON first and send only on y.",
-                style="dim",
-            ))
+            yield Static(
+                Text(
+                    'Remap any key in config.toml, e.g.  [keymap]  status = "S".  '
+                    "Writes always show the endpoint and JSON first and send only on y.",
+                    style="dim",
+                )
+            )
 
     def action_close(self) -> None:
         self.dismiss(None)

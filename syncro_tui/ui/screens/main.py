@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -27,7 +26,9 @@ NARROW = 100  # below this many columns the detail opens full-screen on Enter
 class MainScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW, "-wide")]
     BINDINGS = [
-        Binding("q", "app.quit", "Quit", id="quit"),  # here, not app-wide: q must never quit mid-write
+        Binding(
+            "q", "app.quit", "Quit", id="quit"
+        ),  # here, not app-wide: q must never quit mid-write
         Binding("slash", "filter", "Filter", id="filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="clear_filter"),
         Binding("enter", "open_detail", "Detail", show=False, id="open_detail"),
@@ -56,7 +57,9 @@ class MainScreen(Screen[None]):
         self.view: views.View = views.OPEN
         self._detail_timer: Timer | None = None
         self._unsubscribe: list[Any] = []
-        self._touched = False  # the technician has moved the cursor (not just the start-up highlight)
+        self._touched = (
+            False  # the technician has moved the cursor (not just the start-up highlight)
+        )
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -65,7 +68,9 @@ class MainScreen(Screen[None]):
         with Horizontal(id="panes"):
             yield TicketList(now=app.clock, plain=plain, id="tickets")
             yield TicketDetailPane(plain=plain, id="detail")
-        yield Input(placeholder="Filter: number, subject, customer, status (Esc clears)", id="filter")
+        yield Input(
+            placeholder="Filter: number, subject, customer, status (Esc clears)", id="filter"
+        )
         yield Footer()
 
     @property
@@ -104,7 +109,9 @@ class MainScreen(Screen[None]):
         listing.set_rows(self._rows())
         listing.set_unseen(self.app.store.unseen_ids())
         if self.view.kind == "open" and not self.app.store.tickets:
-            listing.set_empty_text("Loading open tickets..." if self.app.session is None else "No open tickets")
+            listing.set_empty_text(
+                "Loading open tickets..." if self.app.session is None else "No open tickets"
+            )
         else:
             listing.set_empty_text("No tickets in this view")
         self.sub_title = self.view.label
@@ -151,7 +158,9 @@ class MainScreen(Screen[None]):
         store = self.app.store
         row = self._row(ticket_id)
         if row is None:
-            self.detail.show_nothing("No ticket selected" if ticket_id is None else "Ticket not in this view")
+            self.detail.show_nothing(
+                "No ticket selected" if ticket_id is None else "Ticket not in this view"
+            )
             return
         detail = store.detail_for(ticket_id)
         timer = store.timer
@@ -251,8 +260,13 @@ class MainScreen(Screen[None]):
         self.set_view(views.MINE)
 
     def action_views(self) -> None:
-        statuses = self.app.store.statuses or sorted({r.status for r in self.app.store.tickets.values()})
-        choices: list[tuple[Any, str]] = [("open", "Open tickets (all)"), ("mine", "Mine (assigned to me)")]
+        statuses = self.app.store.statuses or sorted(
+            {r.status for r in self.app.store.tickets.values()}
+        )
+        choices: list[tuple[Any, str]] = [
+            ("open", "Open tickets (all)"),
+            ("mine", "Mine (assigned to me)"),
+        ]
         choices += [(("status", s), f"Status: {s}") for s in statuses]
         choices += [("customer", "By customer..."), ("search", "Search on the server...")]
 
@@ -270,7 +284,9 @@ class MainScreen(Screen[None]):
             else:
                 status = value[1]
                 if status in self.app.settings.closed_statuses:
-                    self.load_remote_view(views.View("status", f"Status: {status}", status, ()), status=status)
+                    self.load_remote_view(
+                        views.View("status", f"Status: {status}", status, ()), status=status
+                    )
                 else:
                     self.set_view(views.View("status", f"Status: {status}", status))
 
@@ -279,10 +295,15 @@ class MainScreen(Screen[None]):
     def action_search(self) -> None:
         def asked(query: str | None) -> None:
             if query:
-                self.load_remote_view(views.View("search", f"Search: {query}", query, ()), query=query)
+                self.load_remote_view(
+                    views.View("search", f"Search: {query}", query, ()), query=query
+                )
 
         self.app.push_screen(
-            AskModal("Search all tickets on the server (closed and old ones too)", placeholder="words, number or customer"),
+            AskModal(
+                "Search all tickets on the server (closed and old ones too)",
+                placeholder="words, number or customer",
+            ),
             asked,
         )
 
@@ -305,7 +326,9 @@ class MainScreen(Screen[None]):
         def picked(customer: Any) -> None:
             if customer is not None:
                 self.load_remote_view(
-                    views.View("customer", f"Customer: {clean(customer.display_name)}", customer.id, ()),
+                    views.View(
+                        "customer", f"Customer: {clean(customer.display_name)}", customer.id, ()
+                    ),
                     customer_id=customer.id,
                 )
 
@@ -388,7 +411,9 @@ class MainScreen(Screen[None]):
             return
         priorities = self.app.store.priorities or [row.priority]
         self.app.push_screen(
-            PickModal(f"Priority for #{row.number}", [(p, p) for p in priorities], current=row.priority),
+            PickModal(
+                f"Priority for #{row.number}", [(p, p) for p in priorities], current=row.priority
+            ),
             lambda value: self._update(row, "priority", value, row.priority),
         )
 
@@ -398,7 +423,11 @@ class MainScreen(Screen[None]):
             return
         users = sorted(self.app.store.users.items(), key=lambda kv: kv[1].lower())
         self.app.push_screen(
-            PickModal(f"Assign #{row.number} to", [(uid, name) for uid, name in users], current=row.user_id),
+            PickModal(
+                f"Assign #{row.number} to",
+                [(uid, name) for uid, name in users],
+                current=row.user_id,
+            ),
             lambda value: self._update(row, "user_id", value, row.user_id),
         )
 
@@ -408,9 +437,13 @@ class MainScreen(Screen[None]):
         from syncro_tui.core import writes
 
         shown = self.app.store.users.get(value, value) if field == "user_id" else value
-        intent = writes.update_ticket(row.id, {field: value}, label=f"#{row.number}: {field} -> {shown}")
+        intent = writes.update_ticket(
+            row.id, {field: value}, label=f"#{row.number}: {field} -> {shown}"
+        )
         title = f"Change {field.replace('_id', '')} of #{row.number}"
-        self.app.run_worker(self.app.send_with_preview(title, [intent]), group="write", exit_on_error=False)
+        self.app.run_worker(
+            self.app.send_with_preview(title, [intent]), group="write", exit_on_error=False
+        )
 
     def action_resolve(self) -> None:
         row = self.current_row()
@@ -426,7 +459,6 @@ class MainScreen(Screen[None]):
         from syncro_tui.ui.screens.new_ticket import NewTicketFlow
 
         NewTicketFlow(self.app).start()
-
 
     def action_comment(self) -> None:
         row = self.current_row()

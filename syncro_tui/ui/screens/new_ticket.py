@@ -5,9 +5,10 @@ of that customer and the exact request, confirmed with `y`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -53,7 +54,9 @@ class NewTicketForm:
 
 
 class NewTicketModal(ModalScreen[NewTicketForm | None]):
-    DEFAULT_CSS = MODAL_CSS.format(name="NewTicketModal") + """
+    DEFAULT_CSS = (
+        MODAL_CSS.format(name="NewTicketModal")
+        + """
     NewTicketModal > Vertical { height: 90%; max-height: 34; }
     NewTicketModal VerticalScroll { height: 1fr; }
     NewTicketModal Label.field { color: $text-muted; margin-top: 0; }
@@ -61,6 +64,7 @@ class NewTicketModal(ModalScreen[NewTicketForm | None]):
     NewTicketModal #buttons { height: auto; margin-top: 1; }
     NewTicketModal Button { min-width: 14; }
     """
+    )
     BINDINGS = [
         Binding("escape", "cancel", "Cancel (draft kept)", id="modal.cancel"),
         Binding("f2", "submit", "Preview", id="new_ticket.preview"),
@@ -93,29 +97,60 @@ class NewTicketModal(ModalScreen[NewTicketForm | None]):
     def compose(self) -> ComposeResult:
         d = self.draft
         with Vertical():
-            yield Label(Text(f"New ticket for {clean(self.customer.display_name)}"), classes="modal-title")
+            yield Label(
+                Text(f"New ticket for {clean(self.customer.display_name)}"), classes="modal-title"
+            )
             with VerticalScroll():
                 yield Label("Contact", classes="field")
                 yield Select(
                     [(clean(c.name or f"contact {c.id}"), c.id) for c in self.contacts],
-                    prompt="(no contact)", value=d.get("contact_id", Select.NULL) or Select.NULL, id="contact_id",
+                    prompt="(no contact)",
+                    value=d.get("contact_id", Select.NULL) or Select.NULL,
+                    id="contact_id",
                     compact=True,
                 )
                 yield Label("Subject (required)", classes="field")
-                yield Input(value=d.get("subject", ""), placeholder="Who is affected and what happens", id="subject", compact=True)
+                yield Input(
+                    value=d.get("subject", ""),
+                    placeholder="Who is affected and what happens",
+                    id="subject",
+                    compact=True,
+                )
                 yield Label("Problem type", classes="field")
-                yield Select([(p, p) for p in self.problem_types], prompt="(none)",
-                             value=d.get("problem_type") or Select.NULL, id="problem_type", compact=True)
+                yield Select(
+                    [(p, p) for p in self.problem_types],
+                    prompt="(none)",
+                    value=d.get("problem_type") or Select.NULL,
+                    id="problem_type",
+                    compact=True,
+                )
                 yield Label("Priority", classes="field")
-                yield Select([(p, p) for p in self.priorities], prompt="(none)",
-                             value=d.get("priority") or Select.NULL, id="priority", compact=True)
+                yield Select(
+                    [(p, p) for p in self.priorities],
+                    prompt="(none)",
+                    value=d.get("priority") or Select.NULL,
+                    id="priority",
+                    compact=True,
+                )
                 yield Label("Assignee", classes="field")
                 user = d.get("user_id", self.default_user)
-                yield Select([(clean(n), uid) for uid, n in sorted(self.users.items(), key=lambda kv: kv[1].lower())],
-                             prompt="(unassigned)", value=user if user in self.users else Select.NULL, id="user_id",
-                             compact=True)
+                yield Select(
+                    [
+                        (clean(n), uid)
+                        for uid, n in sorted(self.users.items(), key=lambda kv: kv[1].lower())
+                    ],
+                    prompt="(unassigned)",
+                    value=user if user in self.users else Select.NULL,
+                    id="user_id",
+                    compact=True,
+                )
                 yield Label("Due date (YYYY-MM-DD, optional)", classes="field")
-                yield Input(value=d.get("due_date", ""), placeholder="2026-12-31", id="due_date", compact=True)
+                yield Input(
+                    value=d.get("due_date", ""),
+                    placeholder="2026-12-31",
+                    id="due_date",
+                    compact=True,
+                )
                 yield Label("Initial description (posted as the first comment)", classes="field")
                 yield TextArea(d.get("description", ""), id="description", compact=True)
             yield Label("", classes="error", id="error")
@@ -216,13 +251,19 @@ class NewTicketFlow:
         from syncro_tui.ui.screens.customer import CustomerSearchModal
 
         app = self.app
-        customer = await app.push_screen_wait(CustomerSearchModal(app, title="New ticket: which customer?"))
+        customer = await app.push_screen_wait(
+            CustomerSearchModal(app, title="New ticket: which customer?")
+        )
         if customer is None:
             return
         try:
             contacts = list((await app.session.client.contacts(customer_id=customer.id)).contacts)
         except Exception as exc:
-            app.notify(f"Could not load contacts of {clean(customer.display_name)}: {exc}", severity="warning", markup=False)
+            app.notify(
+                f"Could not load contacts of {clean(customer.display_name)}: {exc}",
+                severity="warning",
+                markup=False,
+            )
             contacts = []
         store = app.store
         drafts = app.drafts
@@ -244,13 +285,18 @@ class NewTicketFlow:
         from syncro_tui.core import writes
 
         try:
-            open_rows = await app.session.search(customer_id=customer.id, status="Not Closed", max_pages=2)
+            open_rows = await app.session.search(
+                customer_id=customer.id, status="Not Closed", max_pages=2
+            )
         except Exception:
             open_rows = [r for r in store.tickets.values() if r.customer_id == customer.id]
         alike = similar(form.subject, open_rows)
-        notes = [f"Similar open tickets of {clean(form.customer_name)}:"] + [
-            f"  #{r.number}  {r.status}  {r.subject}" for r in alike
-        ] if alike else [f"{clean(form.customer_name)} has no open ticket with a similar subject."]
+        notes = (
+            [f"Similar open tickets of {clean(form.customer_name)}:"]
+            + [f"  #{r.number}  {r.status}  {r.subject}" for r in alike]
+            if alike
+            else [f"{clean(form.customer_name)} has no open ticket with a similar subject."]
+        )
         intent = writes.new_ticket(
             customer_id=form.customer_id,
             subject=form.subject,
@@ -261,7 +307,15 @@ class NewTicketFlow:
             due_date=date.fromisoformat(form.due_date) if form.due_date else None,
             description=form.description,
         )
-        warnings = [f"{len(alike)} similar open ticket(s) exist: is this a duplicate?"] if alike else []
-        landed = await app.send_with_preview(f"Open a ticket for {form.customer_name}", [intent], warnings=warnings, notes=notes, draft_key=key)
+        warnings = (
+            [f"{len(alike)} similar open ticket(s) exist: is this a duplicate?"] if alike else []
+        )
+        landed = await app.send_with_preview(
+            f"Open a ticket for {form.customer_name}",
+            [intent],
+            warnings=warnings,
+            notes=notes,
+            draft_key=key,
+        )
         if landed:
             app.refresh_now()

@@ -30,14 +30,20 @@ class ResolveFlow:
             try:
                 detail = await app.session.fetch_detail(row.id)
             except Exception as exc:
-                app.notify(f"Could not load #{row.number} to check its timers: {exc}", severity="error", markup=False)
+                app.notify(
+                    f"Could not load #{row.number} to check its timers: {exc}",
+                    severity="error",
+                    markup=False,
+                )
                 return
         if detail.status == RESOLVED:
             app.notify(f"#{row.number} is already resolved.", severity="warning", markup=False)
             return
         from syncro_tui.core import writes
 
-        intent = writes.update_ticket(row.id, {"status": RESOLVED}, label=f"#{row.number}: status -> {RESOLVED}")
+        intent = writes.update_ticket(
+            row.id, {"status": RESOLVED}, label=f"#{row.number}: status -> {RESOLVED}"
+        )
         from syncro_tui.core.timers import time_warnings
 
         now = datetime.fromtimestamp(app.clock()).astimezone()
@@ -46,11 +52,18 @@ class ResolveFlow:
         if not landed:
             return
         choice = await app.push_screen_wait(
-            PickModal(f"#{row.number} resolved. Write a session log?", [(True, "Yes, write it"), (False, "No")])
+            PickModal(
+                f"#{row.number} resolved. Write a session log?",
+                [(True, "Yes, write it"), (False, "No")],
+            )
         )
         if not choice:
             return
-        newest = max(detail.comments, key=lambda c: c.created_at.timestamp() if c.created_at else 0, default=None)
+        newest = max(
+            detail.comments,
+            key=lambda c: c.created_at.timestamp() if c.created_at else 0,
+            default=None,
+        )
         latest = body_text(newest.body or "") if newest is not None else ""
         summary = await app.push_screen_wait(
             AskModal(

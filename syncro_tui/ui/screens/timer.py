@@ -17,9 +17,10 @@ All times come from ``app.clock`` so the header, the stored timer and the payloa
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -46,7 +47,7 @@ def _local(moment: datetime) -> str:
 
 
 def span_text(stopped: Any) -> str:
-    """"47 min (15:00-15:47)": how a stopped span is named in every prompt."""
+    """ "47 min (15:00-15:47)": how a stopped span is named in every prompt."""
     return f"{stopped.minutes} min ({_local(stopped.start)}-{_local(stopped.end)})"
 
 
@@ -71,20 +72,29 @@ class TimerStopModal(ModalScreen[TimerNotes | None]):
     preview or a crash does not lose the notes.
     """
 
-    DEFAULT_CSS = MODAL_CSS.format(name="TimerStopModal") + """
+    DEFAULT_CSS = (
+        MODAL_CSS.format(name="TimerStopModal")
+        + """
     TimerStopModal Label.field { margin-top: 1; color: $text-muted; }
     TimerStopModal TextArea { height: 5; }
     TimerStopModal #error { display: none; }
     TimerStopModal #error.-shown { display: block; }
     """
+    )
     BINDINGS = [
         Binding("escape", "cancel", "Keep unposted", id="timer_stop.cancel"),
         Binding("f2,ctrl+s", "submit", "Preview", id="timer_stop.preview"),
     ]
 
-    def __init__(self, stopped: Any, labor_products: Mapping[str, int], *, subject: str = "",
-                 draft: Mapping[str, Any] | None = None,
-                 on_change: Callable[[dict[str, Any]], None] | None = None) -> None:
+    def __init__(
+        self,
+        stopped: Any,
+        labor_products: Mapping[str, int],
+        *,
+        subject: str = "",
+        draft: Mapping[str, Any] | None = None,
+        on_change: Callable[[dict[str, Any]], None] | None = None,
+    ) -> None:
         super().__init__()
         self.stopped = stopped
         self.subject = subject
@@ -96,7 +106,9 @@ class TimerStopModal(ModalScreen[TimerNotes | None]):
         s = self.stopped
         labor = self.draft.get("labor")
         with Vertical():
-            yield Label(Text(f"Timer entry for #{s.ticket_number}: {span_text(s)}"), classes="modal-title")
+            yield Label(
+                Text(f"Timer entry for #{s.ticket_number}: {span_text(s)}"), classes="modal-title"
+            )
             if self.subject:
                 yield Label(Text(clean(self.subject)), classes="hint")
             yield Label("Notes (required): what did you do?", classes="field")
@@ -109,16 +121,20 @@ class TimerStopModal(ModalScreen[TimerNotes | None]):
                 id="labor",
             )
             yield Label("", classes="error", id="error")
-            yield Label(Text("F2 or Ctrl+S: preview the timer entry.  Esc: keep the time unposted."),
-                        classes="hint")
+            yield Label(
+                Text("F2 or Ctrl+S: preview the timer entry.  Esc: keep the time unposted."),
+                classes="hint",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#notes", TextArea).focus()
 
     def values(self) -> dict[str, Any]:
         labor = self.query_one("#labor", Select).value
-        return {"notes": self.query_one("#notes", TextArea).text,
-                "labor": None if labor is Select.NULL else labor}
+        return {
+            "notes": self.query_one("#notes", TextArea).text,
+            "labor": None if labor is Select.NULL else labor,
+        }
 
     @on(TextArea.Changed)
     @on(Select.Changed)
@@ -159,7 +175,7 @@ class TimerFlow:
 
     def _now(self) -> datetime:
         """Whole seconds, local time zone: the payload shows exactly the span that is stored."""
-        return datetime.fromtimestamp(int(self.app.clock()), timezone.utc).astimezone()
+        return datetime.fromtimestamp(int(self.app.clock()), UTC).astimezone()
 
     def _show_timer(self) -> None:
         self.app.store.set_timer(self.app.timers.current())
@@ -177,12 +193,16 @@ class TimerFlow:
         waiting = [s for s in app.timers.unposted() if s.ticket_id == row.id]
         if waiting:
             stopped = waiting[0]
-            choice = await app.push_screen_wait(PickModal(
-                f"#{row.number} has {span_text(stopped)} of stopped time not posted to Syncro",
-                [("post", "Post it now as a timer entry"),
-                 ("start", "Start a new timer (keep that time for later)"),
-                 ("discard", "Throw that time away (nothing is posted)")],
-            ))
+            choice = await app.push_screen_wait(
+                PickModal(
+                    f"#{row.number} has {span_text(stopped)} of stopped time not posted to Syncro",
+                    [
+                        ("post", "Post it now as a timer entry"),
+                        ("start", "Start a new timer (keep that time for later)"),
+                        ("discard", "Throw that time away (nothing is posted)"),
+                    ],
+                )
+            )
             if choice is None:
                 return
             if choice == "post":
@@ -216,11 +236,16 @@ class TimerFlow:
         now = self._now()
         seconds = int((now - running.started_at).total_seconds())
         if seconds < 60:
-            choice = await app.push_screen_wait(PickModal(
-                f"The timer on #{running.ticket_number} ran {max(seconds, 0)} s. Discard it?",
-                [("discard", "Discard it (nothing is posted)"), ("post", "Stop it and post it anyway")],
-                hint="Enter picks, Esc keeps it running",
-            ))
+            choice = await app.push_screen_wait(
+                PickModal(
+                    f"The timer on #{running.ticket_number} ran {max(seconds, 0)} s. Discard it?",
+                    [
+                        ("discard", "Discard it (nothing is posted)"),
+                        ("post", "Stop it and post it anyway"),
+                    ],
+                    hint="Enter picks, Esc keeps it running",
+                )
+            )
             if choice is None:
                 return
             if choice == "discard":
@@ -254,16 +279,24 @@ class TimerFlow:
             app.notify(f"That time is already in Syncro ({earlier.label}).", markup=False)
             return
         if earlier is not None and earlier.state in UNSETTLED | {ABSENT}:
-            app.notify(f"A timer entry for that time is {earlier.state}: see the write log (w) "
-                       "before posting it again.", severity="warning", markup=False)
+            app.notify(
+                f"A timer entry for that time is {earlier.state}: see the write log (w) "
+                "before posting it again.",
+                severity="warning",
+                markup=False,
+            )
             return
         key = (DRAFT_KIND, stopped.ticket_id)
         row = app.row(stopped.ticket_id)
-        form = await app.push_screen_wait(TimerStopModal(
-            stopped, app.settings.labor_products, subject=row.subject if row else "",
-            draft=app.drafts.load(*key),
-            on_change=lambda values: app.drafts.save(*key, values),
-        ))
+        form = await app.push_screen_wait(
+            TimerStopModal(
+                stopped,
+                app.settings.labor_products,
+                subject=row.subject if row else "",
+                draft=app.drafts.load(*key),
+                on_change=lambda values: app.drafts.save(*key, values),
+            )
+        )
         if form is None:
             app.notify(later, markup=False)
             return
@@ -271,8 +304,10 @@ class TimerFlow:
         posted = await app.send_with_preview(
             f"Post {span_text(stopped)} on #{number} as a timer entry",
             [intent],
-            notes=[f"Labor: {form.labor} (product {form.product_id}). The time is billed only "
-                   "once the timer entry is charged (T)."],
+            notes=[
+                f"Labor: {form.labor} (product {form.product_id}). The time is billed only "
+                "once the timer entry is charged (T)."
+            ],
             draft_key=key,
         )
         if posted:
@@ -288,8 +323,11 @@ class TimerFlow:
         start = stopped.start.isoformat(timespec="seconds")
         for entry in self.app.session.outbox.entries(since=stopped.end.timestamp()):
             intent = entry.intent
-            if (intent.kind == writes.TIMER_ENTRY and intent.ticket_id == stopped.ticket_id
-                    and intent.payload.get("start_at") == start):
+            if (
+                intent.kind == writes.TIMER_ENTRY
+                and intent.ticket_id == stopped.ticket_id
+                and intent.payload.get("start_at") == start
+            ):
                 return entry
         return None
 
@@ -307,7 +345,9 @@ class TimerFlow:
         try:  # always fresh: a timer charged elsewhere meanwhile would be charged twice
             detail = await app.session.fetch_detail(row.id)
         except Exception as exc:
-            app.notify(f"Could not load the timers of #{row.number}: {exc}", severity="error", markup=False)
+            app.notify(
+                f"Could not load the timers of #{row.number}: {exc}", severity="error", markup=False
+            )
             return
         timers = unrecorded_timers(detail)
         if not timers:
@@ -318,16 +358,23 @@ class TimerFlow:
         for t in timers:
             when = t.start_time.astimezone().strftime("%b %d %H:%M") if t.start_time else "?"
             minutes = t.duration_minutes if t.duration_minutes is not None else "?"
-            choices.append((t.id, f"{when}  {minutes} min  {labor_key(labor, t.product_id)}  "
-                                  f"{clean(t.notes or '')}"))
+            choices.append(
+                (
+                    t.id,
+                    f"{when}  {minutes} min  {labor_key(labor, t.product_id)}  "
+                    f"{clean(t.notes or '')}",
+                )
+            )
         timer_id = await app.push_screen_wait(
-            PickModal(f"Charge which timer entry of #{row.number}?", choices))
+            PickModal(f"Charge which timer entry of #{row.number}?", choices)
+        )
         if timer_id is None:
             return
         timer = next(t for t in timers if t.id == timer_id)
         intent = writes.charge_timer(row.id, timer_id, number=row.number)
-        if not await app.send_with_preview(f"Charge a timer entry of #{row.number}", [intent],
-                                           notes=[QUIRK_NOTE]):
+        if not await app.send_with_preview(
+            f"Charge a timer entry of #{row.number}", [intent], notes=[QUIRK_NOTE]
+        ):
             return
         await self._correct_product(row, timer)
 
@@ -337,22 +384,34 @@ class TimerFlow:
         app = self.app
         try:
             detail = await app.session.fetch_detail(row.id)
-            name = await labor_product_name(app.session.client, app.settings.labor_products,
-                                            timer.product_id)
+            name = await labor_product_name(
+                app.session.client, app.settings.labor_products, timer.product_id
+            )
         except Exception as exc:
-            app.notify(f"Charged, but could not re-read #{row.number} to check the line item's "
-                       f"product: {exc}. Check it in Syncro.", severity="warning", markup=False)
+            app.notify(
+                f"Charged, but could not re-read #{row.number} to check the line item's "
+                f"product: {exc}. Check it in Syncro.",
+                severity="warning",
+                markup=False,
+            )
             return
         charged = next((t for t in detail.ticket_timers if t.id == timer.id), None)
         line_id = charged.ticket_line_item_id if charged is not None else None
         try:
-            fix = None if line_id is None else product_fix(
-                detail, line_id, product_id=timer.product_id, product_name=name)
+            fix = (
+                None
+                if line_id is None
+                else product_fix(detail, line_id, product_id=timer.product_id, product_name=name)
+            )
         except LookupError:
             line_id = None
         if line_id is None:
-            app.notify(f"Charged, but Syncro did not say which line item it made on #{row.number}; "
-                       "check its product in Syncro.", severity="warning", markup=False)
+            app.notify(
+                f"Charged, but Syncro did not say which line item it made on #{row.number}; "
+                "check its product in Syncro.",
+                severity="warning",
+                markup=False,
+            )
             return
         if fix is None:
             app.notify(f"Charged as {name}.", markup=False)
@@ -361,13 +420,17 @@ class TimerFlow:
         await app.send_with_preview(
             f"Correct the product of the charged line item on #{row.number}",
             [fix],
-            warnings=[f"Syncro charged it as {clean(wrong.name or '?')} (product {wrong.product_id}), "
-                      f"not {name} (product {timer.product_id})."],
+            warnings=[
+                f"Syncro charged it as {clean(wrong.name or '?')} (product {wrong.product_id}), "
+                f"not {name} (product {timer.product_id})."
+            ],
             notes=[QUIRK_NOTE],
         )
 
 
-async def labor_product_name(client: Any, labor_products: Mapping[str, int], product_id: int) -> str:
+async def labor_product_name(
+    client: Any, labor_products: Mapping[str, int], product_id: int
+) -> str:
     """Syncro's own name of a labor product, for the corrected line item's name.
 
     GET /products has no lookup by id, so search by the configured key first (one request,

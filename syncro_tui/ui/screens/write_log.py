@@ -45,7 +45,7 @@ WHY_NOT_RESEND = {
     O.PENDING: "it is still on its way.",
     O.SENT: "it is still on its way.",
     O.UNKNOWN: "nobody knows yet whether it reached Syncro. Verify it first (v): "
-               "resending now could post it twice.",
+    "resending now could post it twice.",
     O.FAILED: "Syncro refused it, so nothing was applied: make the change again from the ticket.",
 }
 
@@ -57,22 +57,29 @@ def state_text(state: str) -> Text:
 
 def start_of_day(now: float) -> float:
     """Local midnight of the day ``now`` falls on (POSIX seconds)."""
-    return datetime.fromtimestamp(now).replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+    return (
+        datetime.fromtimestamp(now).replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+    )
 
 
 def when(created_at: float, day_start: float) -> str:
     moment = datetime.fromtimestamp(created_at)
-    return moment.strftime("%H:%M:%S") if created_at >= day_start else moment.strftime("%b %d %H:%M")
+    return (
+        moment.strftime("%H:%M:%S") if created_at >= day_start else moment.strftime("%b %d %H:%M")
+    )
 
 
 class WriteEntryModal(ModalScreen[None]):
     """One journal entry in full: endpoint, the exact JSON sent, and what came of it."""
 
-    DEFAULT_CSS = MODAL_CSS.format(name="WriteEntryModal") + """
+    DEFAULT_CSS = (
+        MODAL_CSS.format(name="WriteEntryModal")
+        + """
     WriteEntryModal VerticalScroll { height: auto; max-height: 30; }
     WriteEntryModal .endpoint { text-style: bold; margin-top: 1; }
     WriteEntryModal .payload { background: $boost; padding: 0 1; }
     """
+    )
     BINDINGS = [Binding("escape,enter,q", "close", "Close", id="write_entry.close")]
 
     def __init__(self, entry: O.OutboxEntry) -> None:
@@ -156,8 +163,11 @@ class WriteLogScreen(Screen[None]):
         """Today's writes and this session's, plus older ones that still need attention."""
         day = start_of_day(self.app.clock())
         since = (datetime.fromtimestamp(day) - LOOKBACK).timestamp()
-        return [e for e in self.outbox.entries(since=since)
-                if e.created_at >= day or e.this_session or e.state in NEEDS_ATTENTION]
+        return [
+            e
+            for e in self.outbox.entries(since=since)
+            if e.created_at >= day or e.this_session or e.state in NEEDS_ATTENTION
+        ]
 
     def _reload(self) -> None:
         table = self.query_one(DataTable)
@@ -235,8 +245,11 @@ class WriteLogScreen(Screen[None]):
         self.notify(f"Checking whether it reached Syncro: {entry.label}", markup=False)
         outcome = await self.outbox.verify(entry.id)
         word, _, meaning = STATES.get(outcome.state, (outcome.state, "", ""))
-        self.notify(f"{word}: {outcome.message or meaning}", markup=False,
-                    severity="information" if outcome.applied else "warning")
+        self.notify(
+            f"{word}: {outcome.message or meaning}",
+            markup=False,
+            severity="information" if outcome.applied else "warning",
+        )
 
     def action_resend(self) -> None:
         entry = self.highlighted()
@@ -264,8 +277,10 @@ class WriteLogScreen(Screen[None]):
             [WriteStep(intent.method, intent.path, intent.payload, intent.label)],
             attribution=line,
             warnings=warnings,
-            notes=["It is checked once more just before sending: if it turned up meanwhile, "
-                   "nothing is sent."],
+            notes=[
+                "It is checked once more just before sending: if it turned up meanwhile, "
+                "nothing is sent."
+            ],
         )
         if not await self.app.push_screen_wait(ConfirmWriteModal(preview)):
             self.notify("Not resent.", markup=False)
@@ -276,8 +291,12 @@ class WriteLogScreen(Screen[None]):
             self.notify(str(exc), severity="warning", markup=False)
             return
         word, _, meaning = STATES.get(outcome.state, (outcome.state, "", ""))
-        self.notify(f"{word}: {intent.label}. {outcome.message or meaning}", markup=False,
-                    severity="information" if outcome.applied else "warning", timeout=15)
+        self.notify(
+            f"{word}: {intent.label}. {outcome.message or meaning}",
+            markup=False,
+            severity="information" if outcome.applied else "warning",
+            timeout=15,
+        )
         if outcome.applied and intent.ticket_id:
             try:
                 await self.app.session.fetch_detail(intent.ticket_id)

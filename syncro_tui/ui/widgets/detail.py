@@ -24,7 +24,11 @@ def _when(value: Any) -> str:
         return value.astimezone().strftime("%Y-%m-%d %H:%M")
     if isinstance(value, str) and value:
         try:
-            return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone().strftime("%Y-%m-%d %H:%M")
+            return (
+                datetime.fromisoformat(value.replace("Z", "+00:00"))
+                .astimezone()
+                .strftime("%Y-%m-%d %H:%M")
+            )
         except ValueError:
             return clean(value)
     return "-"
@@ -165,7 +169,11 @@ class TicketDetailPane(VerticalScroll, can_focus=True):
             d.comments, key=lambda c: c.created_at.timestamp() if c.created_at else 0, reverse=True
         )[:LAST_COMMENTS]
         total = len(d.comments)
-        heading = f"Comments (last {len(comments)} of {total}, newest first)" if total > LAST_COMMENTS else "Comments"
+        heading = (
+            f"Comments (last {len(comments)} of {total}, newest first)"
+            if total > LAST_COMMENTS
+            else "Comments"
+        )
         out.append(Static(Text(heading), classes="section"))
         if not comments:
             out.append(Static(Text("No comments."), classes="empty"))
@@ -196,14 +204,21 @@ class TicketDetailPane(VerticalScroll, can_focus=True):
         out.append(Static(Text("Timers"), classes="section"))
         timers = list(d.ticket_timers)
         if timer_running:
-            out.append(Static(Text("A timer is running on this ticket (t stops it).", style="bold yellow")))
+            out.append(
+                Static(Text("A timer is running on this ticket (t stops it).", style="bold yellow"))
+            )
         if not timers:
             out.append(Static(Text("No timer entries."), classes="empty"))
         for timer in timers:
             line = Text()
             minutes = timer.duration_minutes
-            line.append(f"{_when(timer.start_time)}  {minutes if minutes is not None else '?'} min  ")
-            line.append("charged" if timer.charged else "NOT CHARGED", style="green" if timer.charged else "bold yellow")
+            line.append(
+                f"{_when(timer.start_time)}  {minutes if minutes is not None else '?'} min  "
+            )
+            line.append(
+                "charged" if timer.charged else "NOT CHARGED",
+                style="green" if timer.charged else "bold yellow",
+            )
             out.append(Static(line))
             if timer.notes:
                 out.append(Static(Text(clean(timer.notes), style="dim"), classes="comment-body"))

@@ -1,4 +1,5 @@
 """Baseline: the floor for any Textual app, one Static. Marker: HELLO-TTFP-MARKER. Quit: ctrl+q."""
+
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 

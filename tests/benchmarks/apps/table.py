@@ -5,6 +5,7 @@ Columns: number, status, customer, subject. Marker: the first ticket number, TCK
 Quit: ctrl+q. Cursor: down arrow. With 'fixed', the columns get explicit widths.
 Rows are generated deterministically (seeded) and added in one add_rows() call in on_mount.
 """
+
 import random
 import sys
 
@@ -14,11 +15,23 @@ from textual.widgets import DataTable, Footer, Header
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
 FIXED = len(sys.argv) > 2 and sys.argv[2] == "fixed"
 STATUSES = ["open", "pending", "in progress", "waiting on customer", "resolved", "closed"]
-CUSTOMERS = ["Acme Corp", "Globex", "Initech", "Umbrella", "Hooli", "Stark Industries",
-             "Wayne Enterprises", "Wonka Industries", "Soylent", "Tyrell Corp"]
-WORDS = ("login fails after password reset invoice total wrong export to csv times out "
-         "dashboard slow on monday mornings cannot attach pdf sso redirect loop api returns "
-         "500 on bulk update mobile app crashes when offline email notifications delayed").split()
+CUSTOMERS = [
+    "Acme Corp",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Hooli",
+    "Stark Industries",
+    "Wayne Enterprises",
+    "Wonka Industries",
+    "Soylent",
+    "Tyrell Corp",
+]
+WORDS = (
+    "login fails after password reset invoice total wrong export to csv times out "
+    "dashboard slow on monday mornings cannot attach pdf sso redirect loop api returns "
+    "500 on bulk update mobile app crashes when offline email notifications delayed"
+).split()
 
 
 def tickets(n):
