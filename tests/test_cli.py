@@ -129,3 +129,33 @@ def test_sandbox_command_serves_on_loopback(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_common_flags_go_before_or_after_the_command():
+    parser = cli.build_parser()
+    before = parser.parse_args(["--config", "a.toml", "--demo", "doctor"])
+    after = parser.parse_args(["doctor", "--base-url", "http://127.0.0.1:1/api/v1", "--demo"])
+    assert (before.config, before.demo, before.command) == ("a.toml", True, "doctor")
+    assert (after.base_url, after.demo, after.config) == ("http://127.0.0.1:1/api/v1", True, None)
+    # a flag after the command never resets the one given before it
+    both = parser.parse_args(["--subdomain", "acme", "doctor", "--demo"])
+    assert both.subdomain == "acme" and both.demo is True
+
+
+def test_help_lists_every_command_and_the_exit_codes(capsys):
+    from syncro_tui.cli.registry import COMMANDS
+
+    with pytest.raises(SystemExit) as done:
+        cli.main(["--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    for command in COMMANDS:
+        assert f"  {command.name} " in out
+    assert "exit codes:" in out and "7  refused as a repeat" in out
+
+
+def test_a_bad_config_file_is_a_usage_error(tmp_path, capsys):
+    bad = tmp_path / "c.toml"
+    bad.write_text("subdomain = [", encoding="utf-8")
+    assert cli.main(["doctor", "--config", str(bad)]) == 2
+    assert "not valid TOML" in capsys.readouterr().err

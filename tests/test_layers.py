@@ -32,6 +32,7 @@ def test_api_core_and_sandbox_never_import_textual():
         _modules("syncro_tui.api")
         + _modules("syncro_tui.core")
         + _modules("syncro_tui.sandbox")
+        + _modules("syncro_tui.cli")
         + [
             "syncro_tui.config",
             "syncro_tui.secrets",

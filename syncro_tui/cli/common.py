@@ -1,0 +1,65 @@
+"""Flags every command takes, before or after its name, and the settings they give."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from syncro_tui.config import Settings
+
+
+def add_common(parser: argparse.ArgumentParser, *, sub: bool = False) -> None:
+    """After a command name they must not reset what was given before it (SUPPRESS)."""
+    default = {"default": argparse.SUPPRESS} if sub else {}
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help="settings file (default: platform config dir)",
+        **(default or {"default": None}),
+    )
+    parser.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="full API base URL, e.g. https://acme.syncromsp.com/api/v1",
+        **(default or {"default": None}),
+    )
+    parser.add_argument(
+        "--subdomain",
+        metavar="NAME",
+        help="Syncro subdomain (acme for acme.syncromsp.com)",
+        **(default or {"default": None}),
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="use the embedded demo account (no Syncro needed)",
+        **(default or {"default": False}),
+    )
+    parser.add_argument(
+        "--log-level",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        type=str.upper,
+        help="log detail",
+        **(default or {"default": None}),
+    )
+
+
+def settings_from(args: argparse.Namespace, *, demo: bool | None = None) -> Settings:
+    """Settings from the file, the environment and these flags (the demo account with --demo).
+
+    Raises ConfigError (exit code 2) when something is wrong or no account is set.
+    """
+    from syncro_tui.config import load_settings
+
+    flags = {
+        "base_url": getattr(args, "base_url", None),
+        "subdomain": getattr(args, "subdomain", None),
+        "log_level": getattr(args, "log_level", None),
+    }
+    settings = load_settings(getattr(args, "config", None), flags=flags)
+    if getattr(args, "demo", False) if demo is None else demo:
+        from syncro_tui.core.backend import demo_settings
+
+        settings = demo_settings(settings)
+    return settings

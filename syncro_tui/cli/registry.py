@@ -1,0 +1,30 @@
+"""Every subcommand, one entry each.
+
+A command module defines, at module level and importing nothing heavy there:
+
+* ``HELP``: one line for ``syncro-tui --help``;
+* ``DESCRIPTION`` (optional): the text of ``syncro-tui NAME --help``; ``EPILOG`` (optional);
+* ``add_arguments(parser)`` (optional): its own flags (the common ones are added for it);
+* ``run(args) -> int``: the exit code (see ``exitcodes.py``). ``common.settings_from(args)``
+  gives the settings; ``ConfigError`` raised anywhere ends with code 2.
+
+To add a command: write the module, add one ``Command(...)`` line below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    module: str
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("login", "syncro_tui.cli.login"),
+    Command("logout", "syncro_tui.cli.logout"),
+    Command("doctor", "syncro_tui.cli.doctor"),
+    Command("sandbox", "syncro_tui.cli.sandbox"),
+)
