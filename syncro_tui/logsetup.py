@@ -45,6 +45,13 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class PrivateRotatingFileHandler(RotatingFileHandler):
+    """A rotating log whose files are readable only by the owner (0600), rotated ones too."""
+
+    def _open(self):
+        return paths.open_private(Path(self.baseFilename), self.mode, encoding=self.encoding)
+
+
 def log_file() -> Path:
     return paths.log_dir() / "syncro-tui.log"
 
@@ -53,7 +60,7 @@ def setup_logging(level: str = "INFO") -> Path:
     """Log to the platform log folder. Returns the file path."""
     path = log_file()
     paths.ensure(path.parent)
-    handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    handler = PrivateRotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter())
     root = logging.getLogger()

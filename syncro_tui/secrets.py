@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,15 +93,7 @@ def _read_file() -> dict[str, str]:
 
 
 def _write_file(data: dict[str, str]) -> Path:
-    path = credentials_file()
-    paths.ensure(path.parent)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=2)
-    os.chmod(tmp, stat.S_IRUSR | stat.S_IWUSR)
-    os.replace(tmp, path)
-    return path
+    return paths.write_private(credentials_file(), json.dumps(data, indent=2))
 
 
 FILE_WARNING = (

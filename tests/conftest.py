@@ -1,10 +1,52 @@
-"""Shared fixtures: every test runs in its own home folder with an in-memory keyring."""
+"""Shared fixtures: every test runs in its own home folder with an in-memory keyring.
+
+Two layers keep the real home untouched: for the whole session HOME, every XDG folder and the
+Windows/macOS equivalents point into a temporary folder (so even code that ignores
+``SYNCRO_TUI_HOME``, a subprocess, or a library such as keyring writes there), and each test
+gets its own ``SYNCRO_TUI_HOME`` on top.
+"""
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import pytest
 
 from tests.support.keyring import MemoryKeyring
+
+# Taken before anything is redirected: tests/test_home_isolation.py proves it stays untouched.
+REAL_HOME = Path(os.path.expanduser("~")).resolve()
+
+PLATFORM_VARS = {
+    "HOME": "home",
+    "XDG_CONFIG_HOME": "home/.config",
+    "XDG_DATA_HOME": "home/.local/share",
+    "XDG_CACHE_HOME": "home/.cache",
+    "XDG_STATE_HOME": "home/.local/state",
+    "XDG_RUNTIME_DIR": "run",
+    "XDG_CONFIG_DIRS": "etc/xdg",
+    "XDG_DATA_DIRS": "usr/share",
+    "APPDATA": "home/AppData/Roaming",
+    "LOCALAPPDATA": "home/AppData/Local",
+    "USERPROFILE": "home",
+}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_home(tmp_path_factory):
+    """Point HOME and every platform folder at a temporary tree for the whole session."""
+    root = tmp_path_factory.mktemp("session-home")
+    with pytest.MonkeyPatch.context() as mp:
+        for name, sub in PLATFORM_VARS.items():
+            folder = root / sub
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            mp.setenv(name, str(folder))
+        # No real keyring, even in subprocesses (tests install an in-memory one in-process).
+        mp.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+        yield root
+
+
 
 
 @pytest.fixture(autouse=True)

@@ -29,6 +29,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any, TypeVar
 
+from syncro_tui import paths
 from syncro_tui.core.rows import ROW_FIELDS, TicketRow
 from syncro_tui.paths import cache_dir
 
@@ -259,7 +260,7 @@ class TicketCache:
         return self._create()
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        paths.ensure(self.path.parent)
         # Private before SQLite first writes to it, and private if it existed with looser modes.
         os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
         os.chmod(self.path, 0o600)

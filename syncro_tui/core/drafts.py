@@ -20,12 +20,13 @@ import json
 import logging
 import os
 import re
-import tempfile
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from syncro_tui import paths
 
 log = logging.getLogger(__name__)
 
@@ -35,35 +36,15 @@ _KIND = re.compile(r"^[a-z][a-z0-9_]*$")
 def write_json_atomically(path: Path, data: Any) -> None:
     """Replace ``path`` with ``data`` as JSON so that readers only ever see a whole file.
 
-    The file is private (0600): drafts and timers hold customer details.
+    The file is private (0600): drafts and timers hold customer details. When the write fails
+    (a full disk, a read-only folder) the previous file is left whole and the error raised.
     """
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     text = json.dumps(data, ensure_ascii=False, indent=1)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
+    paths.write_private(path, text)
 
 
 def _fsync_dir(folder: Path) -> None:
-    """Make a rename or unlink durable (the folder entry is what changed)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    paths.fsync_dir(folder)
 
 
 def read_json(path: Path) -> Any | None:

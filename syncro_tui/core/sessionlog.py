@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from syncro_tui import paths
 from syncro_tui.core.text import clean, html_to_text, looks_like_html
 
 
@@ -69,6 +70,5 @@ def render(detail: Any, resolution: str, when: datetime) -> str:
 def write_log(folder: str | Path, detail: Any, resolution: str, when: datetime) -> Path:
     customer = detail.customer.display_name if detail.customer is not None else detail.customer_name
     path = log_path(folder, customer or "", str(detail.number), when)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(detail, resolution, when), encoding="utf-8")
-    return path
+    # Private (0600 in 0700 folders): session logs hold private comments.
+    return paths.write_private(path, render(detail, resolution, when))
