@@ -44,6 +44,7 @@ from syncro_tui.api.models import (
     Customer,
     CustomerPage,
     Invoice,
+    InvoicePage,
     LineItem,
     Me,
     Product,
@@ -880,6 +881,35 @@ class SyncroClient:
             "GET", f"/invoices/{ident}", lambda b: _wrapped(b, Invoice, "invoice")
         )
 
+    async def invoices(
+        self,
+        ticket_id: int | None = None,
+        page: int = 1,
+        *,
+        paid: bool | None = None,
+        unpaid: bool | None = None,
+        since_updated_at: date | datetime | str | None = None,
+    ) -> InvoicePage:
+        """GET /invoices (25 a page; meta has only total_pages and page). ``ticket_id``
+        gives the invoices made from one ticket."""
+        return await self._call(
+            "GET",
+            "/invoices",
+            lambda b: InvoicePage.model_validate(_need_list_key(b, "invoices")),
+            params={
+                "ticket_id": None if ticket_id is None else _ident(ticket_id, "ticket_id"),
+                "paid": _flag(paid),
+                "unpaid": _flag(unpaid),
+                "since_updated_at": _when(since_updated_at),
+                "page": page,
+            },
+        )
+
+    async def ticket_invoices(self, ticket_id: int, *, max_pages: int = 20) -> list[Invoice]:
+        """Every invoice made from ``ticket_id`` (all pages, newest first as served)."""
+        tid = _ident(ticket_id, "ticket_id")
+        return await _walk(lambda n: self.invoices(tid, n), max_pages)
+
     # ------------------------------------------------------------------ writes (never retried)
 
     async def create_ticket(self, payload: dict[str, Any]) -> TicketDetail:
@@ -1051,6 +1081,26 @@ def _first_error(exc: ValidationError) -> str:
         return "?"
     where = ".".join(str(p) for p in err.get("loc", ()))
     return f"{where}: {err.get('msg', '')}".strip(": ")
+
+
+async def _walk(fetch: Callable[[int], Awaitable[Any]], max_pages: int) -> list[Any]:
+    """Items of pages 1..meta.total_pages (capped); without meta, until an empty page or
+    one with nothing new. De-duplicated by id, in page order."""
+    out: list[Any] = []
+    seen: set[Any] = set()
+    n = 0
+    while n < max_pages:
+        n += 1
+        got = await fetch(n)
+        fresh = [item for item in got.items if getattr(item, "id", None) not in seen]
+        seen.update(getattr(item, "id", None) for item in fresh)
+        out.extend(fresh)
+        if got.meta.has_total:
+            if n >= got.meta.total_pages:
+                break
+        elif not fresh:
+            break
+    return out
 
 
 async def _gather_all(coros: Iterable[Awaitable[Any]]) -> None:

@@ -723,6 +723,13 @@ class ProductPage(_Page):
     products: list[Product]
 
 
+class InvoicePage(_Page):
+    """GET /invoices: ``{"invoices": [...], "meta": {"total_pages", "page"}}``."""
+
+    items_key: ClassVar[str] = "invoices"
+    invoices: list[Invoice]
+
+
 class UserList(_Light):
     """GET /users: ``{"users": [[id, name], ...]}`` (objects accepted too)."""
 
@@ -739,6 +746,7 @@ __all__ = [
     "CustomerPage",
     "Invoice",
     "InvoiceLineItem",
+    "InvoicePage",
     "LineItem",
     "Locale",
     "Me",

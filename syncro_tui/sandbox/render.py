@@ -421,7 +421,7 @@ class Views:
             "tech_marked_paid": False,
             "ticket_id": invoice.ticket_id,
             "pdf_url": None,
-            "is_paid": False,
+            "is_paid": invoice.is_paid,
             "location_id": None,
             "po_number": None,
             "contact_id": None,

@@ -42,6 +42,7 @@ PERMISSIONS = (
     "Tickets - Create",
     "Tickets - Edit",
     "Ticket Timers - Overview",
+    "Invoices - List/Search",
     "Invoices - Create",
     "Invoices - View Details",
     "Customers - List/Search",
@@ -195,6 +196,7 @@ class Invoice:
     created_at: float
     updated_at: float
     lines: list[InvoiceLine] = field(default_factory=list)
+    is_paid: bool = False
 
     @property
     def subtotal(self) -> Decimal:
