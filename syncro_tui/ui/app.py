@@ -13,13 +13,13 @@ from typing import Any
 
 from textual import work
 from textual.app import App
-from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
 from syncro_tui.config import Settings
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.core.store import Store
 from syncro_tui.core.text import clean
+from syncro_tui.ui import actions
 from syncro_tui.ui.widgets.header import HeaderState, describe_sync, format_elapsed
 
 CSS_FILE = Path(__file__).with_name("app.tcss")
@@ -39,7 +39,7 @@ class SyncroApp(App[None]):
     TITLE = "syncro-tui"
     ENABLE_COMMAND_PALETTE = True
     COMMANDS = App.COMMANDS | {_ticket_commands}
-    BINDINGS = [Binding("question_mark", "help", "Help", id="help")]
+    BINDINGS = actions.bindings(actions.APP)
 
     def __init__(
         self,

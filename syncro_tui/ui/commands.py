@@ -1,32 +1,27 @@
-"""Command palette (ctrl+p): every action on the main screen, and "Go to ticket #N"."""
+"""Command palette (ctrl+p): every action of the catalogue, and "Go to ticket #N"."""
 
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-ACTIONS = [
-    ("Refresh now", "refresh", "Reload the open queue from Syncro"),
-    ("Filter the list", "filter", "Type to narrow by number, subject, customer, status"),
-    ("View: open tickets", "view_open", "All open tickets"),
-    ("View: my tickets", "view_mine", "Open tickets assigned to you"),
-    ("View: pick a view", "views", "Open, mine, by status, by customer, search"),
-    ("Search all tickets on the server", "search", "Reaches closed and old tickets"),
-    ("Customer search", "customer", "Autocomplete a customer; see their tickets and contacts"),
-    ("Go to ticket number", "goto", "Jump to a ticket by number"),
-    ("Change status", "status", "Of the highlighted ticket"),
-    ("Assign technician", "assign", "Of the highlighted ticket"),
-    ("Change priority", "priority", "Of the highlighted ticket"),
-    ("Resolve ticket", "resolve", "Warns about timers; offers a session log"),
-    ("New ticket", "new_ticket", "Customer, contact, subject, ..."),
+from syncro_tui.ui import actions
+
+if TYPE_CHECKING:
+    from syncro_tui.ui.screens.main import MainScreen
+
+ACTIONS: list[tuple[str, str, str]] = [
+    (action.title, action.action_string, action.description) for action in actions.palette_actions()
 ]
+"""(what the palette lists, the action string run on the main screen, the help line)."""
 
 
 class TicketCommands(Provider):
     """Actions run on the main screen; numbers offer a jump to that ticket."""
 
-    def _main(self):
+    def _main(self) -> MainScreen | None:
         from syncro_tui.ui.screens.main import MainScreen
 
         for screen in reversed(self.app.screen_stack):
@@ -34,10 +29,10 @@ class TicketCommands(Provider):
                 return screen
         return None
 
-    def _run(self, action: str) -> None:
+    async def _run(self, action: str) -> None:
         main = self._main()
         if main is not None:
-            getattr(main, f"action_{action}")()
+            await self.app.run_action(action, main)
 
     def _goto(self, number: str) -> None:
         main = self._main()
@@ -52,7 +47,10 @@ class TicketCommands(Provider):
         matcher = self.matcher(query)
         number = query.strip().lstrip("#").strip()
         if number.isdigit():
-            known = next((r for r in self.app.store.tickets.values() if r.number == number), None)
+            known = next(
+                (r for r in self.app.store.tickets.values() if r.number == number),  # type: ignore[attr-defined]
+                None,
+            )
             label = f"Go to ticket #{number}" + (f"  {known.subject}" if known else "")
             yield Hit(1.0, label, partial(self._goto, number), text=label)
         for title, action, help_text in ACTIONS:

@@ -10,31 +10,10 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-DOES = {
-    "filter": "Filter the list as you type (number, subject, customer, status)",
-    "clear_filter": "Clear the filter; again: back to all open tickets",
-    "open_detail": "Open the ticket (full screen below 100 columns)",
-    "toggle_detail": "Hide/show the detail pane: the list gets every column",
-    "refresh": "Refresh now (full reload of the open queue)",
-    "goto": "Go to a ticket by number (fetched if not in the list)",
-    "views": "Views: open, mine, by status, by customer, server search",
-    "view_open": "View: all open tickets",
-    "view_mine": "View: open tickets assigned to me",
-    "search": "Search all tickets on the server (closed and old too)",
-    "customer": "Customer search: their tickets and contacts",
-    "status": "Change status (preview, then y)",
-    "assign": "Assign a technician (preview, then y)",
-    "priority": "Change priority (preview, then y)",
-    "resolve": "Resolve; warns about timers; offers a session log",
-    "new_ticket": "New ticket (customer, contact, subject, ...)",
-    "comment": "Comment: internal, public, or public + email",
-    "bill": "Bill time: comment, line item, invoice, status Invoiced",
-    "timer": "Start / stop the timer (survives restarts)",
-    "charge_timer": "Charge a timer entry to a line item",
-    "write_log": "Write log: today's writes; verify or resend",
-    "quit": "Quit",
-    "help": "This help",
-}
+from syncro_tui.ui import actions
+
+DOES = {action.id: action.description for action in actions.catalogue()}
+"""What each binding id does, from the action catalogue (``ui/actions.py``)."""
 
 EXTRA = [
     ("ctrl+p", "Command palette: every action, and go to ticket #N", "(palette)"),
@@ -43,31 +22,25 @@ EXTRA = [
 ]
 
 
-def _key_names(binding: Binding, keymap: dict[str, str]) -> str:
-    keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
+def _key_names(key: str) -> str:
     names = []
-    for key in keys.split(","):
-        key = key.strip()
+    for name in key.split(","):
+        name = name.strip()
         names.append(
-            {"question_mark": "?", "slash": "/", "number_sign": "#", "escape": "esc"}.get(key, key)
+            {"question_mark": "?", "slash": "/", "number_sign": "#", "escape": "esc"}.get(
+                name, name
+            )
         )
     return " / ".join(names)
 
 
 def binding_rows(keymap: dict[str, str]) -> list[tuple[str, str, str]]:
-    from syncro_tui.ui.app import SyncroApp
-    from syncro_tui.ui.screens.main import MainScreen
-    from syncro_tui.ui.widgets.ticket_list import TicketList
-
-    rows = []
-    seen = set()
-    for owner in (MainScreen, TicketList, SyncroApp):
-        for binding in owner.BINDINGS:
-            if not isinstance(binding, Binding) or binding.id in seen:
-                continue
-            seen.add(binding.id)
-            does = DOES.get(binding.id or "", binding.description or binding.action)
-            rows.append((_key_names(binding, keymap), does, binding.id or ""))
+    """(keys in effect, what it does, binding id) for every catalogued action, then the
+    keys Textual provides."""
+    rows = [
+        (_key_names(keymap.get(action.id, action.key)), action.description, action.id)
+        for action in actions.catalogue()
+    ]
     return rows + EXTRA
 
 

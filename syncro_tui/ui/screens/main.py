@@ -6,7 +6,6 @@ from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
@@ -14,7 +13,7 @@ from textual.widgets import Footer, Input
 
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.core.text import clean
-from syncro_tui.ui import views
+from syncro_tui.ui import actions, views
 from syncro_tui.ui.screens.dialogs import AskModal, PickModal
 from syncro_tui.ui.widgets.detail import TicketDetailPane
 from syncro_tui.ui.widgets.header import StatusHeader
@@ -25,32 +24,7 @@ NARROW = 100  # below this many columns the detail opens full-screen on Enter
 
 class MainScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW, "-wide")]
-    BINDINGS = [
-        Binding(
-            "q", "app.quit", "Quit", id="quit"
-        ),  # here, not app-wide: q must never quit mid-write
-        Binding("slash", "filter", "Filter", id="filter"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="clear_filter"),
-        Binding("enter", "open_detail", "Detail", show=False, id="open_detail"),
-        Binding("z", "toggle_detail", "Wide list", show=False, id="toggle_detail"),
-        Binding("r", "refresh", "Refresh", id="refresh"),
-        Binding("number_sign", "goto", "Go to #", id="goto"),
-        Binding("v", "views", "Views", id="views"),
-        Binding("o", "view_open", "Open", show=False, id="view_open"),
-        Binding("m", "view_mine", "Mine", show=False, id="view_mine"),
-        Binding("f", "search", "Search", id="search"),
-        Binding("u", "customer", "Customer", id="customer"),
-        Binding("s", "status", "Status", id="status"),
-        Binding("a", "assign", "Assign", id="assign"),
-        Binding("p", "priority", "Priority", show=False, id="priority"),
-        Binding("x", "resolve", "Resolve", id="resolve"),
-        Binding("n", "new_ticket", "New", id="new_ticket"),
-        Binding("c", "comment", "Comment", id="comment"),
-        Binding("b", "bill", "Bill", id="bill"),
-        Binding("t", "timer", "Timer", id="timer"),
-        Binding("T", "charge_timer", "Charge timer", show=False, id="charge_timer"),
-        Binding("w", "write_log", "Writes", id="write_log"),
-    ]
+    BINDINGS = actions.bindings(actions.MAIN_SCREEN)
 
     def __init__(self) -> None:
         super().__init__()

@@ -26,13 +26,14 @@ from typing import ClassVar
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from syncro_tui.core.rows import TicketRow
+from syncro_tui.ui import actions
 from syncro_tui.ui.widgets.columns import GAP, Layout, age, fit, layout
 
 AGE_REFRESH_SECONDS = 60
@@ -42,15 +43,7 @@ AGE_REFRESH_SECONDS = 60
 class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
     """One line per ticket, in the order the caller gives; the cursor follows the ticket id."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False, id="ticket_list.cursor_up"),
-        Binding("down,j", "cursor_down", "Down", show=False, id="ticket_list.cursor_down"),
-        Binding("g,home", "first", "First", show=False, id="ticket_list.first"),
-        Binding("G,end", "last", "Last", show=False, id="ticket_list.last"),
-        Binding("pageup", "page_up", "Page up", show=False, id="ticket_list.page_up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="ticket_list.page_down"),
-        Binding("enter", "select", "Open", id="ticket_list.select"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = actions.bindings(actions.TICKET_LIST)
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "ticket-list--header",
