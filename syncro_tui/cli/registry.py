@@ -27,4 +27,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("logout", "syncro_tui.cli.logout"),
     Command("doctor", "syncro_tui.cli.doctor"),
     Command("sandbox", "syncro_tui.cli.sandbox"),
+    Command("tickets", "syncro_tui.cli.tickets"),
+    Command("show", "syncro_tui.cli.show"),
+    Command("comment", "syncro_tui.cli.comment"),
+    Command("update", "syncro_tui.cli.update"),
+    Command("bill", "syncro_tui.cli.bill"),
+    Command("new", "syncro_tui.cli.new"),
+    Command("writes", "syncro_tui.cli.writes"),
 )

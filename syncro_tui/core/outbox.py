@@ -293,6 +293,15 @@ def _same_text(a: Any, b: Any) -> bool:
     return " ".join(str(a or "").split()) == " ".join(str(b or "").split())
 
 
+def _same_field(name: str, have: Any, sent: Any) -> bool:
+    """A ticket field as read back equals what a PUT sent (a due date is compared by day:
+    Syncro answers a date-time for the date it was sent)."""
+    if name == "due_date" and have is not None and sent:
+        day = have.date().isoformat() if isinstance(have, datetime) else str(have)[:10]
+        return day == str(sent)[:10]
+    return _same_text(have, sent)
+
+
 def _decimal(value: Any) -> Decimal | None:
     try:
         return None if value is None else Decimal(str(value))
@@ -638,7 +647,7 @@ class Outbox:
         ticket = await self.client.get_ticket(entry.intent.ticket_id)
         p = entry.intent.payload
         if kind == W.TICKET_UPDATE:
-            same = all(_same_text(getattr(ticket, k, None), v) for k, v in p.items())
+            same = all(_same_field(k, getattr(ticket, k, None), v) for k, v in p.items())
             return _Verdict(LANDED, ticket.id, _as_json(ticket)) if same else _Verdict(ABSENT)
         if kind == W.LINE_ITEM:
             return self._find_line_item(entry, ticket, before)

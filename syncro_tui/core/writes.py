@@ -273,13 +273,14 @@ def new_ticket(
     )
 
 
-TICKET_FIELDS = ("status", "user_id", "priority")
+TICKET_FIELDS = ("status", "user_id", "priority", "due_date")
 
 
 def update_ticket(
     ticket_id: int, changes: dict[str, Any], *, label: str | None = None, number: str | None = None
 ) -> WriteIntent:
-    """PUT /tickets/{id} with only the fields that change (status, user_id, priority)."""
+    """PUT /tickets/{id} with only the fields that change (status, user_id, priority,
+    due_date as an ISO date "YYYY-MM-DD")."""
     tid = _positive_id(ticket_id, "Ticket id")
     unknown = sorted(set(changes) - set(TICKET_FIELDS))
     if unknown:
@@ -287,7 +288,7 @@ def update_ticket(
             f"Cannot change {', '.join(unknown)} here; only {', '.join(TICKET_FIELDS)}."
         )
     if not changes:
-        raise ValueError("Nothing to change: give a status, an assignee or a priority.")
+        raise ValueError("Nothing to change: give a status, an assignee, a priority or a due date.")
     payload: dict[str, Any] = {}
     if "status" in changes:
         payload["status"] = _required_text(changes["status"], "status")
@@ -297,6 +298,12 @@ def update_ticket(
         if not isinstance(changes["priority"], str):
             raise ValueError(f"Priority must be text, not {changes['priority']!r}.")
         payload["priority"] = changes["priority"]
+    if "due_date" in changes:
+        due = changes["due_date"]
+        try:
+            payload["due_date"] = date.fromisoformat(str(due)[:10]).isoformat()
+        except ValueError:
+            raise ValueError(f"Due date must be a date like 2026-12-31, not {due!r}.") from None
     shown = ", ".join(f"{k} {v}" for k, v in payload.items())
     return _intent(
         TICKET_UPDATE,

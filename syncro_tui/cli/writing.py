@@ -1,0 +1,123 @@
+"""The steps every write command follows: plan -> repeat check -> preview -> consent -> send.
+
+* ``--dry-run``: print the preview, send nothing, exit 0.
+* ``--yes``: send without asking. Otherwise on a terminal: print the preview, ask y/N; with
+  no terminal: print the preview, send nothing, exit 3 (not confirmed).
+* A repeat of a write that landed (or may have) in the last 24 hours: refused with 7 before
+  anything is asked, unless ``--again``.
+* ``--json``: the preview and the result as one JSON object on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from syncro_tui.cli import exitcodes
+
+EPILOG = """\
+Nothing is sent without consent: without --yes the preview (endpoint, exact JSON, who it is
+attributed to, who gets emailed) is printed and, on a terminal, y sends; with no terminal the
+command exits 3 and sends nothing. Every write is journaled before it is sent; an unclear
+outcome is verified with GETs at once and never re-sent on its own.
+
+exit codes: 0 landed, 1 error, 2 usage/config, 3 not confirmed (nothing sent), 4 API key
+missing or rejected, 5 unclear and verified absent (not resent), 6 unclear and still unknown
+(not resent), 7 refused as a repeat of a write that landed (or may have) in the last 24 h.
+"""
+
+
+def add_write_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dry-run", action="store_true", help="print the preview, send nothing")
+    parser.add_argument("--yes", action="store_true", help="send without asking (scripts)")
+    parser.add_argument(
+        "--again",
+        action="store_true",
+        help="send even though the same write landed in the last 24 h (a second copy)",
+    )
+    parser.add_argument("--json", action="store_true", help="preview and result as JSON")
+
+
+def _ask(question: str) -> bool:
+    from syncro_tui.cli.output import err
+
+    sys.stderr.write(question)
+    sys.stderr.flush()
+    try:
+        answer = sys.stdin.readline()
+    except (OSError, KeyboardInterrupt):
+        answer = ""
+    if not answer.endswith("\n"):
+        err("")
+    return answer.strip().lower() in ("y", "yes")
+
+
+def on_terminal() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+async def confirm_and_send(rt: Any, plan: Any) -> int:
+    """What every write command does once its plan is built."""
+    from syncro_tui.cli import sending
+    from syncro_tui.cli.output import err, out, out_json
+
+    a = rt.args
+    as_json = bool(getattr(a, "json", False))
+    document: dict[str, Any] = {"preview": plan.preview_json(), "sent": False}
+
+    def finish(code: int, state: str, message: str, result: dict | None = None) -> int:
+        document["outcome"] = state
+        document["exit_code"] = code
+        document["message"] = message
+        if result is not None:
+            document["result"] = result
+        if as_json:
+            out_json(document)
+        else:
+            (out if code == exitcodes.OK else err)(message)
+        return code
+
+    repeat = None if a.again else sending.find_repeat(rt.session.outbox, plan.intents)
+    if repeat is not None:
+        refused = sending.refusal(*repeat)
+        if not as_json:
+            out(plan.preview_text())
+            out("")
+        return finish(refused.code, "refused", refused.message, refused.to_json())
+    if not as_json or on_terminal() and not a.yes and not a.dry_run:
+        (out if not as_json else err)(plan.preview_text())
+        if not as_json:
+            out("")
+    if a.dry_run:
+        return finish(exitcodes.OK, "dry_run", "Dry run: nothing was sent.")
+    if not a.yes:
+        if not on_terminal():
+            return finish(
+                exitcodes.NOT_CONFIRMED,
+                "not_confirmed",
+                "Not confirmed: nothing was sent. Show this preview to the person who asked; "
+                "add --yes to send it once they agree.",
+            )
+        if not _ask("Send this? [y/N] "):
+            return finish(exitcodes.NOT_CONFIRMED, "not_confirmed", "Not sent.")
+    if not as_json:
+        err("Sending...")
+    result = await sending.send(rt.session, plan, again=a.again)
+    document["sent"] = True
+    return finish(result.code, result.state, result.message, result.to_json())
+
+
+def run_write(args: argparse.Namespace, build: Callable[[Any], Awaitable[Any]]) -> int:
+    """``build(rt) -> Plan``; then the common steps."""
+    from syncro_tui.cli import runtime
+
+    async def body(rt: Any) -> int:
+        plan = await build(rt)
+        return await confirm_and_send(rt, plan)
+
+    return runtime.run(args, body)
