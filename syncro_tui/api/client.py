@@ -38,8 +38,14 @@ from syncro_tui import __version__
 from syncro_tui.api import errors as E
 from syncro_tui.api.models import (
     AccountSettings,
+    Appointment,
+    AppointmentPage,
+    CannedResponse,
+    CannedResponsePage,
+    CannedResponseSettings,
     Comment,
     CommentPage,
+    Contact,
     ContactPage,
     Customer,
     CustomerPage,
@@ -49,6 +55,7 @@ from syncro_tui.api.models import (
     Me,
     Product,
     ProductPage,
+    SearchResults,
     Ticket,
     TicketDetail,
     TicketPage,
@@ -239,6 +246,9 @@ _RESOURCES = {
     "contacts": "contacts",
     "products": "products",
     "invoices": "invoices",
+    "appointments": "appointments",
+    "canned_responses": "canned responses",
+    "search": "search",
     "users": "users",
     "settings": "account settings",
     "me": "your user profile",
@@ -827,6 +837,81 @@ class SyncroClient:
             "/contacts",
             lambda b: ContactPage.model_validate(_need_list_key(b, "contacts")),
             params={"customer_id": customer_id, "page": page},
+        )
+
+    async def contact(self, contact_id: int) -> Contact:
+        """GET /contacts/{id}: a bare contact (``{"contact": ...}`` accepted too)."""
+        cid = _ident(contact_id, "contact_id")
+        return await self._call(
+            "GET", f"/contacts/{cid}", lambda b: _wrapped(b, Contact, "contact")
+        )
+
+    async def search(self, query: str) -> SearchResults:
+        """GET /search?query=: Syncro's global search (customers, tickets, ...)."""
+        return await self._call(
+            "GET",
+            "/search",
+            lambda b: SearchResults.model_validate(_need_dict(b)),
+            params={"query": query},
+        )
+
+    async def canned_responses(self, query: str | None = None, page: int = 1) -> CannedResponsePage:
+        """GET /canned_responses (needs "Ticket Canned Responses - Manage" even to read:
+        without it, :class:`PermissionDenied`). The spec documents neither paging nor meta;
+        ``page`` is sent past the first page only."""
+        return await self._call(
+            "GET",
+            "/canned_responses",
+            lambda b: CannedResponsePage.model_validate(_need_list_key(b, "canned_responses")),
+            params={"query": query or None, "page": page if page != 1 else None},
+        )
+
+    async def all_canned_responses(
+        self, query: str | None = None, *, max_pages: int = 20
+    ) -> list[CannedResponse]:
+        """Every canned response matching ``query``, whether or not the server pages them."""
+        return await _walk(lambda n: self.canned_responses(query, n), max_pages)
+
+    async def canned_response_settings(self) -> CannedResponseSettings:
+        """GET /canned_responses/settings: categories and subjects."""
+        return await self._call(
+            "GET",
+            "/canned_responses/settings",
+            lambda b: CannedResponseSettings.model_validate(_need_dict(b)),
+        )
+
+    async def appointments(
+        self,
+        *,
+        mine: bool | None = None,
+        date_from: date | datetime | str | None = None,
+        date_to: date | datetime | str | None = None,
+        page: int = 1,
+    ) -> AppointmentPage:
+        """GET /appointments (items wrapped in ``appointment`` or bare, both accepted)."""
+        return await self._call(
+            "GET",
+            "/appointments",
+            lambda b: AppointmentPage.model_validate(_need_list_key(b, "appointments")),
+            params={
+                "mine": _flag(mine),
+                "date_from": _when(date_from),
+                "date_to": _when(date_to),
+                "page": page,
+            },
+        )
+
+    async def all_appointments(
+        self,
+        *,
+        mine: bool | None = None,
+        date_from: date | datetime | str | None = None,
+        date_to: date | datetime | str | None = None,
+        max_pages: int = 40,
+    ) -> list[Appointment]:
+        return await _walk(
+            lambda n: self.appointments(mine=mine, date_from=date_from, date_to=date_to, page=n),
+            max_pages,
         )
 
     async def products_page(self, *, query: str | None = None, page: int = 1) -> ProductPage:

@@ -93,7 +93,22 @@ def _int_or_none(value: Any) -> Any:
     return value
 
 
+def _to_flag(value: Any) -> Any:
+    """Checkbox-like values: ``"1"``/``"0"``, ``"true"``/``"false"``, numbers, booleans."""
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in ("1", "true", "yes", "on"):
+            return True
+        if text in ("0", "false", "no", "off", ""):
+            return False
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return bool(value)
+    return value
+
+
 NumberStr = Annotated[str, BeforeValidator(_to_str_number)]
+Flag = Annotated[bool | None, BeforeValidator(_to_flag)]
 Money = Annotated[Decimal | None, BeforeValidator(_to_decimal)]
 Quantity = Annotated[Decimal | None, BeforeValidator(_to_decimal)]
 
@@ -368,6 +383,43 @@ class TimerEntry(_Detail):
         return cls.model_validate(_unwrap(data, "ticket_timer", "timer", "timer_entry"))
 
 
+class Appointment(_Detail):
+    """GET /appointments items (each wrapped in ``appointment`` in the spec example, bare
+    elsewhere: both accepted) and ``ticket.appointments[]``. Ids go above 2^31."""
+
+    id: int
+    summary: Text = ""
+    description: Text = ""
+    customer_id: OptInt = None
+    ticket_id: OptInt = None
+    user_id: OptInt = None
+    start_at: Timestamp = None
+    end_at: Timestamp = None
+    location: str | None = None
+    all_day: Flag = None
+    do_not_email: Flag = None
+    start_at_label: str | None = None
+    customer: Customer | None = None
+    created_at: Timestamp = None
+    updated_at: Timestamp = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tidy(cls, data: Any) -> Any:
+        data = _unwrap(data, "appointment")
+        if isinstance(data, dict) and not isinstance(data.get("customer"), dict | None):
+            data = dict(data)
+            data["customer"] = None
+        elif isinstance(data, dict) and data.get("customer") == {}:
+            data = dict(data)
+            data["customer"] = None
+        return data
+
+    @classmethod
+    def from_response(cls, data: Any) -> Appointment:
+        return cls.model_validate(data)
+
+
 # --------------------------------------------------------------------------- tickets
 
 
@@ -443,6 +495,7 @@ class TicketDetail(Ticket):
     contact: Contact | None = None
     attachments: AnyList = []
     asset_ids: AnyList = []
+    appointments: Annotated[list[Appointment], BeforeValidator(_none_to_list)] = []
     ticket_type: AnyDict | None = None
     intake_form_html: str | None = None
     signature_name: str | None = None
@@ -577,6 +630,72 @@ class Product(_Detail):
     product_category: str | None = None
     category_path: str | None = None
     upc_code: str | None = None
+
+
+class CannedResponse(_Detail):
+    """GET /canned_responses items: ``title, subject, body, category_name``."""
+
+    id: int
+    title: Text = ""
+    subject: Text = ""
+    body: Text = ""
+    canned_response_category_id: OptInt = None
+    category_name: str | None = None
+
+
+class CannedResponseCategory(_Detail):
+    id: OptInt = None
+    name: Text = ""
+
+
+class CannedResponseSettings(_Detail):
+    """GET /canned_responses/settings (bare)."""
+
+    canned_response_categories: Annotated[
+        list[CannedResponseCategory], BeforeValidator(_none_to_list)
+    ] = []
+    subjects: StrList = []
+    can_manage: bool | None = None
+
+    @property
+    def categories(self) -> list[str]:
+        return [c.name for c in self.canned_response_categories if c.name]
+
+
+class SearchHit(_Detail):
+    """One GET /search result, from ``{"table": {"_id", "_type", "_index", "_source":
+    {"table": {...}}}}`` (the spec's shape) or the same without the ``table`` levels."""
+
+    kind: Text = ""
+    index: Text = ""
+    id: OptInt = None
+    fields: AnyDict = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_es(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or "kind" in data:
+            return data
+        hit = _unwrap(data, "table")
+        source = hit.get("_source") if isinstance(hit, dict) else None
+        source = _unwrap(source, "table")
+        return {
+            "kind": hit.get("_type") or "",
+            "index": hit.get("_index") or "",
+            "id": hit.get("_id"),
+            "fields": source if isinstance(source, dict) else {},
+        }
+
+
+class SearchResults(_Light):
+    """GET /search: ``{"quick_result", "results": [...], "error"}``."""
+
+    quick_result: Any = None
+    results: Annotated[list[SearchHit], BeforeValidator(_none_to_list)] = []
+    error: Any = None
+
+    def of_kind(self, kind: str) -> list[SearchHit]:
+        return [hit for hit in self.results if hit.kind == kind]
 
 
 # --------------------------------------------------------------------------- settings
@@ -730,6 +849,18 @@ class InvoicePage(_Page):
     invoices: list[Invoice]
 
 
+class CannedResponsePage(_Page):
+    """GET /canned_responses: ``{"canned_responses": [...]}``, no meta in the spec."""
+
+    items_key: ClassVar[str] = "canned_responses"
+    canned_responses: list[CannedResponse]
+
+
+class AppointmentPage(_Page):
+    items_key: ClassVar[str] = "appointments"
+    appointments: list[Appointment]
+
+
 class UserList(_Light):
     """GET /users: ``{"users": [[id, name], ...]}`` (objects accepted too)."""
 
@@ -738,6 +869,14 @@ class UserList(_Light):
 
 __all__ = [
     "AccountSettings",
+    "Appointment",
+    "AppointmentPage",
+    "CannedResponse",
+    "CannedResponseCategory",
+    "CannedResponsePage",
+    "CannedResponseSettings",
+    "SearchHit",
+    "SearchResults",
     "Comment",
     "CommentPage",
     "Contact",

@@ -15,7 +15,16 @@ from decimal import Decimal
 from itertools import accumulate
 
 from .defaults import DEFAULT_LABOR_PRODUCT_ID
-from .state import CLOSED_STATUSES, Contact, Customer, Product, State, Ticket, User
+from .state import (
+    CLOSED_STATUSES,
+    CannedResponse,
+    Contact,
+    Customer,
+    Product,
+    State,
+    Ticket,
+    User,
+)
 
 DAY = 86_400.0
 HOUR = 3_600.0
@@ -313,14 +322,33 @@ def customer_count(tickets: int) -> int:
     return max(5, tickets * 2 // 15)
 
 
+CANNED_CATEGORIES = ((1, "Replies"), (2, "Scheduling"), (3, "Closing"))
+CANNED_RESPONSES = (
+    # id, category, title, subject, body
+    (1, 1, "Looking into it", "Update", "Thanks for reaching out. We are looking into this now."),
+    (2, 1, "Need more detail", "Update", "Could you send a screenshot of the error you see?"),
+    (3, 1, "Remote session", "Update", "I will connect remotely in the next 15 minutes."),
+    (4, 2, "Onsite visit", "Scheduled", "We have you down for an onsite visit. See you then."),
+    (5, 2, "Parts ordered", "Parts Order", "The replacement part is ordered; ETA two days."),
+    (6, 3, "Resolved, please confirm", "Resolved", "This should be fixed. Reply if not."),
+    (7, 3, "Closing, no reply", "Closing", "Closing this ticket as we have not heard back."),
+    (8, None, "Password reset done", "Update", "Your password was reset & a temporary one sent."),
+)
+APPOINTMENT_SUMMARIES = ("Onsite visit", "Remote session", "Install", "Follow-up call")
+LOCATIONS = ("Onsite", "Remote", "In Shop")
+
+
 def generate(seed: int, tickets: int, now: float) -> State:
     """Build the demo account. Same (seed, tickets, now) -> identical data."""
-    return _Generator(random.Random(seed), now).build(tickets)
+    return _Generator(random.Random(seed), now, random.Random(f"{seed}/variety")).build(tickets)
 
 
 class _Generator:
-    def __init__(self, rng: random.Random, now: float) -> None:
+    def __init__(self, rng: random.Random, now: float, extra: random.Random | None = None) -> None:
         self.rng = rng
+        # Variety added after the first demo data draws from its own generator, so the base
+        # account (and every screenshot of it) stays the same when a kind of variety is added.
+        self.extra = extra or random.Random(0)
         self.now = now
         self.state = State()
         for kind, first in (
@@ -332,6 +360,7 @@ class _Generator:
             ("timer", 400001),
             ("invoice", 500001),
             ("invoice_line", 600001),
+            ("appointment", 5_560_138_501),  # real appointment ids are above 2^31
         ):
             self.state.start_ids(kind, first)
         self.state.next_ticket_number = 1001
@@ -367,7 +396,42 @@ class _Generator:
             made.append(self.ticket(self.pick(customers), status))
         self.touch_recently(made)
         self.plant_tricky_comments(made)
+        self.appointments(made)
+        self.canned_responses()
         return state
+
+    # -- variety drawn from ``self.extra`` -----------------------------------------------------
+
+    def appointments(self, tickets: list[Ticket]) -> None:
+        """Scheduled tickets get their appointment; a few more belong to no ticket."""
+        rng, state = self.extra, self.state
+        for ticket in tickets:
+            if ticket.status == "Scheduled" and ticket.start_at is not None:
+                state.add_appointment(
+                    ticket.updated_at,
+                    summary=f"{rng.choice(APPOINTMENT_SUMMARIES)}: {ticket.subject}",
+                    start_at=ticket.start_at,
+                    end_at=ticket.end_at or ticket.start_at + HOUR,
+                    ticket=ticket,
+                    user_id=ticket.user_id or state.me_id,
+                    location=rng.choice(LOCATIONS),
+                )
+        for n, (uid, *_rest) in enumerate(TECHNICIANS):
+            start = self.now + (n - 1) * DAY + 15 * HOUR
+            state.add_appointment(
+                self.now - 7 * DAY,
+                summary="Team meeting",
+                start_at=start,
+                end_at=start + HOUR,
+                user_id=uid,
+                location="Office",
+            )
+
+    def canned_responses(self) -> None:
+        state = self.state
+        state.canned_categories = dict(CANNED_CATEGORIES)
+        for rid, category, title, subject, body in CANNED_RESPONSES:
+            state.canned_responses[rid] = CannedResponse(rid, title, subject, body, category)
 
     # -- customers -------------------------------------------------------------------------
 

@@ -9,10 +9,12 @@ quantities, numbers for ``price_*``), and every timestamp goes through one forma
 
 from __future__ import annotations
 
-from datetime import UTC, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from .formats import cents, json_number, render_time, ruby_decimal, start_of_day
 from .state import (
+    Appointment,
+    CannedResponse,
     Comment,
     Contact,
     Customer,
@@ -27,9 +29,13 @@ from .state import (
 
 
 class Views:
-    def __init__(self, state: State, tz: timezone = UTC) -> None:
+    def __init__(
+        self, state: State, tz: timezone = UTC, account_tz: timezone | None = None
+    ) -> None:
         self.state = state
         self.tz = tz
+        # The account's own zone (GET /settings locale), for labels Syncro renders locally.
+        self.account_tz = account_tz or timezone(-timedelta(hours=8))
 
     def time(self, ts: float | None) -> str | None:
         return render_time(ts, self.tz)
@@ -238,7 +244,11 @@ class Views:
             "line_items": [self.line_item(li) for li in ticket.line_items],
             "worksheet_results": [],
             "assets": [],
-            "appointments": [],
+            "appointments": [
+                self.appointment(self.state.appointments[a], with_customer=False)
+                for a in ticket.appointment_ids
+                if a in self.state.appointments
+            ],
             "ticket_fields": [],
             "ticket_answers": [],
             "mentionables": [],
@@ -398,6 +408,96 @@ class Views:
             "location_quantities": [],
             "photos": [],
         }
+
+    # -- appointments, canned responses, search ----------------------------------------
+
+    def appointment(self, appointment: Appointment, *, with_customer: bool = True) -> dict:
+        """The spec's appointment object; ``start_at_label`` is in the account's zone and
+        ``do_not_email`` is the string "1"/"0" as in the spec example."""
+        customer = self.state.customers.get(appointment.customer_id or 0)
+        start = datetime.fromtimestamp(appointment.start_at, self.account_tz)
+        out = {
+            "id": appointment.id,
+            "summary": appointment.summary,
+            "description": appointment.description,
+            "customer_id": appointment.customer_id,
+            "created_at": self.time(appointment.created_at),
+            "updated_at": self.time(appointment.updated_at),
+            "start_at": self.time(appointment.start_at),
+            "end_at": self.time(appointment.end_at),
+            "duration": round((appointment.end_at - appointment.start_at) / 3600, 2),
+            "location": appointment.location,
+            "ticket_id": appointment.ticket_id,
+            "user_id": appointment.user_id,
+            "appointment_location_type": None,
+            "start_at_label": start.strftime("%a %m-%d-%y %I:%M %p"),
+            "all_day": appointment.all_day,
+            "ticket": None,
+            "do_not_email": "1" if appointment.do_not_email else "0",
+        }
+        if with_customer:
+            out["customer"] = self.customer(customer) if customer else None
+        return out
+
+    def canned_response(self, response: CannedResponse) -> dict:
+        return {
+            "id": response.id,
+            "title": response.title,
+            "body": response.body,
+            "subject": response.subject,
+            "canned_response_category_id": response.category_id,
+            "category_name": self.state.canned_categories.get(response.category_id or 0),
+        }
+
+    @staticmethod
+    def search_hit(kind: str, index: str, ident: int, source: dict) -> dict:
+        """One GET /search result: Elasticsearch-like, two ``table`` levels deep."""
+        return {
+            "table": {
+                "_id": ident,
+                "_type": kind,
+                "_index": index,
+                "_source": {"table": source},
+            }
+        }
+
+    def customer_hit(self, customer: Customer) -> dict:
+        return self.search_hit(
+            "customer",
+            "customers",
+            customer.id,
+            {
+                "firstname": customer.firstname,
+                "lastname": customer.lastname,
+                "email": customer.email,
+                "business_name": customer.business_name,
+                "phones": [
+                    {
+                        "id": customer.id,
+                        "label": "Phone",
+                        "number": customer.phone,
+                        "customer_id": customer.id,
+                        "extension": None,
+                    }
+                ],
+            },
+        )
+
+    def ticket_hit(self, ticket: Ticket) -> dict:
+        customer = self.state.customers.get(ticket.customer_id)
+        return self.search_hit(
+            "ticket",
+            "tickets",
+            ticket.id,
+            {
+                "number": ticket.number,
+                "subject": ticket.subject,
+                "status": ticket.status,
+                "customer_id": ticket.customer_id,
+                "customer_business_then_name": customer.business_then_name if customer else None,
+                "updated_at": self.time(ticket.updated_at),
+            },
+        )
 
     # -- invoices ----------------------------------------------------------------------
 

@@ -29,6 +29,9 @@ CONTACT_PAGE = 50
 PRODUCT_PAGE = 25
 TIMER_PAGE = 100  # observed live (documented as 25)
 INVOICE_PAGE = 25  # documented and observed live
+APPOINTMENT_PAGE = 25
+SEARCH_LIMIT = 25
+CANNED = "Ticket Canned Responses - Manage"
 _TRUE = {"true", "1", "yes", "on"}
 
 
@@ -489,6 +492,81 @@ class Routes:
             },
         }
 
+    def get_contact(self, call: Call, contact_id: str) -> tuple[int, object]:
+        """GET /contacts/{id} answers the bare contact (no ``contact`` wrapper)."""
+        contact = self.state.contacts.get(int(contact_id))
+        if contact is None:
+            raise Reject(404, NOT_FOUND)
+        return 200, self.views.contact(contact)
+
+    # -- search, canned responses, appointments --------------------------------------------
+
+    def search(self, call: Call) -> tuple[int, object]:
+        """Global search: customers and tickets, each kind only with its list permission
+        (as the spec says), as Elasticsearch-like hits; no paging."""
+        text = (call.arg("query") or "").strip().lower()
+        results: list[dict] = []
+        if text:
+            allowed = self.state.permissions
+            if allowed["Customers - List/Search"]:
+                results += [
+                    self.views.customer_hit(c)
+                    for c in self._customers_matching(text)[:SEARCH_LIMIT]
+                ]
+            if allowed["Tickets - List/Search"]:
+                tickets = sorted(
+                    (t for t in self.state.tickets.values() if self._ticket_matches(t, text)),
+                    key=attrgetter("updated_at"),
+                    reverse=True,
+                )
+                results += [self.views.ticket_hit(t) for t in tickets[:SEARCH_LIMIT]]
+        return 200, {"quick_result": None, "results": results, "error": None}
+
+    def list_canned_responses(self, call: Call) -> tuple[int, object]:
+        """``query`` matches title, subject or body; no meta, as in the spec."""
+        responses = sorted(self.state.canned_responses.values(), key=lambda r: r.id)
+        text = (call.arg("query") or "").strip().lower()
+        if text:
+            responses = [
+                r
+                for r in responses
+                if text in r.title.lower() or text in r.subject.lower() or text in r.body.lower()
+            ]
+        return 200, {"canned_responses": [self.views.canned_response(r) for r in responses]}
+
+    def canned_response_settings(self, call: Call) -> tuple[int, object]:
+        state = self.state
+        subjects = sorted({r.subject for r in state.canned_responses.values()})
+        return 200, {
+            "canned_response_categories": [
+                {"id": cid, "name": name} for cid, name in state.canned_categories.items()
+            ],
+            "subjects": subjects,
+            "can_manage": True,
+        }
+
+    def list_appointments(self, call: Call) -> tuple[int, object]:
+        """``mine``, ``date_from``/``date_to`` (on start_at), soonest first, 25 a page. Each
+        item is wrapped in ``appointment`` as in the spec example. Without "Appointments -
+        View All" a token sees only its own (see-own is never restricted)."""
+        appointments = sorted(self.state.appointments.values(), key=lambda a: (a.start_at, a.id))
+        own_only = not self.state.permissions["Appointments - View All"]
+        if own_only or _truthy(call.arg("mine", "false")):
+            appointments = [a for a in appointments if a.user_id == self.state.me_id]
+        date_from, date_to = call.time_arg("date_from"), call.time_arg("date_to")
+        if date_from is not None:
+            appointments = [a for a in appointments if a.start_at >= date_from]
+        if date_to is not None:
+            if len(call.arg("date_to") or "") == 10:  # a date: the whole day counts
+                date_to += 86_400
+            appointments = [a for a in appointments if a.start_at < date_to]
+        page = call.page()
+        chunk, total_pages = _paginate(appointments, page, APPOINTMENT_PAGE)
+        return 200, {
+            "appointments": [{"appointment": self.views.appointment(a)} for a in chunk],
+            "meta": {"total_pages": total_pages, "page": page},
+        }
+
     def list_products(self, call: Call) -> tuple[int, object]:
         products = sorted(self.state.products.values(), key=lambda p: p.id)
         text = (call.arg("query") or "").strip().lower()
@@ -577,6 +655,11 @@ TABLE = [
     ("GET", r"/customers/autocomplete", "autocomplete_customers", "Customers - List/Search"),
     ("GET", rf"/customers/{_ID}", "get_customer", "Customers - View Detail"),
     ("GET", r"/contacts", "list_contacts", "Customers - View Detail"),
+    ("GET", rf"/contacts/{_ID}", "get_contact", "Customers - View Detail"),
+    ("GET", r"/search", "search", None),
+    ("GET", r"/canned_responses", "list_canned_responses", CANNED),
+    ("GET", r"/canned_responses/settings", "canned_response_settings", CANNED),
+    ("GET", r"/appointments", "list_appointments", None),
     ("GET", r"/products", "list_products", "Products - List/Search"),
     ("GET", r"/invoices", "list_invoices", "Invoices - List/Search"),
     ("POST", r"/invoices", "create_invoice", "Invoices - Create"),

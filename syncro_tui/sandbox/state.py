@@ -48,6 +48,8 @@ PERMISSIONS = (
     "Customers - List/Search",
     "Customers - View Detail",
     "Products - List/Search",
+    "Ticket Canned Responses - Manage",
+    "Appointments - View All",
 )
 
 TAX_RATE = Decimal("0.0825")
@@ -213,6 +215,32 @@ class Invoice:
 
 
 @dataclass(slots=True)
+class Appointment:
+    id: int
+    summary: str
+    description: str
+    customer_id: int | None
+    ticket_id: int | None
+    user_id: int | None
+    start_at: float
+    end_at: float
+    location: str | None
+    created_at: float
+    updated_at: float
+    all_day: bool | None = None
+    do_not_email: bool = True
+
+
+@dataclass(slots=True)
+class CannedResponse:
+    id: int
+    title: str
+    subject: str
+    body: str
+    category_id: int | None
+
+
+@dataclass(slots=True)
 class Ticket:
     id: int
     number: int
@@ -236,6 +264,7 @@ class Ticket:
     line_items: list[LineItem] = field(default_factory=list)
     timers: list[Timer] = field(default_factory=list)
     invoice_ids: list[int] = field(default_factory=list)
+    appointment_ids: list[int] = field(default_factory=list)
 
 
 class State:
@@ -250,6 +279,9 @@ class State:
         self.tickets: dict[int, Ticket] = {}
         self.timers: dict[int, Timer] = {}
         self.invoices: dict[int, Invoice] = {}
+        self.appointments: dict[int, Appointment] = {}
+        self.canned_responses: dict[int, CannedResponse] = {}
+        self.canned_categories: dict[int, str] = {}
         self.statuses = list(DEFAULT_STATUSES + CUSTOM_STATUSES)
         self.priorities = list(PRIORITIES)
         self.problem_types = list(PROBLEM_TYPES)
@@ -355,6 +387,40 @@ class State:
         ticket.customer_reply = from_customer
         ticket.updated_at = now
         return comment
+
+    # -- appointments --------------------------------------------------------------------
+
+    def add_appointment(
+        self,
+        now: float,
+        *,
+        summary: str,
+        start_at: float,
+        end_at: float,
+        ticket: Ticket | None = None,
+        customer_id: int | None = None,
+        user_id: int | None = None,
+        description: str = "",
+        location: str | None = None,
+    ) -> Appointment:
+        """An appointment, linked both ways when it belongs to a ticket."""
+        appointment = Appointment(
+            id=self.new_id("appointment"),
+            summary=summary,
+            description=description,
+            customer_id=customer_id if customer_id is not None else (ticket and ticket.customer_id),
+            ticket_id=ticket.id if ticket else None,
+            user_id=user_id,
+            start_at=start_at,
+            end_at=end_at,
+            location=location,
+            created_at=now,
+            updated_at=now,
+        )
+        self.appointments[appointment.id] = appointment
+        if ticket is not None:
+            ticket.appointment_ids.append(appointment.id)
+        return appointment
 
     # -- line items ----------------------------------------------------------------------
 

@@ -67,3 +67,83 @@ async def test_invoices_list_permission_is_its_own(sb, clock):
 async def test_invoice_ticket_id_must_be_an_integer(api):
     with pytest.raises(TypeError):
         await api.invoices(ticket_id="1&paid=true")
+
+
+async def test_contact_by_id(api, sb):
+    contact = next(iter(sb.state.contacts.values()))
+    got = await api.contact(contact.id)
+    assert got.id == contact.id and got.name == contact.name
+    with pytest.raises(E.NotFound):
+        await api.contact(1)
+
+
+async def test_search_reads_customers_and_tickets(api, sb):
+    ticket = open_ticket(sb)
+    results = await api.search(str(ticket.number))
+    hits = results.of_kind("ticket")
+    assert any(h.id == ticket.id and h.fields["subject"] == ticket.subject for h in hits)
+    customer = sb.state.customers[ticket.customer_id]
+    named = await api.search(customer.business_name)
+    assert any(h.id == customer.id for h in named.of_kind("customer"))
+
+
+def test_search_hit_accepts_a_flat_shape():
+    from syncro_tui.api.models import SearchResults
+
+    flat = SearchResults.model_validate(
+        {"results": [{"_id": 5, "_type": "customer", "_source": {"firstname": "A"}}]}
+    )
+    assert flat.results[0].id == 5 and flat.results[0].fields == {"firstname": "A"}
+
+
+async def test_canned_responses_for_the_comment_form(api, sb):
+    page = await api.canned_responses()
+    assert len(page.canned_responses) == len(sb.state.canned_responses)
+    assert not page.has_more  # no meta: one page
+    hit = (await api.canned_responses(query="parts")).canned_responses
+    assert [r.title for r in hit] == ["Parts ordered"] and hit[0].category_name == "Scheduling"
+    everything = await api.all_canned_responses()
+    assert [r.id for r in everything] == sorted(sb.state.canned_responses)  # pages not repeated
+    settings = await api.canned_response_settings()
+    assert "Closing" in settings.categories and settings.can_manage
+
+
+async def test_canned_responses_without_the_permission(sb, clock):
+    sb.state.set_permission("Ticket Canned Responses - Manage", False)
+    async with make_client(sb, clock) as client:
+        with pytest.raises(E.PermissionDenied) as info:
+            await client.canned_responses()
+    assert "canned responses" in str(info.value)
+
+
+async def test_appointments_mine_dates_and_on_the_ticket(api, sb, clock):
+    from datetime import UTC, datetime, timedelta
+
+    every = await api.all_appointments()
+    assert len(every) == len(sb.state.appointments)
+    assert all(a.id > 2**31 and a.start_at is not None for a in every)
+    mine = await api.all_appointments(mine=True)
+    assert mine and all(a.user_id == sb.state.me_id for a in mine)
+    now = datetime.fromtimestamp(clock.now, UTC)
+    window = await api.all_appointments(date_from=now - timedelta(days=1), date_to=now)
+    assert all(now - timedelta(days=1) <= a.start_at < now for a in window)
+    linked = next(a for a in every if a.ticket_id)
+    detail = await api.get_ticket(linked.ticket_id)
+    assert [a.id for a in detail.appointments] == [linked.id]
+    assert detail.appointments[0].start_at == linked.start_at
+
+
+def test_appointment_bare_or_wrapped_and_string_flags():
+    from syncro_tui.api.models import AppointmentPage
+
+    page = AppointmentPage.model_validate(
+        {
+            "appointments": [
+                {"appointment": {"id": 5560138523, "summary": "A", "do_not_email": "1"}},
+                {"id": 5560138524, "summary": "B", "do_not_email": "0", "all_day": None},
+            ]
+        }
+    )
+    first, second = page.appointments
+    assert first.id == 5560138523 and first.do_not_email is True
+    assert second.summary == "B" and second.do_not_email is False and second.all_day is None
