@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.worker import Worker, WorkerState
 
@@ -70,6 +70,54 @@ class SyncroApp(App[None]):
         self.timers: Any = None
         self._cached_full_at: float | None = None
         self._load_cache()
+
+    # -- closing ---------------------------------------------------------------------------
+    # `q` followed at once by another key (a word typed while the list has focus) must not
+    # open a screen while the app is closing: that ended in a NoMatches traceback.
+
+    closing = False
+
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        self.closing = True
+        super().exit(*args, **kwargs)
+
+    async def on_event(self, event: events.Event) -> None:
+        if self.closing and isinstance(event, events.InputEvent):
+            return  # keys and clicks after quitting do nothing
+        await super().on_event(event)
+
+    def push_screen(
+        self, screen: Any, callback: Any = None, wait_for_dismiss: bool = False, **kw: Any
+    ) -> Any:
+        if self.closing:
+            if wait_for_dismiss:
+                import asyncio
+
+                return asyncio.get_running_loop().create_future()  # the worker ends with the app
+            from textual.widget import AwaitMount
+
+            return AwaitMount(self.screen, [])
+        return super().push_screen(screen, callback, wait_for_dismiss, **kw)
+
+    def _fatal_error(self) -> None:
+        """Textual's crash report, without the local variables of each frame (Textual prints
+        them by default): no frame holding the key, a request or a customer's text may reach
+        the terminal. The full, redacted traceback goes to the log."""
+        import logging
+
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        error = self._exception
+        if error is not None:
+            logging.getLogger("syncro_tui.ui").error("the app stopped on an error", exc_info=error)
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+        self._exit_renderables.append(
+            Segments(self.console.render(traceback, self.console.options))
+        )
+        self._close_messages_no_wait()
 
     # -- start-up --------------------------------------------------------------------------
 
