@@ -59,6 +59,9 @@ class Settings:
     config_found: bool = False
     warnings: tuple[str, ...] = ()
     demo: bool = False
+    # Where each setting came from, by dotted name ("poll_seconds", "ui.theme"):
+    # ("file", path), ("env", VARIABLE), ("flag", "--option"). Absent: the default.
+    sources: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def api_base_url(self) -> str:
@@ -84,7 +87,32 @@ class Settings:
         return bool(self.subdomain or self.base_url)
 
     def with_overrides(self, **values: Any) -> Settings:
-        return _validated(replace(self, **values), "command line")
+        sources = dict(self.sources)
+        for key, value in values.items():
+            if key == "ui" and isinstance(value, UISettings):
+                for f in fields(UISettings):
+                    if getattr(value, f.name) != getattr(self.ui, f.name):
+                        sources[f"ui.{f.name}"] = ("override", "command line")
+            elif key in _TOP:
+                sources[key] = ("override", "command line")
+        return _validated(replace(self, **values, sources=sources), "command line")
+
+    def source(self, name: str) -> str:
+        """Where setting ``name`` came from, in words ("default" when nowhere)."""
+        return describe_source(self.sources.get(name))
+
+
+def describe_source(source: tuple[str, str] | None) -> str:
+    if source is None:
+        return "default"
+    kind, detail = source
+    if kind == "file":
+        return detail
+    if kind == "env":
+        return f"environment variable {detail}"
+    if kind == "flag":
+        return f"command line ({detail})"
+    return detail
 
 
 # ---------------------------------------------------------------------------------------------
@@ -117,23 +145,54 @@ def load_settings(
         raise ConfigError(f"Config file {path} does not exist.")
 
     warnings: list[str] = []
-    values = _from_mapping(raw, str(path), warnings)
-    values.update(_from_env(env, warnings))
-    for key, value in (flags or {}).items():
-        if value is not None:
-            values[key] = value
-    ui = values.pop("ui", {})
+    sources: dict[str, tuple[str, str]] = {}
+    file_values = _from_mapping(raw, str(path), warnings)
+    env_names: dict[str, str] = {}
+    env_values = _from_env(env, warnings, env_names)
+    flag_values = {key: value for key, value in (flags or {}).items() if value is not None}
+    layers: list[tuple[dict[str, Any], Any]] = [
+        (file_values, lambda name: ("file", str(path))),
+        (env_values, lambda name: ("env", env_names[name])),
+        (flag_values, lambda name: ("flag", "--" + name.replace("_", "-"))),
+    ]
+    # The account is one choice: the strongest source naming a subdomain or a base_url
+    # decides it (`--subdomain` beats `base_url` in the file: flags win, always).
+    account_keys = ("subdomain", "base_url")
+    strongest = max(
+        (i for i, (layer, _) in enumerate(layers) if any(k in layer for k in account_keys)),
+        default=None,
+    )
+    values: dict[str, Any] = {}
+    ui: dict[str, Any] = {}
+    for i, (layer, where) in enumerate(layers):
+        for key, value in layer.items():
+            if key in account_keys and strongest is not None and i < strongest:
+                continue
+            if key == "ui":
+                for ukey, uvalue in value.items():
+                    ui[ukey] = uvalue
+                    sources[f"ui.{ukey}"] = where(f"ui.{ukey}")
+            else:
+                values[key] = value
+                sources[key] = where(key)
     settings = Settings(
         **values,
         ui=UISettings(**ui),
         config_file=path,
         config_found=found,
         warnings=tuple(warnings),
+        sources=sources,
     )
     return _validated(settings, str(path))
 
 
-_TOP = {f.name for f in fields(Settings)} - {"config_file", "config_found", "warnings", "demo"}
+_TOP = {f.name for f in fields(Settings)} - {
+    "config_file",
+    "config_found",
+    "warnings",
+    "demo",
+    "sources",
+}
 _UI = {f.name for f in fields(UISettings)}
 
 
@@ -157,7 +216,10 @@ def _from_mapping(raw: Mapping[str, Any], where: str, warnings: list[str]) -> di
     return values
 
 
-def _from_env(env: Mapping[str, str], warnings: list[str]) -> dict[str, Any]:
+def _from_env(
+    env: Mapping[str, str], warnings: list[str], names: dict[str, str] | None = None
+) -> dict[str, Any]:
+    names = {} if names is None else names
     values: dict[str, Any] = {}
     ui: dict[str, Any] = {}
     for name, text in env.items():
@@ -168,10 +230,12 @@ def _from_env(env: Mapping[str, str], warnings: list[str]) -> dict[str, Any]:
             ukey = key[4:]
             if ukey in _UI:
                 ui[ukey] = _env_value(text)
+                names[f"ui.{ukey}"] = name
             else:
                 warnings.append(f"environment: unknown setting {name} (ignored)")
         elif key in _TOP:
             values[key] = _env_value(text)
+            names[key] = name
         else:
             warnings.append(f"environment: unknown setting {name} (ignored)")
     if ui:
@@ -230,10 +294,15 @@ def _as_list(where: str, name: str, value: Any) -> tuple[str, ...]:
 
 
 def _validated(s: Settings, where: str) -> Settings:
+    def at(name: str) -> str:
+        """Blame the source the value came from (a variable, a flag), not always the file."""
+        source = s.sources.get(name) or s.sources.get(name.split(".")[0])
+        return describe_source(source) if source else where
+
     subdomain = str(s.subdomain or "").strip()
     if subdomain and not _SUBDOMAIN.match(subdomain):
         raise ConfigError(
-            f"{where}: subdomain {subdomain!r} is not a Syncro subdomain "
+            f"{at('subdomain')}: subdomain {subdomain!r} is not a Syncro subdomain "
             '(the part before .syncromsp.com, e.g. "acme").'
         )
     base_url = str(s.base_url or "").strip()
@@ -241,47 +310,64 @@ def _validated(s: Settings, where: str) -> Settings:
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ConfigError(
-                f"{where}: base_url must be a full URL such as "
+                f"{at('base_url')}: base_url must be a full URL such as "
                 f"https://acme.syncromsp.com/api/v1 (got {base_url!r})."
             )
         if parts.scheme == "http" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
-            raise ConfigError(f"{where}: base_url must use https (plain http only on loopback).")
+            raise ConfigError(
+                f"{at('base_url')}: base_url must use https (plain http only on loopback)."
+            )
     auth = str(s.auth_style).strip().lower()
     if auth not in ("header", "query"):
         raise ConfigError(
-            f'{where}: auth_style must be "header" or "query" (got {s.auth_style!r}).'
+            f'{at("auth_style")}: auth_style must be "header" or "query" (got {s.auth_style!r}).'
         )
-    budget = _as_int(where, "requests_per_minute", s.requests_per_minute, 1, MAX_BUDGET)
-    poll = _as_int(where, "poll_seconds", s.poll_seconds, 15, 3600 * 24)
-    reconcile = _as_int(where, "reconcile_minutes", s.reconcile_minutes, 1, 24 * 60)
+    budget = _as_int(
+        at("requests_per_minute"), "requests_per_minute", s.requests_per_minute, 1, MAX_BUDGET
+    )
+    poll = _as_int(at("poll_seconds"), "poll_seconds", s.poll_seconds, 15, 3600 * 24)
+    reconcile = _as_int(
+        at("reconcile_minutes"), "reconcile_minutes", s.reconcile_minutes, 1, 24 * 60
+    )
     try:
+        if isinstance(s.timeout_seconds, bool):  # TOML `true` is not 1 second
+            raise TypeError
         timeout = float(s.timeout_seconds)
     except (TypeError, ValueError):
-        raise ConfigError(f"{where}: timeout_seconds must be a number of seconds.") from None
+        raise ConfigError(
+            f"{at('timeout_seconds')}: timeout_seconds must be a number of seconds (got {s.timeout_seconds!r})."
+        ) from None
     if not 1 <= timeout <= 300:
-        raise ConfigError(f"{where}: timeout_seconds must be between 1 and 300 (got {timeout:g}).")
-    closed = _as_list(where, "closed_statuses", s.closed_statuses)
+        raise ConfigError(
+            f"{at('timeout_seconds')}: timeout_seconds must be between 1 and 300 (got {timeout:g})."
+        )
+    closed = _as_list(at("closed_statuses"), "closed_statuses", s.closed_statuses)
     labor = s.labor_products
     if not isinstance(labor, Mapping):
-        raise ConfigError(f"{where}: [labor_products] must be a table of name = product_id.")
+        raise ConfigError(
+            f"{at('labor_products')}: [labor_products] must be a table of name = product_id."
+        )
     labor = {
-        str(name): _as_int(where, f"labor_products.{name}", pid, 1) for name, pid in labor.items()
+        str(name): _as_int(at(f"labor_products.{name}"), f"labor_products.{name}", pid, 1)
+        for name, pid in labor.items()
     }
     keymap = s.keymap
     if not isinstance(keymap, Mapping) or not all(isinstance(v, str) for v in keymap.values()):
-        raise ConfigError(f'{where}: [keymap] must be a table of binding_id = "keys".')
+        raise ConfigError(f'{at("keymap")}: [keymap] must be a table of binding_id = "keys".')
     level = str(s.log_level).strip().upper()
     if level not in _LEVELS:
         raise ConfigError(
-            f"{where}: log_level must be one of {', '.join(_LEVELS)} (got {s.log_level!r})."
+            f"{at('log_level')}: log_level must be one of {', '.join(_LEVELS)} (got {s.log_level!r})."
         )
     ui = s.ui
     ui = UISettings(
         theme=str(ui.theme),
-        plain=_as_bool(where, "ui.plain", ui.plain),
-        bell=_as_bool(where, "ui.bell", ui.bell),
-        notify=_as_bool(where, "ui.notify", ui.notify),
-        detail_debounce_ms=_as_int(where, "ui.detail_debounce_ms", ui.detail_debounce_ms, 0, 5000),
+        plain=_as_bool(at("ui.plain"), "ui.plain", ui.plain),
+        bell=_as_bool(at("ui.bell"), "ui.bell", ui.bell),
+        notify=_as_bool(at("ui.notify"), "ui.notify", ui.notify),
+        detail_debounce_ms=_as_int(
+            at("ui.detail_debounce_ms"), "ui.detail_debounce_ms", ui.detail_debounce_ms, 0, 5000
+        ),
     )
     return replace(
         s,

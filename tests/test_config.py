@@ -99,3 +99,52 @@ def test_example_config_is_valid():
     s = load_settings(example, env={})
     assert s.warnings == ()
     assert s.labor_products  # documents the labor table
+
+
+# --------------------------------------------------------------------------- issue 15
+
+
+def test_a_subdomain_flag_beats_a_base_url_in_the_file(tmp_path):
+    path = write(tmp_path, 'base_url = "https://old.syncromsp.com/api/v1"\n')
+    s = load_settings(path, env={}, flags={"subdomain": "acme"})
+    assert s.api_base_url == "https://acme.syncromsp.com/api/v1"
+    assert s.source("subdomain") == "command line (--subdomain)"
+    env = {"SYNCRO_TUI_SUBDOMAIN": "fromenv"}
+    assert load_settings(path, env=env).api_base_url == "https://fromenv.syncromsp.com/api/v1"
+    # and a base_url flag beats a subdomain anywhere
+    s = load_settings(
+        write(tmp_path, 'subdomain = "acme"\n'),
+        env=env,
+        flags={"base_url": "http://127.0.0.1:9/api/v1"},
+    )
+    assert s.api_base_url == "http://127.0.0.1:9/api/v1" and s.subdomain == ""
+
+
+def test_a_bad_environment_value_names_the_variable_not_a_missing_file(tmp_path):
+    with pytest.raises(ConfigError) as caught:
+        load_settings(env={"SYNCRO_TUI_POLL_SECONDS": "soon"})
+    message = str(caught.value)
+    assert message.startswith("environment variable SYNCRO_TUI_POLL_SECONDS: poll_seconds")
+    assert "config.toml" not in message
+    with pytest.raises(ConfigError, match="^environment variable SYNCRO_TUI_UI__PLAIN: ui.plain"):
+        load_settings(env={"SYNCRO_TUI_UI__PLAIN": "maybe"})
+    path = write(tmp_path, "poll_seconds = 2\n")
+    with pytest.raises(ConfigError, match=f"^{path}: poll_seconds must be"):
+        load_settings(path, env={})
+
+
+@pytest.mark.parametrize(
+    "line", ["timeout_seconds = true", "poll_seconds = true", "labor_products = { Labor = true }"]
+)
+def test_booleans_are_not_numbers(tmp_path, line):
+    with pytest.raises(ConfigError, match="(number|seconds)"):
+        load_settings(write(tmp_path, line + "\n"), env={})
+
+
+def test_sources_say_where_each_value_came_from(tmp_path):
+    path = write(tmp_path, 'subdomain = "acme"\npoll_seconds = 120\n[ui]\ntheme = "nord"\n')
+    s = load_settings(path, env={"SYNCRO_TUI_UI__BELL": "false"}, flags={"log_level": "DEBUG"})
+    assert s.source("subdomain") == str(path) and s.source("ui.theme") == str(path)
+    assert s.source("ui.bell") == "environment variable SYNCRO_TUI_UI__BELL"
+    assert s.source("log_level") == "command line (--log-level)"
+    assert s.source("reconcile_minutes") == "default"

@@ -69,6 +69,7 @@ class SyncroApp(App[None]):
         self.drafts: Any = None  # drafts and the timer file load right after the first paint
         self.timers: Any = None
         self._cached_full_at: float | None = None
+        self.notices: list[str] = []  # said once at start (permissions tightened, read-only...)
         self._load_cache()
 
     # -- closing ---------------------------------------------------------------------------
@@ -148,17 +149,29 @@ class SyncroApp(App[None]):
         return MainScreen()
 
     def on_mount(self) -> None:
+        notices = [*self.settings.warnings, *self.notices]
         theme = self.settings.ui.theme
         if self.settings.ui.plain:
             theme = "textual-ansi" if "textual-ansi" in self.available_themes else "ansi-dark"
         try:
             self.theme = theme
         except Exception:
-            self.notify(
-                f"Unknown theme {theme!r}; using the default.", severity="warning", markup=False
-            )
+            names = ", ".join(sorted(self.available_themes))
+            notices.append(f"Unknown theme {theme!r}; using the default. Themes: {names}.")
         if self.settings.keymap:
+            from syncro_tui.ui.settings_check import unknown_keymap_ids
+
+            unknown = unknown_keymap_ids(self.settings.keymap)
+            if unknown:
+                notices.append(
+                    f"[keymap]: no binding has the id {', '.join(map(repr, unknown))} (ignored); "
+                    "? lists the ids."
+                )
             self.set_keymap(dict(self.settings.keymap))
+        if notices:  # once, at start
+            self.notify(
+                "\n".join(notices), title="Settings", severity="warning", markup=False, timeout=20
+            )
 
     def on_ready(self) -> None:
         self.drafts, self.timers = _local_stores(self.settings)

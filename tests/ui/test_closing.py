@@ -40,8 +40,6 @@ async def test_a_crash_report_shows_no_local_variables(make_app, monkeypatch):
             await pilot.press("question_mark")
             await pilot.pause()
             printed.extend(app._exit_renderables)
-    text = "".join(
-        seg.text for r in printed for seg in getattr(r, "segments", [])
-    )
+    text = "".join(seg.text for r in printed for seg in getattr(r, "segments", []))
     assert "RuntimeError" in text and "boom" in text
     assert secret not in text
