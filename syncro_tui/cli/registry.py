@@ -34,4 +34,5 @@ COMMANDS: tuple[Command, ...] = (
     Command("bill", "syncro_tui.cli.bill"),
     Command("new", "syncro_tui.cli.new"),
     Command("writes", "syncro_tui.cli.writes"),
+    Command("mcp", "syncro_tui.cli.mcp"),
 )
