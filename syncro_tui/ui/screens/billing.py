@@ -21,7 +21,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, RadioSet, Select, Static, TextArea
 
 from syncro_tui.core import writes
@@ -44,22 +43,15 @@ from syncro_tui.core.outbox import APPLIED, DuplicateWrite
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.core.text import clean
 from syncro_tui.core.timers import time_warnings
-from syncro_tui.ui.screens.comment import (
-    DRAFT_CSS,
-    DraftModal,
-    chosen_visibility,
-    draft_buttons,
-    email_warning,
-    not_sent_note,
-    visibility_choice,
-)
+from syncro_tui.ui.screens.comment import chosen_visibility, email_warning, visibility_choice
 from syncro_tui.ui.screens.dialogs import (
-    MODAL_CSS,
     ConfirmWriteModal,
     PickModal,
     WritePreview,
     WriteStep,
 )
+from syncro_tui.ui.screens.draft_modal import DraftModal, draft_buttons, not_sent_note
+from syncro_tui.ui.screens.modal import BaseModal
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +102,7 @@ async def load_labor(app: Any) -> list[Labor]:
     ]
 
 
-class BillingModal(DraftModal):
+class BillingModal(DraftModal[BillingRequest | None]):
     """Minutes, labor type, description, resolution comment and its visibility, invoice now.
 
     The comment starts as a copy of the description and follows it until it is edited.
@@ -118,14 +110,10 @@ class BillingModal(DraftModal):
 
     KIND = "billing"
     DEFAULTS = {"visibility": "internal"}
-    DEFAULT_CSS = (
-        MODAL_CSS.format(name="BillingModal")
-        + DRAFT_CSS.format(name="BillingModal")
-        + """
+    DEFAULT_CSS = """
     BillingModal #minutes { width: 18; }
     BillingModal #hours { width: 1fr; padding-left: 1; color: $text-muted; }
     """
-    )
 
     def __init__(self, row: TicketRow, drafts: Drafts, labor: list[Labor]) -> None:
         super().__init__(row, drafts)
@@ -251,7 +239,7 @@ def step_text(step: StepProgress) -> Text:
     return Text(f"{step.number}. {step.title}{landed}")
 
 
-class BillingProgressScreen(ModalScreen[None]):
+class BillingProgressScreen(BaseModal[None]):
     """Each step's state (TODO / DONE / STOPPED) and message, updated as the run goes.
 
     It only shows; the flow's worker runs the steps. While a step is in flight Esc does
@@ -259,9 +247,7 @@ class BillingProgressScreen(ModalScreen[None]):
     asks the flow to resume from the failed step.
     """
 
-    DEFAULT_CSS = (
-        MODAL_CSS.format(name="BillingProgressScreen")
-        + """
+    DEFAULT_CSS = """
     BillingProgressScreen #steps { height: auto; max-height: 60vh; margin-top: 1; }
     BillingProgressScreen .step { height: auto; }
     BillingProgressScreen .state { width: 9; }
@@ -274,7 +260,6 @@ class BillingProgressScreen(ModalScreen[None]):
     BillingProgressScreen #summary { margin-top: 1; }
     BillingProgressScreen #keys { margin-top: 1; text-style: bold; }
     """
-    )
     BINDINGS = [
         Binding("r", "resume", "Resume", id="billing.resume"),
         Binding("escape", "close", "Close", id="billing.close"),

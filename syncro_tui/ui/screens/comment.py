@@ -4,10 +4,8 @@
 request and hands it to ``app.send_with_preview`` (endpoint, JSON, attribution, and in red
 who gets emailed), which sends only on `y`.
 
-What is typed is never lost: ``DraftModal`` (shared with the billing modal) saves the fields
-about 300 ms after the last keystroke and restores them when the modal reopens for that
-ticket, after Esc, a crash or a killed terminal. The draft file goes away only when the
-write is confirmed (the outbox deletes it) or when the technician discards it and says yes.
+What is typed is never lost: ``CommentModal`` is a ``DraftModal`` (ui/screens/draft_modal.py),
+saved as it is typed and restored when it reopens for that ticket.
 """
 
 from __future__ import annotations
@@ -18,49 +16,26 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.timer import Timer
 from textual.widgets import (
-    Button,
-    Checkbox,
     Input,
     Label,
     RadioButton,
     RadioSet,
-    Select,
-    Static,
     TextArea,
 )
 
 from syncro_tui.core import writes
-from syncro_tui.core.drafts import Drafts, is_empty
 from syncro_tui.core.rows import TicketRow
-from syncro_tui.ui.screens.dialogs import MODAL_CSS, PickModal
+from syncro_tui.ui.screens.draft_modal import DraftModal, draft_buttons, not_sent_note
 
-AUTOSAVE_SECONDS = 0.3
 DEFAULT_SUBJECT = "Update"
-
-# Shared look of the draft modals: a fixed-height box whose form scrolls when the terminal
-# is short, one-line fields, and a multi-line text that takes the height that is left.
-DRAFT_CSS = """
-{name} > Vertical {{ height: 90%; }}
-{name} #form {{ height: 1fr; overflow-y: auto; }}
-{name} .row {{ height: auto; }}
-{name} .row > Label {{ width: 13; color: $text-muted; }}
-{name} .row > Input, {name} .row > Select {{ width: 1fr; }}
-{name} .field {{ color: $text-muted; }}
-{name} TextArea {{ height: 1fr; min-height: 5; }}
-{name} RadioSet {{ height: auto; width: 100%; }}
-{name} #buttons {{ height: auto; }}
-{name} #buttons Button {{ margin-right: 1; }}
-"""
 
 
 class EditorError(Exception):
@@ -106,12 +81,6 @@ def edit_externally(app: Any, text: str) -> str:
     return edited
 
 
-def draft_buttons() -> ComposeResult:
-    yield Button("Preview (F2)", variant="primary", action="screen.submit", compact=True)
-    yield Button("Discard draft (F8)", action="screen.discard", compact=True)
-    yield Button("Close, keep draft (Esc)", action="screen.close", compact=True)
-
-
 def visibility_choice(current: str) -> RadioSet:
     """The three visibilities as an explicit choice (internal unless the draft says else)."""
     if current not in writes.VISIBILITIES:
@@ -131,108 +100,6 @@ def chosen_visibility(radios: RadioSet) -> str:
     return pressed.id.removeprefix("vis-") if pressed is not None and pressed.id else "internal"
 
 
-class DraftModal(ModalScreen[Any]):
-    """A form saved as it is typed, per (``KIND``, ticket id), and restored on reopening.
-
-    Subclasses compose the fields, return them from ``values()`` and implement
-    ``action_submit``. Esc closes and keeps the draft; F8 discards it, asking first when
-    anything was typed.
-    """
-
-    KIND: ClassVar[str]
-    DEFAULTS: ClassVar[dict[str, Any]]  # values that do not count as typed (is_empty)
-    BINDINGS = [
-        Binding("escape", "close", "Close (draft kept)", id="draft.close"),
-        Binding("f2", "submit", "Preview", id="draft.preview"),
-        Binding("f8", "discard", "Discard draft", id="draft.discard"),
-    ]
-
-    def __init__(self, row: TicketRow, drafts: Drafts) -> None:
-        super().__init__()
-        self.row = row
-        self.drafts = drafts
-        self.draft: dict[str, Any] = drafts.load(self.KIND, row.id) or {}
-        self._pending: Timer | None = None
-
-    def values(self) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def notes(self) -> ComposeResult:
-        """Under the title: that the text came back (and how to drop it), and the keys."""
-        if self.draft:
-            yield Static(
-                "Your unsent draft was restored; F8 discards it.", classes="hint", id="restored"
-            )
-        yield Static(
-            "F2 previews; nothing is sent until you press y. Esc keeps the draft.", classes="hint"
-        )
-
-    def error_line(self) -> Static:
-        line = Static("", classes="error", id="error")
-        line.display = False
-        return line
-
-    def show_error(self, message: str) -> None:
-        line = self.query_one("#error", Static)
-        line.update(Text(message))
-        line.display = bool(message)
-
-    # -- saving ----------------------------------------------------------------------------
-
-    @on(Input.Changed)
-    @on(TextArea.Changed)
-    @on(RadioSet.Changed)
-    @on(Select.Changed)
-    @on(Checkbox.Changed)
-    def _typed(self) -> None:
-        self._cancel_pending()
-        self._pending = self.set_timer(AUTOSAVE_SECONDS, self.save_now)
-
-    def _cancel_pending(self) -> None:
-        if self._pending is not None:
-            self._pending.stop()
-            self._pending = None
-
-    def save_now(self) -> bool:
-        """False when the draft could not be written (a full disk, say): the form then
-        stays open with the text on screen instead of failing or closing."""
-        self._cancel_pending()
-        try:
-            self.drafts.save(self.KIND, self.row.id, self.values(), self.DEFAULTS)
-        except OSError as exc:
-            self.show_error(f"Could not save the draft ({exc}); Esc will not close this form.")
-            return False
-        return True
-
-    # -- closing ---------------------------------------------------------------------------
-
-    def action_close(self) -> None:
-        if self.save_now():
-            self.dismiss(None)
-
-    def action_discard(self) -> None:
-        if is_empty(self.values(), self.DEFAULTS):
-            self._discard(True)
-            return
-        self.app.push_screen(
-            PickModal(
-                "Discard this draft? What you typed will be lost.",
-                [(False, "No, keep editing"), (True, "Yes, discard the draft")],
-            ),
-            self._discard,
-        )
-
-    def _discard(self, sure: bool | None) -> None:
-        if not sure:
-            return
-        self._cancel_pending()
-        self.drafts.discard(self.KIND, self.row.id)
-        self.dismiss(None)
-
-    def action_submit(self) -> None:
-        raise NotImplementedError
-
-
 @dataclass(frozen=True)
 class CommentForm:
     subject: str
@@ -240,12 +107,11 @@ class CommentForm:
     visibility: str
 
 
-class CommentModal(DraftModal):
+class CommentModal(DraftModal[CommentForm | None]):
     """Subject, body and visibility. F2 goes to the preview; Enter never submits."""
 
     KIND = "comment"
     DEFAULTS = {"subject": DEFAULT_SUBJECT, "visibility": "internal"}
-    DEFAULT_CSS = MODAL_CSS.format(name="CommentModal") + DRAFT_CSS.format(name="CommentModal")
     BINDINGS = [Binding("f4", "editor", "Edit in $EDITOR", id="comment.editor")]
 
     def compose(self) -> ComposeResult:
@@ -304,13 +170,6 @@ class CommentModal(DraftModal):
         if not self.save_now():  # the draft must be safe before anything is sent; save_now said why
             return
         self.dismiss(CommentForm(values["subject"], values["body"], values["visibility"]))
-
-
-def not_sent_note(app: Any, kind: str, row: TicketRow, key: str) -> str:
-    """What Esc (or a discard) left behind, for the notification."""
-    if app.drafts.load(kind, row.id) is None:
-        return "Nothing was sent."
-    return f"Nothing was sent. Your draft is kept: press {key} on #{row.number} to continue."
 
 
 class CommentFlow:

@@ -14,13 +14,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from syncro_tui.core.text import clean
-from syncro_tui.ui.screens.dialogs import MODAL_CSS
+from syncro_tui.ui.screens.modal import BaseModal
 
 DEBOUNCE = 0.3
 
@@ -45,14 +44,11 @@ def customer_lookups(
     return search, contacts
 
 
-class CustomerSearchModal(ModalScreen[Any]):
-    DEFAULT_CSS = (
-        MODAL_CSS.format(name="CustomerSearchModal")
-        + """
+class CustomerSearchModal(BaseModal[Any]):
+    DEFAULT_CSS = """
     CustomerSearchModal OptionList { height: auto; max-height: 12; }
     CustomerSearchModal #contacts { height: auto; max-height: 8; color: $text-muted; }
     """
-    )
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="modal.cancel"),
         Binding("down", "to_list", "Results", show=False, id="customer.results"),

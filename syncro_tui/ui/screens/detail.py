@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer
 
 from syncro_tui.core.rows import TicketRow
+from syncro_tui.ui.app import SyncroApp
 from syncro_tui.ui.widgets.detail import TicketDetailPane
 from syncro_tui.ui.widgets.header import StatusHeader
 
 
 class DetailScreen(Screen[None]):
+    app = getters.app(SyncroApp)
+
     BINDINGS = [Binding("escape,q", "back", "Back", id="detail.back")]
 
     def __init__(self, ticket_id: int, row: TicketRow | None) -> None:

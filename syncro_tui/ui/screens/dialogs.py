@@ -15,33 +15,19 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from syncro_tui.core.text import clean
-
-MODAL_CSS = """
-{name} {{ align: center middle; }}
-{name} > Vertical {{
-    width: 90%; max-width: 100; height: auto; max-height: 90%;
-    border: round $accent; background: $surface; padding: 0 1;
-}}
-{name} .modal-title {{ text-style: bold; color: $accent; width: 100%; }}
-{name} .hint {{ color: $text-muted; width: 100%; }}
-{name} .error, {name} Label.error {{ color: $error; background: transparent; text-style: bold; width: 100%; }}
-"""
+from syncro_tui.ui.screens.modal import BaseModal
 
 
-class PickModal(ModalScreen[Any]):
+class PickModal(BaseModal[Any]):
     """Choose one value from a list (statuses, technicians, priorities, views...)."""
 
-    DEFAULT_CSS = (
-        MODAL_CSS.format(name="PickModal")
-        + """
+    DEFAULT_CSS = """
     PickModal OptionList { height: auto; max-height: 20; }
     """
-    )
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="modal.cancel")]
 
     def __init__(
@@ -82,10 +68,9 @@ class PickModal(ModalScreen[Any]):
         self.dismiss(None)
 
 
-class AskModal(ModalScreen[str | None]):
+class AskModal(BaseModal[str | None]):
     """Type one value; ``validate`` returns an error message or None."""
 
-    DEFAULT_CSS = MODAL_CSS.format(name="AskModal")
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="modal.cancel")]
 
     def __init__(
@@ -151,15 +136,13 @@ class WritePreview:
     notes: list[str] = field(default_factory=list)
 
 
-class ConfirmWriteModal(ModalScreen[bool]):
+class ConfirmWriteModal(BaseModal[bool]):
     """Shows every request of a write and sends nothing unless the user presses `y`.
 
     Enter does not confirm (a habit key must never send mail to a customer).
     """
 
-    DEFAULT_CSS = (
-        MODAL_CSS.format(name="ConfirmWriteModal")
-        + """
+    DEFAULT_CSS = """
     ConfirmWriteModal VerticalScroll { height: auto; max-height: 55vh; }
     ConfirmWriteModal .endpoint { text-style: bold; margin-top: 1; }
     ConfirmWriteModal .payload { background: $boost; padding: 0 1; }
@@ -167,7 +150,6 @@ class ConfirmWriteModal(ModalScreen[bool]):
     ConfirmWriteModal .attribution { color: $text-muted; }
     ConfirmWriteModal .keys { margin-top: 1; text-style: bold; }
     """
-    )
     BINDINGS = [
         Binding("y", "confirm", "Send", id="confirm.yes"),
         Binding("n,escape", "cancel", "Cancel", id="confirm.no"),

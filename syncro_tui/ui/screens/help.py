@@ -7,10 +7,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from syncro_tui.ui import actions
+from syncro_tui.ui.screens.modal import BaseModal
 
 DOES = {action.id: action.description for action in actions.catalogue()}
 """What each binding id does, from the action catalogue (``ui/actions.py``)."""
@@ -44,7 +44,7 @@ def binding_rows(keymap: dict[str, str]) -> list[tuple[str, str, str]]:
     return rows + EXTRA
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(BaseModal[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll { width: 90%; max-width: 90; height: 90%; border: round $accent;

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
@@ -14,6 +14,7 @@ from textual.widgets import Footer, Input
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.core.text import clean
 from syncro_tui.ui import actions, views
+from syncro_tui.ui.app import SyncroApp
 from syncro_tui.ui.screens.dialogs import AskModal, PickModal
 from syncro_tui.ui.widgets.detail import TicketDetailPane
 from syncro_tui.ui.widgets.header import StatusHeader
@@ -23,6 +24,8 @@ NARROW = 100  # below this many columns the detail opens full-screen on Enter
 
 
 class MainScreen(Screen[None]):
+    app = getters.app(SyncroApp)
+
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW, "-wide")]
     BINDINGS = actions.bindings(actions.MAIN_SCREEN)
 

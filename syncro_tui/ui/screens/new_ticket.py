@@ -15,11 +15,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, TextArea
 
 from syncro_tui.core.text import clean
-from syncro_tui.ui.screens.dialogs import MODAL_CSS
+from syncro_tui.ui.screens.modal import BaseModal
 
 FIELDS = ("contact_id", "subject", "problem_type", "priority", "user_id", "due_date", "description")
 
@@ -53,10 +52,8 @@ class NewTicketForm:
     description: str
 
 
-class NewTicketModal(ModalScreen[NewTicketForm | None]):
-    DEFAULT_CSS = (
-        MODAL_CSS.format(name="NewTicketModal")
-        + """
+class NewTicketModal(BaseModal[NewTicketForm | None]):
+    DEFAULT_CSS = """
     NewTicketModal > Vertical { height: 90%; max-height: 34; }
     NewTicketModal VerticalScroll { height: 1fr; }
     NewTicketModal Label.field { color: $text-muted; margin-top: 0; }
@@ -64,7 +61,6 @@ class NewTicketModal(ModalScreen[NewTicketForm | None]):
     NewTicketModal #buttons { height: auto; margin-top: 1; }
     NewTicketModal Button { min-width: 14; }
     """
-    )
     BINDINGS = [
         Binding("escape", "cancel", "Cancel (draft kept)", id="modal.cancel"),
         Binding("f2", "submit", "Preview", id="new_ticket.preview"),

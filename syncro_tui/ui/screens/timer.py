@@ -27,12 +27,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, Select, TextArea
 
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.core.text import clean
-from syncro_tui.ui.screens.dialogs import MODAL_CSS, PickModal
+from syncro_tui.ui.screens.dialogs import PickModal
+from syncro_tui.ui.screens.modal import BaseModal
 
 DRAFT_KIND = "timer"
 QUIRK_NOTE = (
@@ -65,22 +65,19 @@ class TimerNotes:
     product_id: int
 
 
-class TimerStopModal(ModalScreen[TimerNotes | None]):
+class TimerStopModal(BaseModal[TimerNotes | None]):
     """Notes (required) and labor product (required, no default) for a stopped span.
 
     What is typed is saved as a draft per ticket (``on_change``), so Esc, a cancelled
     preview or a crash does not lose the notes.
     """
 
-    DEFAULT_CSS = (
-        MODAL_CSS.format(name="TimerStopModal")
-        + """
+    DEFAULT_CSS = """
     TimerStopModal Label.field { margin-top: 1; color: $text-muted; }
     TimerStopModal TextArea { height: 5; }
     TimerStopModal #error { display: none; }
     TimerStopModal #error.-shown { display: block; }
     """
-    )
     BINDINGS = [
         Binding("escape", "cancel", "Keep unposted", id="timer_stop.cancel"),
         Binding("f2,ctrl+s", "submit", "Preview", id="timer_stop.preview"),

@@ -12,15 +12,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from syncro_tui.core import outbox as O
 from syncro_tui.core.text import clean
-from syncro_tui.ui.screens.dialogs import MODAL_CSS, ConfirmWriteModal, WritePreview, WriteStep
+from syncro_tui.ui.app import SyncroApp
+from syncro_tui.ui.screens.dialogs import ConfirmWriteModal, WritePreview, WriteStep
+from syncro_tui.ui.screens.modal import BaseModal
 from syncro_tui.ui.widgets.header import StatusHeader
 
 # Older writes stay listed this long while they still need the technician (a crash
@@ -69,17 +72,14 @@ def when(created_at: float, day_start: float) -> str:
     )
 
 
-class WriteEntryModal(ModalScreen[None]):
+class WriteEntryModal(BaseModal[None]):
     """One journal entry in full: endpoint, the exact JSON sent, and what came of it."""
 
-    DEFAULT_CSS = (
-        MODAL_CSS.format(name="WriteEntryModal")
-        + """
+    DEFAULT_CSS = """
     WriteEntryModal VerticalScroll { height: auto; max-height: 30; }
     WriteEntryModal .endpoint { text-style: bold; margin-top: 1; }
     WriteEntryModal .payload { background: $boost; padding: 0 1; }
     """
-    )
     BINDINGS = [Binding("escape,enter,q", "close", "Close", id="write_entry.close")]
 
     def __init__(self, entry: O.OutboxEntry) -> None:
@@ -112,6 +112,8 @@ class WriteEntryModal(ModalScreen[None]):
 class WriteLogScreen(Screen[None]):
     """The journal as a table that follows every state change; the highlighted write's full
     text sits below it, since the columns are cut on a narrow terminal."""
+
+    app = getters.app(SyncroApp)
 
     DEFAULT_CSS = """
     WriteLogScreen #title { text-style: bold; color: $accent; padding: 0 1; }
