@@ -70,6 +70,9 @@ class SyncroApp(App[None]):
         self.timers: Any = None
         self._cached_full_at: float | None = None
         self.notices: list[str] = []  # said once at start (permissions tightened, read-only...)
+        from syncro_tui.ui.typeahead import TypeAhead
+
+        self.typeahead = TypeAhead(self)
         self._load_cache()
 
     # -- closing ---------------------------------------------------------------------------
@@ -85,7 +88,18 @@ class SyncroApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if self.closing and isinstance(event, events.InputEvent):
             return  # keys and clicks after quitting do nothing
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            await self.typeahead.key(event)  # one at a time; held while something opens
+            return
         await super().on_event(event)
+
+    async def deliver_key(self, event: events.Key) -> None:
+        """Hand a key from the terminal to Textual (called by ``ui.typeahead``)."""
+        if not self.closing:
+            await super().on_event(event)
+
+    async def on_key_done(self, message: Any) -> None:
+        await self.typeahead.key_done(message)
 
     def push_screen(
         self, screen: Any, callback: Any = None, wait_for_dismiss: bool = False, **kw: Any
@@ -98,6 +112,7 @@ class SyncroApp(App[None]):
             from textual.widget import AwaitMount
 
             return AwaitMount(self.screen, [])
+        self.typeahead.hold()  # keys typed while a screen opens are held for it
         return super().push_screen(screen, callback, wait_for_dismiss, **kw)
 
     def _fatal_error(self) -> None:
@@ -279,6 +294,8 @@ class SyncroApp(App[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
+        if worker.is_finished:
+            self.typeahead.worker_finished(worker)
         if worker.group == "poll":
             if worker.state == WorkerState.SUCCESS:
                 self._poll_succeeded(worker.result)

@@ -41,3 +41,24 @@ def open_ticket(sandbox: Any, predicate) -> Any:
         if ticket.status not in closed and predicate(ticket):
             return ticket
     raise AssertionError("no such open ticket in the demo data")
+
+
+def burst(app: Any, keys: str | list[str]) -> None:
+    """Post key events in one go, as a laggy SSH link delivers them: no pause between keys
+    (unlike `pilot.press`, which waits for the app to go idle after every key)."""
+    import unicodedata
+
+    from textual import events
+    from textual.keys import _character_to_key
+
+    for key in keys:
+        char: str | None = key if len(key) == 1 else None
+        if len(key) == 1 and not key.isalnum():
+            key = _character_to_key(key)
+        if char is None and key == "enter":
+            char = "\r"
+        try:
+            char = char or unicodedata.lookup(key.upper().replace("_", " "))
+        except KeyError:
+            pass
+        app.post_message(events.Key(key, char))

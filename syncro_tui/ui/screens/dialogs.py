@@ -142,6 +142,8 @@ class ConfirmWriteModal(BaseModal[bool]):
     Enter does not confirm (a habit key must never send mail to a customer).
     """
 
+    TYPEAHEAD = False  # keys typed before the preview was on screen never answer it
+
     DEFAULT_CSS = """
     ConfirmWriteModal VerticalScroll { height: auto; max-height: 55vh; }
     ConfirmWriteModal .endpoint { text-style: bold; margin-top: 1; }

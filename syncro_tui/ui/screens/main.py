@@ -196,6 +196,9 @@ class MainScreen(Screen[None]):
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
+        if box.has_focus:
+            return
+        self.app.typeahead.hold()  # "/wif" in one burst: "wif" goes into the box
         box.add_class("-active")
         box.focus()
 
@@ -428,6 +431,7 @@ class MainScreen(Screen[None]):
             return
         from syncro_tui.ui.screens.resolve import ResolveFlow
 
+        self.app.typeahead.hold()  # what is typed next goes into the form
         ResolveFlow(self.app, row).start()
 
     def action_new_ticket(self) -> None:
@@ -435,6 +439,7 @@ class MainScreen(Screen[None]):
             return
         from syncro_tui.ui.screens.new_ticket import NewTicketFlow
 
+        self.app.typeahead.hold()  # what is typed next goes into the form
         NewTicketFlow(self.app).start()
 
     def action_comment(self) -> None:
@@ -443,6 +448,7 @@ class MainScreen(Screen[None]):
             return
         from syncro_tui.ui.screens.comment import CommentFlow
 
+        self.app.typeahead.hold()  # what is typed next goes into the form
         CommentFlow(self.app, row).start()
 
     def action_bill(self) -> None:
@@ -451,6 +457,7 @@ class MainScreen(Screen[None]):
             return
         from syncro_tui.ui.screens.billing import BillingFlow
 
+        self.app.typeahead.hold()  # what is typed next goes into the form
         BillingFlow(self.app, row).start()
 
     def action_timer(self) -> None:
@@ -461,10 +468,13 @@ class MainScreen(Screen[None]):
         if running is not None:
             if not self._need_session():
                 return
+            self.app.typeahead.hold()  # the notes of the stopped time
             TimerFlow(self.app).stop()
             return
         row = self.current_row()
         if row is not None:
+            if any(s.ticket_id == row.id for s in self.app.timers.unposted()):
+                self.app.typeahead.hold()  # it asks what to do with the unposted time
             TimerFlow(self.app).start_on(row)
 
     def action_charge_timer(self) -> None:
@@ -473,6 +483,7 @@ class MainScreen(Screen[None]):
             return
         from syncro_tui.ui.screens.timer import TimerFlow
 
+        self.app.typeahead.hold()  # what is typed next goes into the form
         TimerFlow(self.app).charge(row)
 
     def action_write_log(self) -> None:
