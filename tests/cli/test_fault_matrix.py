@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 MARK = "cli-matrix 9d41"
-FAULTS = ["drop_after", "error_after:500", "timeout_after:3"]
+FAULTS = ["drop_after", "error_after:500", "timeout_after:3", "malformed"]
 
 
 def _comment(env, t):
