@@ -11,37 +11,40 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def add_common(parser: argparse.ArgumentParser, *, sub: bool = False) -> None:
     """After a command name they must not reset what was given before it (SUPPRESS)."""
-    default = {"default": argparse.SUPPRESS} if sub else {}
+
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if sub else value
+
     parser.add_argument(
         "--config",
         metavar="PATH",
+        default=default(None),
         help="settings file (default: platform config dir)",
-        **(default or {"default": None}),
     )
     parser.add_argument(
         "--base-url",
         metavar="URL",
+        default=default(None),
         help="full API base URL, e.g. https://acme.syncromsp.com/api/v1",
-        **(default or {"default": None}),
     )
     parser.add_argument(
         "--subdomain",
         metavar="NAME",
+        default=default(None),
         help="Syncro subdomain (acme for acme.syncromsp.com)",
-        **(default or {"default": None}),
     )
     parser.add_argument(
         "--demo",
         action="store_true",
+        default=default(False),
         help="use the embedded demo account (no Syncro needed)",
-        **(default or {"default": False}),
     )
     parser.add_argument(
         "--log-level",
         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
         type=str.upper,
+        default=default(None),
         help="log detail",
-        **(default or {"default": None}),
     )
 
 

@@ -390,6 +390,9 @@ async def new_ticket(
     """POST /tickets, with the customer's similar open tickets listed before confirming."""
     cust = await find_customer(session, customer)
     user_id = await assignee(session, assign if assign is not None else settings.default_assignee)
+    if user_id is None:  # Syncro leaves a ticket unassigned without one: the key's owner
+        user_id = await assignee(session, "me")
+    assert user_id is not None
     if priority is not None or problem_type is not None:
         try:
             await session.load_lists()

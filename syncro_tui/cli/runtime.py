@@ -46,7 +46,7 @@ class Runtime:
         backend = SandboxBackend(self.sandbox) if self.settings.demo else RealBackend()
         connection = await backend.connect(self.settings)
         if self.settings.demo:
-            self.sandbox = backend.sandbox
+            self.sandbox = getattr(backend, "sandbox", None)
         if connection.warning:
             err(f"Warning: {connection.warning}")
         self.session = Session(self.settings, Store(), connection)

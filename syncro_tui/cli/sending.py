@@ -215,7 +215,7 @@ async def _bill(session: Any, plan: Plan, again: bool) -> Result:
             " Nothing was resent. To send the rest (steps that landed are not sent again), "
             "run the same `syncro-tui bill` command again."
         )
-    elif word == "unknown":
+    elif word == "unknown" and stopped is not None:
         entry = outbox.run_entries(run.run_id).get(stopped.number)
         again_hint = f"syncro-tui writes verify {entry.id}" if entry else None
         text += " It was NOT resent: it may be in Syncro. " + (
