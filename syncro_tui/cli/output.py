@@ -1,7 +1,8 @@
 """Printing for commands: data to stdout, messages to stderr, a closed pipe ends quietly.
 
-Everything from Syncro is passed through ``core.text.clean`` by the caller before it gets here
-(``plain`` below does it for a whole JSON document).
+Everything from Syncro is passed through ``core.text.clean`` by the caller, and ``out`` / ``err``
+clean once more (error messages quote Syncro's 422 texts); ``clean_json`` cleans a whole JSON
+document.
 """
 
 from __future__ import annotations
@@ -27,11 +28,14 @@ def _silence() -> None:
 
 
 def out(text: str = "") -> None:
-    """One line (or block) of data on stdout."""
+    """One line (or block) of data on stdout (cleaned once more: nothing can reach the
+    terminal as an escape sequence, whatever a caller forgot)."""
+    from syncro_tui.core.text import clean
+
     if _closed:
         return
     try:
-        sys.stdout.write(text + "\n")
+        sys.stdout.write(clean(text) + "\n")
         sys.stdout.flush()
     except BrokenPipeError:
         _silence()
@@ -39,8 +43,10 @@ def out(text: str = "") -> None:
 
 def err(text: str) -> None:
     """A message for the person (errors, progress, what to do next) on stderr."""
+    from syncro_tui.core.text import clean
+
     try:
-        sys.stderr.write(text + "\n")
+        sys.stderr.write(clean(text) + "\n")
         sys.stderr.flush()
     except (BrokenPipeError, ValueError):
         pass
