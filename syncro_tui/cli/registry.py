@@ -13,13 +13,10 @@ To add a command: write the module, add one ``Command(...)`` line below.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import namedtuple
 
-
-@dataclass(frozen=True)
-class Command:
-    name: str
-    module: str
+# (a namedtuple, not a dataclass: `dataclasses` imports `inspect`, which --help need not pay)
+Command = namedtuple("Command", "name module")
 
 
 COMMANDS: tuple[Command, ...] = (

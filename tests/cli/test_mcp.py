@@ -150,3 +150,36 @@ def test_the_config_can_allow_writes(env, tmp_path):
     assert plan.structured_content["writes_enabled"] is True
     assert plan.structured_content["plan_id"]
     assert env.writes() == 0
+
+
+def test_a_timer_entry_and_a_billing_through_the_agent_server(env):
+    t = env.open_ticket()
+
+    async def script(client):
+        timer = await client.call_tool(
+            "plan_write",
+            {"kind": "timer_entry", "number": str(t.number), "labor": "remote",
+             "start_at": "2026-11-30T09:00:00-07:00", "end_at": "2026-11-30T09:45:00-07:00",
+             "notes": MARK},
+        )  # fmt: skip
+        sent_timer = await client.call_tool(
+            "send_write", {"plan_id": timer.structured_content["plan_id"]}
+        )
+        bill = await client.call_tool(
+            "plan_write",
+            {"kind": "bill", "number": str(t.number), "minutes": "45", "labor": "remote",
+             "description": MARK, "invoice": True},
+        )  # fmt: skip
+        sent_bill = await client.call_tool(
+            "send_write", {"plan_id": bill.structured_content["plan_id"]}
+        )
+        missing = await client.call_tool("plan_write", {"kind": "bill", "number": str(t.number)})
+        return sent_timer, bill, sent_bill, missing
+
+    sent_timer, bill, sent_bill, missing = _talk(_server(env, "--allow-writes"), script)
+    assert sent_timer.structured_content["outcome"] == "landed"
+    assert sum(tm.notes == MARK for tm in t.timers) == 1
+    assert len(bill.structured_content["preview"]["requests"]) == 5
+    assert sent_bill.structured_content["outcome"] == "landed", sent_bill
+    assert t.status == "Invoiced" and sum(li.description == MARK for li in t.line_items) == 1
+    assert missing.is_error and "minutes is required" in missing.content[0].text
