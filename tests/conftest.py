@@ -47,8 +47,6 @@ def session_home(tmp_path_factory):
         yield root
 
 
-
-
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path, monkeypatch):
     """Never touch the real home: all syncro-tui folders live under tmp_path/home."""

@@ -204,18 +204,20 @@ def banner(opts: dict, sandbox, server: RunningServer) -> str:
 def run(args: argparse.Namespace | None = None, **overrides) -> int:
     """Serve until Ctrl+C. Takes parsed flags (see add_arguments) and/or keyword overrides."""
     opts = options(args, **overrides)
-    try:
-        sandbox, server = launch(opts)
-    except (ValueError, OSError) as exc:
-        print(f"syncro-tui sandbox: {exc}", file=sys.stderr)
-        return 2
-    print(banner(opts, sandbox, server), flush=True)
-    try:
+    server: RunningServer | None = None
+    try:  # Ctrl+C at any moment (even while starting or printing the banner) stops cleanly
+        try:
+            sandbox, server = launch(opts)
+        except (ValueError, OSError) as exc:
+            print(f"syncro-tui sandbox: {exc}", file=sys.stderr)
+            return 2
+        print(banner(opts, sandbox, server), flush=True)
         threading.Event().wait()
     except KeyboardInterrupt:
         pass
     finally:
-        server.close()
+        if server is not None:
+            server.close()
     return 0
 
 

@@ -224,18 +224,25 @@ def test_command_line_serves_logs_redacted_and_stops_on_ctrl_c():
         stderr=subprocess.PIPE,
         text=True,
     )
+    banner = []
     try:
-        first = proc.stdout.readline()
-        url = re.search(r"serving (http://127\.0\.0\.1:\d+/api/v1)", first).group(1)
+        # The whole banner, line by line: after it nothing more goes to stdout, so no text
+        # is left in readline's buffer for communicate() to miss.
+        for line in proc.stdout:
+            banner.append(line)
+            if line.startswith("Press Ctrl+C"):
+                break
+        url = re.search(r"serving (http://127\.0\.0\.1:\d+/api/v1)", banner[0]).group(1)
         assert httpx.get(f"{url}/me", params={"api_key": "cli-key"}).status_code == 200
         assert httpx.get(f"{url}/me").status_code == 401
     finally:
         proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=10)
-    # Not communicate(): it would skip what readline() already buffered.
-    out, err = first + proc.stdout.read(), proc.stderr.read()
-    proc.stdout.close()
-    proc.stderr.close()
+        try:
+            rest, err = proc.communicate(timeout=20)  # drains both pipes while it stops
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            rest, err = proc.communicate()
+    out = "".join(banner) + rest
     assert proc.returncode == 0
     assert "API key:   cli-key" in out and "tickets=10 seed=7" in out
     assert "GET /api/v1/me?api_key=**** -> 200" in err

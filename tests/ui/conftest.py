@@ -3,12 +3,34 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from tests.support.svg import TextualSVG
+
+
+@dataclass(frozen=True)
+class Notice:
+    message: str
+    title: str
+    severity: str
+
+
+def spy_on_notify(app) -> list[Notice]:
+    """Every notification the app shows, in order (Textual drops expired toasts)."""
+    seen: list[Notice] = []
+    real = app.notify
+
+    def notify(message, *, title: str = "", severity: str = "information", **kw):
+        seen.append(Notice(str(message), title, severity))
+        return real(message, title=title, severity=severity, **kw)
+
+    app.notify = notify
+    return seen
+
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC).timestamp()
 
@@ -51,7 +73,7 @@ def sandbox(clock):
 
 
 @pytest.fixture
-def make_app(sandbox, clock, tmp_path):
+def make_app(sandbox, clock, tmp_path, monkeypatch):
     """Build the app on the sandbox. poll_seconds is huge so only explicit polls run."""
 
     def factory(
@@ -71,7 +93,7 @@ def make_app(sandbox, clock, tmp_path):
             ui=replace(settings.ui, plain=plain, detail_debounce_ms=0), **overrides
         )
         limiter = limiter or RateLimiter(settings.requests_per_minute)
-        return build_app(
+        app = build_app(
             settings,
             demo=True,
             backend=SandboxBackend(sandbox_ or sandbox),
@@ -80,7 +102,13 @@ def make_app(sandbox, clock, tmp_path):
             limiter=limiter,
             bell=False,
         )
+        app.notices = spy_on_notify(app)
+        return app
 
+    from syncro_tui.core.outbox import Outbox
+
+    # Verification waits a few seconds for a slow server to finish; not in tests.
+    monkeypatch.setitem(Outbox.__init__.__kwdefaults__, "settle_seconds", 0.0)
     return factory
 
 

@@ -32,7 +32,7 @@ def screen_text(app: Any) -> str:
 
 
 def notifications(app: Any) -> list[str]:
-    return [n.message for n in app._notifications]
+    return [n.message for n in app.notices]
 
 
 def open_ticket(sandbox: Any, predicate) -> Any:

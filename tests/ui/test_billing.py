@@ -135,7 +135,7 @@ async def test_billing_the_full_chain_ends_invoiced_with_one_of_each(make_app, s
         assert item.quantity == Decimal("0.75")
         assert sandbox.ticket(ticket_id).status == "Invoiced"
         assert app.drafts.load("billing", ticket_id) is None
-        assert any(n.title == "Billed" for n in app._notifications)
+        assert any(n.title == "Billed" for n in app.notices)
 
         await pilot.press("escape")
         await finished(pilot)
@@ -233,7 +233,6 @@ async def test_a_failed_step_stops_the_run_and_r_resumes_without_repeating(make_
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         ticket_id = await start(pilot)
-        app.session.outbox.settle_seconds = 0
         sandbox.faults.add("POST /invoices=error_before:500*1")
         progress = await bill(pilot)
 
@@ -262,7 +261,6 @@ async def test_b_offers_to_resume_a_stopped_billing(make_app, sandbox):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         ticket_id = await start(pilot)
-        app.session.outbox.settle_seconds = 0
         sandbox.faults.add("PUT /tickets/*=error_before:500*1")
         progress = await bill(pilot)
         assert states(progress) == ["DONE"] * 4 + ["STOPPED"]
@@ -339,7 +337,6 @@ async def test_billing_progress_snapshot(make_app, sandbox, svg_snapshot, size):
     app = make_app()
     async with app.run_test(size=size) as pilot:
         await start(pilot)
-        app.session.outbox.settle_seconds = 0
         sandbox.faults.add("POST /invoices=error_before:500*1")
         await bill(pilot)
         assert await screenshot(pilot) == svg_snapshot
@@ -349,7 +346,6 @@ async def test_declining_the_resume_preview_sends_nothing(make_app, sandbox):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await start(pilot)
-        app.session.outbox.settle_seconds = 0
         sandbox.faults.add("POST /invoices=error_before:500*1")
         progress = await bill(pilot)
         before = sends(sandbox)

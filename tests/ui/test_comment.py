@@ -79,7 +79,7 @@ def text_of(screen: Screen) -> str:
 
 
 def messages(app) -> list[str]:
-    return [n.message for n in app._notifications]
+    return [n.message for n in app.notices]
 
 
 def sent_json(sandbox, path_glob: str) -> list[dict]:

@@ -41,18 +41,6 @@ async def _shot(app, pilot, svg_snapshot) -> None:
     app.refresh_header()
     await pilot.pause()
     svg = app.export_screenshot()
-    import os
-
-    if os.environ.get("DUMP_SVG"):
-        from pathlib import Path
-
-        Path(os.environ["DUMP_SVG"]).mkdir(exist_ok=True)
-        import re
-
-        (
-            Path(os.environ["DUMP_SVG"])
-            / (os.environ.get("PYTEST_CURRENT_TEST").split("::")[1].split(" ")[0] + ".svg")
-        ).write_text(re.sub(r"terminal-\d+-", "terminal-", svg))
     assert svg == svg_snapshot
 
 

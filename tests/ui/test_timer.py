@@ -94,7 +94,7 @@ async def test_timer_shows_in_header_and_on_its_row_and_survives_a_restart(
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         row = await start_timer(pilot)
-        assert f"Timer started on #{row.number}" in [n.message for n in app._notifications]
+        assert f"Timer started on #{row.number}" in [n.message for n in app.notices]
         clock.advance(12 * 60 + 5)
         assert f"#{row.number} 00:12:05" in header_text(app)
         assert "◷" in row_line(app, row.number)[:2]
@@ -180,7 +180,7 @@ async def test_notes_and_labor_are_required(make_app, clock):
         await settle(pilot)
         [kept] = app.timers.unposted()
         assert (kept.ticket_id, kept.minutes) == (row.id, 30)
-        assert any(f"press t on #{row.number}" in n.message for n in app._notifications)
+        assert any(f"press t on #{row.number}" in n.message for n in app.notices)
 
 
 async def test_a_cancelled_preview_keeps_the_time_and_offers_it_again(make_app, clock, sandbox):
@@ -196,7 +196,7 @@ async def test_a_cancelled_preview_keeps_the_time_and_offers_it_again(make_app, 
         assert posts(sandbox, "/timer_entry") == []
         [kept] = app.timers.unposted()
         assert kept.minutes == 20
-        assert any(f"press t on #{row.number}" in n.message for n in app._notifications)
+        assert any(f"press t on #{row.number}" in n.message for n in app.notices)
 
         await pilot.press("t")  # the same ticket: the stopped time is offered first
         pick = await shown(pilot, PickModal)
@@ -221,7 +221,6 @@ async def test_time_whose_entry_did_not_arrive_is_resent_from_the_log_never_post
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         row = await start_timer(pilot)
-        app.session.outbox.settle_seconds = 0
         timers_before = len(sandbox.state.tickets[row.id].timers)
         clock.advance(30 * 60)
         sandbox.faults.add("POST /tickets/*/timer_entry=error_before:500*1")
@@ -239,7 +238,7 @@ async def test_time_whose_entry_did_not_arrive_is_resent_from_the_log_never_post
         await shown(pilot, PickModal)
         await pilot.press("enter")
         await settle(pilot)
-        assert "absent: see the write log (w)" in list(app._notifications)[-1].message
+        assert "absent: see the write log (w)" in app.notices[-1].message
         assert len(posts(sandbox, "/timer_entry")) == 1
 
         await pilot.press("w")

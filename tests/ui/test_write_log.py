@@ -18,7 +18,6 @@ ABSENT_ONCE = "POST /tickets/*/comment=error_before:500*1"  # 5xx, nothing appli
 async def connected(pilot):
     """Settled, with no pause between an unclear answer and the check that follows."""
     await settle(pilot)
-    pilot.app.session.outbox.settle_seconds = 0
     return pilot.app.store.tickets[pilot.app.screen.query_one(TicketList).highlighted_id]
 
 
@@ -148,7 +147,7 @@ async def test_an_absent_write_is_resent_only_after_y_and_lands_once(make_app, s
         await pilot.press("R")  # again: refused, it would be a duplicate
         await settle(pilot)
         assert app.screen is screen
-        assert any("second copy" in n.message for n in app._notifications)
+        assert any("second copy" in n.message for n in app.notices)
         assert len(sandbox_comments(sandbox, row.id, "Rebooted the server")) == 1
 
 
@@ -177,7 +176,7 @@ async def test_other_states_say_why_they_cannot_be_resent(make_app, sandbox, sta
         await pilot.press("R")
         await settle(pilot)
         assert app.screen is screen
-        assert any(why in n.message for n in app._notifications)
+        assert any(why in n.message for n in app.notices)
 
 
 async def test_v_verifies_an_unknown_write_again(make_app, sandbox):
