@@ -9,14 +9,15 @@ palette (Ctrl+P) all show. From this one list come:
 * the entries of the command palette (``ui/commands.py``, ``commands.ACTIONS``).
 
 Adding an action is one entry here plus its ``action_<id>`` method on the screen (or the app,
-with ``action="app.<name>"``). The order of a group is the footer's order for that pane.
+with ``action="app.<name>"``). The order of a group is the footer's order for that pane: the work on the
+highlighted ticket first (comment, bill, timer, status, resolve).
 ``tests/ui/test_actions.py`` proves every binding is in help and in the palette.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from textual.binding import Binding, BindingType
 
@@ -32,6 +33,7 @@ class Action:
     show: bool = True  # in the footer
     palette: bool = True  # in the command palette (list navigation is not)
     priority: bool = False
+    ticket: bool = False  # acts on one ticket: also bound in the full-screen detail
 
     @property
     def title(self) -> str:
@@ -60,11 +62,39 @@ def bindings(actions: Iterable[Action]) -> list[BindingType]:
 
 # fmt: off
 MAIN_SCREEN: tuple[Action, ...] = (
-    # q lives here, not app-wide: q must never quit mid-write (Ctrl+Q quits from anywhere)
-    Action("quit", "q", "Quit", "Quit", name="Quit syncro-tui", action="app.quit"),
+    Action("comment", "c", "Comment", "Comment: internal, public, or public + email",
+           name="Comment on the ticket", ticket=True),
+    Action("bill", "b", "Bill", "Bill time: comment, line item, invoice, status Invoiced",
+           name="Bill time", ticket=True),
+    Action("timer", "t", "Timer", "Start / stop the timer (survives restarts)",
+           name="Timer: start / stop", ticket=True),
+    Action("status", "s", "Status", "Change status (preview, then y)", name="Change status",
+           ticket=True),
+    Action("resolve", "x", "Resolve", "Resolve; warns about timers; offers a session log",
+           name="Resolve ticket", ticket=True),
+    Action("assign", "a", "Assign", "Assign a technician (preview, then y)",
+           name="Assign technician", ticket=True),
+    Action("priority", "p", "Priority", "Change priority (preview, then y)",
+           name="Change priority", show=False, ticket=True),
+    Action("charge_timer", "T", "Charge timer", "Charge a timer entry to a line item",
+           name="Charge timer entry", show=False, ticket=True),
+    Action("new_ticket", "n", "New", "New ticket (customer, contact, subject, ...)",
+           name="New ticket"),
     Action("filter", "slash", "Filter",
            "Filter the list as you type (number, subject, customer, status)",
            name="Filter the list"),
+    Action("views", "v", "Views", "Views: open, mine, by status, by customer, server search",
+           name="View: pick a view"),
+    Action("goto", "number_sign", "Go to #",
+           "Go to a ticket by number (fetched if not in the list)", name="Go to ticket number"),
+    Action("search", "f", "Search", "Search all tickets on the server (closed and old too)",
+           name="Search all tickets on the server"),
+    Action("customer", "u", "Customer", "Customer search: their tickets and contacts",
+           name="Customer search"),
+    Action("write_log", "w", "Writes", "Write log: today's writes; verify or resend",
+           name="Write log"),
+    Action("refresh", "r", "Refresh", "Refresh now (full reload of the open queue)",
+           name="Refresh now"),
     Action("clear_filter", "escape", "Clear filter",
            "Clear the filter; again: back to all open tickets", show=False),
     Action("open_detail", "enter", "Detail", "Open the ticket (full screen below 100 columns)",
@@ -72,39 +102,12 @@ MAIN_SCREEN: tuple[Action, ...] = (
     Action("toggle_detail", "z", "Wide list",
            "Hide/show the detail pane: the list gets every column",
            name="Toggle detail pane (wide list)", show=False),
-    Action("refresh", "r", "Refresh", "Refresh now (full reload of the open queue)",
-           name="Refresh now"),
-    Action("goto", "number_sign", "Go to #",
-           "Go to a ticket by number (fetched if not in the list)", name="Go to ticket number"),
-    Action("views", "v", "Views", "Views: open, mine, by status, by customer, server search",
-           name="View: pick a view"),
     Action("view_open", "o", "Open", "View: all open tickets", name="View: open tickets",
            show=False),
     Action("view_mine", "m", "Mine", "View: open tickets assigned to me",
            name="View: my tickets", show=False),
-    Action("search", "f", "Search", "Search all tickets on the server (closed and old too)",
-           name="Search all tickets on the server"),
-    Action("customer", "u", "Customer", "Customer search: their tickets and contacts",
-           name="Customer search"),
-    Action("status", "s", "Status", "Change status (preview, then y)", name="Change status"),
-    Action("assign", "a", "Assign", "Assign a technician (preview, then y)",
-           name="Assign technician"),
-    Action("priority", "p", "Priority", "Change priority (preview, then y)",
-           name="Change priority", show=False),
-    Action("resolve", "x", "Resolve", "Resolve; warns about timers; offers a session log",
-           name="Resolve ticket"),
-    Action("new_ticket", "n", "New", "New ticket (customer, contact, subject, ...)",
-           name="New ticket"),
-    Action("comment", "c", "Comment", "Comment: internal, public, or public + email",
-           name="Comment on the ticket"),
-    Action("bill", "b", "Bill", "Bill time: comment, line item, invoice, status Invoiced",
-           name="Bill time"),
-    Action("timer", "t", "Timer", "Start / stop the timer (survives restarts)",
-           name="Timer: start / stop"),
-    Action("charge_timer", "T", "Charge timer", "Charge a timer entry to a line item",
-           name="Charge timer entry", show=False),
-    Action("write_log", "w", "Writes", "Write log: today's writes; verify or resend",
-           name="Write log"),
+    # q lives here, not app-wide: q must never quit mid-write (Ctrl+Q quits from anywhere)
+    Action("quit", "q", "Quit", "Quit", name="Quit syncro-tui", action="app.quit"),
 )
 
 TICKET_LIST: tuple[Action, ...] = (
@@ -143,6 +146,12 @@ def catalogue() -> list[Action]:
                 seen.add(action.id)
                 actions.append(action)
     return actions
+
+
+def ticket_bindings() -> list[BindingType]:
+    """Every action on one ticket, under the same ids and keys, as ``ticket('<id>')``: the
+    full-screen detail runs them on the ticket it shows (``DetailScreen.action_ticket``)."""
+    return [replace(a, action=f"ticket({a.id!r})").binding() for a in MAIN_SCREEN if a.ticket]
 
 
 def palette_actions() -> list[Action]:

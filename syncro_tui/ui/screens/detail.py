@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from syncro_tui.core.rows import TicketRow
+from syncro_tui.ui import actions
 from syncro_tui.ui.app import SyncroApp
 from syncro_tui.ui.widgets.detail import TicketDetailPane
 from syncro_tui.ui.widgets.header import StatusHeader
@@ -19,7 +20,10 @@ from syncro_tui.ui.widgets.header import StatusHeader
 class DetailScreen(Screen[None]):
     app = getters.app(SyncroApp)
 
-    BINDINGS = [Binding("escape,q", "back", "Back", id="detail.back")]
+    BINDINGS = [
+        Binding("escape,q", "back", "Back", id="detail.back"),
+        *actions.ticket_bindings(),
+    ]
 
     def __init__(self, ticket_id: int, row: TicketRow | None) -> None:
         super().__init__()
@@ -56,3 +60,10 @@ class DetailScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_ticket(self, name: str) -> None:
+        """c, s, b, t, x... work here as in the list, on the ticket shown."""
+        from syncro_tui.ui.screens.main import MainScreen
+
+        main = next(s for s in self.app.screen_stack if isinstance(s, MainScreen))
+        main.act_on(self.ticket_id, name, row=self.row)

@@ -33,6 +33,7 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.view: views.View = views.OPEN
         self._detail_timer: Timer | None = None
+        self._target: tuple[int, TicketRow | None] | None = None  # act_on's ticket
         self._unsubscribe: list[Any] = []
         self._touched = (
             False  # the technician has moved the cursor (not just the start-up highlight)
@@ -357,7 +358,19 @@ class MainScreen(Screen[None]):
 
     # -- actions on the highlighted ticket -------------------------------------------------
 
+    def act_on(self, ticket_id: int, name: str, *, row: TicketRow | None = None) -> None:
+        """Run a ticket action on this ticket (from the full-screen detail), whatever the
+        list shows; the list's cursor does not move."""
+        self._target = (ticket_id, row)
+        try:
+            getattr(self, f"action_{name}")()
+        finally:
+            self._target = None
+
     def current_row(self) -> TicketRow | None:
+        if self._target is not None:
+            ticket_id, fallback = self._target
+            return self._row(ticket_id) or fallback
         row = self._row(self.tickets.highlighted_id)
         if row is None:
             self.notify("Highlight a ticket first.", severity="warning")

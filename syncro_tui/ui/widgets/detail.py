@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -84,11 +85,11 @@ class TicketDetailPane(VerticalScroll, can_focus=True):
     TicketDetailPane > .empty, TicketDetailPane > .loading { color: $text-muted; }
     """
 
-    BINDINGS = [
-        ("j", "scroll_down", "Scroll down"),
-        ("k", "scroll_up", "Scroll up"),
-        ("g", "scroll_home", "Top"),
-        ("G", "scroll_end", "Bottom"),
+    BINDINGS = [  # not in the footer: it shows the work keys (comment, bill, timer...)
+        Binding("j", "scroll_down", "Scroll down", show=False),
+        Binding("k", "scroll_up", "Scroll up", show=False),
+        Binding("g", "scroll_home", "Top", show=False),
+        Binding("G", "scroll_end", "Bottom", show=False),
     ]
 
     def __init__(self, *, plain: bool = False, **kw) -> None:
