@@ -235,6 +235,12 @@ async def update(
     except ValueError as exc:
         raise usage(str(exc)) from None
     line, warnings = await who(session, settings)
+    notes = []
+    if "user_id" in changes:
+        from syncro_tui.cli.reads import ensure_users
+
+        name = (await ensure_users(session)).get(changes["user_id"])
+        notes.append(f"user_id {changes['user_id']} is {name or 'not a known technician'}.")
     return Plan(
         "update",
         f"Update #{detail.number} ({one_line(detail.subject)})",
@@ -244,6 +250,7 @@ async def update(
         "nobody (a field change sends no email)",
         str(detail.number),
         warnings,
+        notes,
     )
 
 

@@ -203,3 +203,18 @@ def test_unknown_is_6_and_never_resent_until_verified(env):
     ran = env.run("writes", "verify", "1", "--json")
     assert ran.code == 0 and json.loads(ran.out)["outcome"] == "landed"
     assert _comments(t) == 1 and env.posts() == 1
+
+
+def test_body_from_a_file_and_the_assignee_named_in_the_preview(env, tmp_path):
+    t = env.open_ticket()
+    body = tmp_path / "note.txt"
+    body.write_text("line one\nline two\n", encoding="utf-8")
+    ran = env.run("comment", str(t.number), "--body-file", str(body), "--dry-run", "--json")
+    assert ran.code == 0
+    doc = json.loads(ran.out)
+    assert doc["preview"]["requests"][0]["json"]["body"] == "line one\nline two\n"
+    missing = env.run("comment", str(t.number), "--body-file", str(tmp_path / "nope"), "--yes")
+    assert missing.code == 2 and "Cannot read" in missing.err
+    ran = env.run("update", str(t.number), "--assign", "Priya", "--dry-run")
+    assert ran.code == 0 and '"user_id": 102' in ran.out and "is Priya Shah" in ran.out
+    assert env.writes() == 0
