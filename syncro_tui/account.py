@@ -6,7 +6,7 @@ import asyncio
 import getpass
 import sys
 
-from syncro_tui import logsetup, secrets
+from syncro_tui import logsetup, secrets, startup
 from syncro_tui.config import Settings
 
 
@@ -26,14 +26,16 @@ async def _whoami(settings: Settings, key: secrets.SecretKey):
 def describe_error(exc: BaseException) -> str:
     """A one-line, key-free description of why a request failed."""
     from syncro_tui.api.errors import SyncroError
+    from syncro_tui.core.text import one_line
 
+    # Error text may quote the server: plain text on one line, never escape sequences.
     if isinstance(exc, SyncroError):
-        return str(exc)
-    return f"{type(exc).__name__}: {logsetup.redact(str(exc))}"
+        return one_line(str(exc))
+    return one_line(f"{type(exc).__name__}: {logsetup.redact(str(exc))}")
 
 
 def login(settings: Settings) -> int:
-    logsetup.setup_logging(settings.log_level)
+    startup.begin(settings.log_level)
     account = settings.account  # raises ConfigError when nothing is configured
     key = secrets.SecretKey(_read_key(account))
     if not key:
@@ -46,8 +48,20 @@ def login(settings: Settings) -> int:
         print(f"The key was not accepted: {describe_error(exc)}", file=sys.stderr)
         print("Nothing was stored.", file=sys.stderr)
         return 1
-    print(f"Authenticated as {me.user_name} (user_id {me.user_id})")
-    where, warning = secrets.store_key(account, key)
+    from syncro_tui.core.text import clean
+
+    # The name comes from the server: plain text only (no OSC 52, title or clear-screen codes).
+    print(f"Authenticated as {clean(me.user_name)} (user_id {clean(me.user_id)})")
+    try:
+        where, warning = secrets.store_key(account, key)
+    except OSError as exc:
+        folder = secrets.credentials_file().parent
+        print(
+            f"The key works, but it could not be stored. {startup.folder_problem(folder, exc)} "
+            f"Or set {secrets.ENV_VAR} in your shell instead.",
+            file=sys.stderr,
+        )
+        return 1
     if warning:
         print(f"Warning: {warning}", file=sys.stderr)
     print(f"Key stored in the {where} for {account}.")

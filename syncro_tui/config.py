@@ -71,7 +71,10 @@ class Settings:
             return f"https://{self.subdomain}.syncromsp.com/api/v1"
         raise ConfigError(
             "No Syncro account is configured: set `subdomain` (or `base_url`) in "
-            f"{self.config_file or paths.default_config_file()}, or pass --base-url."
+            f"{self.config_file or paths.default_config_file()}, or pass --subdomain or "
+            "--base-url. First time? `syncro-tui --subdomain NAME login` checks your key and "
+            "can write a starter config (`syncro-tui config init` writes the documented "
+            "example); `syncro-tui --demo` tries the app on a built-in demo account."
         )
 
     @property

@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from syncro_tui import logsetup, secrets
+from syncro_tui import secrets, startup
 from syncro_tui.config import Settings
 
 OK, WARN, FAIL = "ok", "warn", "FAIL"
@@ -156,7 +156,7 @@ def diagnose(settings: Settings, *, transport: Any = None) -> Report:
 
 
 def run_doctor(settings: Settings) -> int:
-    logsetup.setup_logging(settings.log_level)
+    startup.begin(settings.log_level)
     report = diagnose(settings)
     print(report.render())
     print()

@@ -90,7 +90,7 @@ def exit_code_for(exc: BaseException) -> tuple[int, str]:
 
 def run(args: argparse.Namespace, body: Callable[[Runtime], Awaitable[int]]) -> int:
     """Open the session, run ``body``, close; turn failures into exit codes."""
-    from syncro_tui import logsetup
+    from syncro_tui import startup
 
     try:
         rt = Runtime(args)
@@ -98,7 +98,7 @@ def run(args: argparse.Namespace, body: Callable[[Runtime], Awaitable[int]]) -> 
         code, message = exit_code_for(exc)
         err(f"syncro-tui: {message}")
         return code
-    logsetup.setup_logging(rt.settings.log_level)
+    startup.begin(rt.settings.log_level, network=not rt.settings.demo)
 
     async def main() -> int:
         try:

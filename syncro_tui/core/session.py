@@ -115,6 +115,7 @@ class Session:
         client: Any = None,
         drafts: Any = None,
         outbox_path: Path | None = None,
+        read_only: str = "",
     ) -> None:
         self.settings = settings
         self.store = store
@@ -129,6 +130,7 @@ class Session:
             )
         self.client = client
         self.drafts = drafts
+        self.read_only = read_only  # why nothing can be sent (the data folder is read-only)
         self.outbox = self._open_outbox(outbox_path)
         self.users: dict[int, str] = {}
         self.me: Any = None
@@ -139,6 +141,10 @@ class Session:
     def _open_outbox(self, path: Path | None) -> Any:
         from syncro_tui.core.outbox import Outbox
 
+        if self.read_only:
+            from syncro_tui.core.readonly import ReadOnlyOutbox
+
+            return ReadOnlyOutbox(self.client, self.read_only)
         if path is None:
             path = (
                 paths.ensure(paths.data_dir())

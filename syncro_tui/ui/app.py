@@ -52,6 +52,16 @@ class SyncroApp(App[None]):
         bell: bool | None = None,
     ) -> None:
         super().__init__()
+        if self.no_color:  # NO_COLOR: no colour codes at all (Textual's default sends greys)
+            from textual.filter import Monochrome, NoColor
+
+            self._filters = [f for f in self._filters if not isinstance(f, Monochrome)]
+            self._filters.append(NoColor())
+        if settings.ui.plain:  # pure ASCII: borders, divider, scrollbars, toggles, markers
+            from syncro_tui.ui.plain import AsciiFilter, install_toggle_glyphs
+
+            self._filters.append(AsciiFilter())
+            install_toggle_glyphs()
         self.settings = settings
         self.backend = backend
         self.cache = cache
@@ -73,6 +83,7 @@ class SyncroApp(App[None]):
         from syncro_tui.ui.typeahead import TypeAhead
 
         self.typeahead = TypeAhead(self)
+        self.read_only = ""  # why nothing can be sent: the data folder cannot be written
         self._load_cache()
 
     # -- closing ---------------------------------------------------------------------------
@@ -189,7 +200,7 @@ class SyncroApp(App[None]):
             )
 
     def on_ready(self) -> None:
-        self.drafts, self.timers = _local_stores(self.settings)
+        self.drafts, self.timers = _local_stores(self.settings, create=not self.read_only)
         self.store.set_timer(self.timers.current())
         self.store.subscribe("timer", lambda _timer: self.refresh_header())
         self.store.subscribe("sync", lambda _state: self.refresh_header())
@@ -221,8 +232,9 @@ class SyncroApp(App[None]):
             limiter=self.limiter,
             wall_clock=self.clock,
             drafts=self.drafts,
+            read_only=self.read_only,
         )
-        if self.session.outbox.notice:
+        if self.session.outbox.notice and not self.read_only:  # read-only: said at start
             self.notify(
                 self.session.outbox.notice, title="Write journal", severity="warning", markup=False
             )
@@ -423,7 +435,9 @@ class SyncroApp(App[None]):
         return HeaderState(
             account=("demo (sandbox)" if self.settings.demo else self.settings.account),
             user=self._user_line,
-            attribution_warning=self._attribution_warning,
+            attribution_warning=" ".join(
+                w for w in (self._attribution_warning, "read-only" if self.read_only else "") if w
+            ),
             sync=sync,
             sync_level=level,
             spent=spent,
@@ -606,13 +620,14 @@ def _import_network_stack() -> None:
     import syncro_tui.api.models  # noqa: F401
 
 
-def _local_stores(settings: Settings) -> tuple[Any, Any]:
-    """Drafts and the running timer live on this machine, per account (stdlib only)."""
+def _local_stores(settings: Settings, *, create: bool = True) -> tuple[Any, Any]:
+    """Drafts and the running timer live on this machine, per account (stdlib only).
+    ``create`` False: the data folder is read-only; what is there can still be read."""
     from syncro_tui import paths
     from syncro_tui.core.drafts import Drafts
     from syncro_tui.core.session import safe_account
     from syncro_tui.core.timers import TimerStore
 
-    base = paths.ensure(paths.data_dir())
+    base = paths.ensure(paths.data_dir()) if create else paths.data_dir()
     account = safe_account(settings.account)
     return Drafts(base / "drafts" / account), TimerStore(base / f"timer-{account}.json")

@@ -380,6 +380,9 @@ class MainScreen(Screen[None]):
         if self.app.session is None or self.app.store.me is None:
             self.notify("Still connecting to Syncro; try again in a moment.", severity="warning")
             return False
+        if self.app.read_only:  # no writes without a journal
+            self.notify(self.app.read_only, title="Read-only", severity="error", markup=False)
+            return False
         return True
 
     def action_refresh(self) -> None:
@@ -485,7 +488,9 @@ class MainScreen(Screen[None]):
             TimerFlow(self.app).stop()
             return
         row = self.current_row()
-        if row is not None:
+        if row is not None and self.app.read_only:  # the timer file cannot be saved
+            self.notify(self.app.read_only, title="Read-only", severity="error", markup=False)
+        elif row is not None:
             if any(s.ticket_id == row.id for s in self.app.timers.unposted()):
                 self.app.typeahead.hold()  # it asks what to do with the unposted time
             TimerFlow(self.app).start_on(row)

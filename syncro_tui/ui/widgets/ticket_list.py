@@ -138,7 +138,7 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._now = now
-        self._ellipsis = "" if plain else "…"
+        self._ellipsis = "~" if plain else "…"  # plain: cut text still shows it was cut
         # "◷" rather than "⏱": DejaVu Sans Mono and many terminal fonts lack U+23F1, which then
         # falls back to a two-cell colour emoji and pushes the row out of line.
         self._markers = ("*", "T") if plain else ("●", "◷")
