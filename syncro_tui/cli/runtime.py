@@ -49,7 +49,11 @@ class Runtime:
             self.sandbox = getattr(backend, "sandbox", None)
         if connection.warning:
             err(f"Warning: {connection.warning}")
-        self.session = Session(self.settings, Store(), connection)
+        from syncro_tui.startup import read_only_reason
+
+        # A data folder that cannot be written: reads work, every write is refused (no
+        # journal, no write), as in the TUI.
+        self.session = Session(self.settings, Store(), connection, read_only=read_only_reason())
         if self.session.outbox.notice:
             err(f"Warning: {self.session.outbox.notice}")
         return self.session
@@ -79,6 +83,10 @@ def exit_code_for(exc: BaseException) -> tuple[int, str]:
     if isinstance(exc, E.AuthError):
         return exitcodes.AUTH, f"{exc}"
     if isinstance(exc, E.SyncroError):
+        return exitcodes.ERROR, str(exc)
+    from syncro_tui.core.outbox import OutboxError
+
+    if isinstance(exc, OutboxError):  # e.g. a read-only journal: nothing was sent
         return exitcodes.ERROR, str(exc)
     if isinstance(exc, ValueError):  # input a builder refused (empty body, bad id, ...)
         return exitcodes.USAGE, str(exc)

@@ -112,8 +112,9 @@ def _entry(rt, entry_id: int):
 
     try:
         return rt.session.outbox.entry(entry_id)
-    except OutboxError as exc:
-        raise CommandError(f"{exc} `syncro-tui writes` lists them.", 2) from None
+    except (OutboxError, KeyError) as exc:
+        text = str(exc) if isinstance(exc, OutboxError) else f"There is no write {entry_id}."
+        raise CommandError(f"{text} `syncro-tui writes` lists them.", 2) from None
 
 
 def _report(rt, result) -> int:

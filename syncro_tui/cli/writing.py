@@ -82,6 +82,12 @@ async def confirm_and_send(rt: Any, plan: Any) -> int:
             (out if code == exitcodes.OK else err)(message)
         return code
 
+    read_only = getattr(rt.session, "read_only", "")
+    if read_only and not a.dry_run:
+        if not as_json:
+            out(plan.preview_text())
+            out("")
+        return finish(exitcodes.ERROR, "failed", f"Not sent. {read_only}")
     repeat = None if a.again else sending.find_repeat(rt.session.outbox, plan.intents)
     if repeat is not None:
         refused = sending.refusal(*repeat)

@@ -218,3 +218,16 @@ def test_body_from_a_file_and_the_assignee_named_in_the_preview(env, tmp_path):
     ran = env.run("update", str(t.number), "--assign", "Priya", "--dry-run")
     assert ran.code == 0 and '"user_id": 102' in ran.out and "is Priya Shah" in ran.out
     assert env.writes() == 0
+
+
+def test_a_read_only_data_folder_reads_but_sends_nothing(env, monkeypatch):
+    import syncro_tui.startup
+
+    reason = "Read-only: nothing can be sent, because the write journal cannot be saved."
+    monkeypatch.setattr(syncro_tui.startup, "read_only_reason", lambda: reason)
+    t = env.open_ticket()
+    assert env.run("show", str(t.number)).code == 0
+    ran = env.run("comment", str(t.number), "--body", MARK, "--yes")
+    assert ran.code == 1 and "write journal cannot be saved" in ran.err
+    assert env.writes() == 0
+    assert env.run("writes").code == 0
