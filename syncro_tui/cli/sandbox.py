@@ -23,6 +23,12 @@ def add_arguments(sb: argparse.ArgumentParser) -> None:
         "--faults", default="", help='fault spec, e.g. "POST /tickets/*/comment=drop_after*1"'
     )
     sb.add_argument("--latency-ms", type=int, default=0, help="added latency per request, in ms")
+    sb.add_argument(
+        "--rich-text",
+        action="store_true",
+        default=None,
+        help="a rich-text tenant: every comment reads back as HTML (<br>/<p>, entities)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -46,6 +46,7 @@ from typing import Any
 from syncro_tui.api import errors as E
 from syncro_tui.core import writes as W
 from syncro_tui.core.drafts import DraftLink, Drafts
+from syncro_tui.core.text import html_to_text, one_line, same_comment_text
 
 log = logging.getLogger(__name__)
 
@@ -320,6 +321,22 @@ def _timestamp(value: Any) -> float | None:
     return None
 
 
+def _side_by_side(payload: dict[str, Any], candidates: list[Any]) -> str:
+    """What was sent beside the nearest comment found, for a human to judge."""
+    c = max(candidates, key=lambda c: _timestamp(c.created_at) or 0.0)  # the newest
+    when = _timestamp(c.created_at)
+    at = time.strftime("%Y-%m-%d %H:%M", time.localtime(when)) if when else "an unknown time"
+    others = f" (and {len(candidates) - 1} more)" if len(candidates) > 1 else ""
+    found_body = one_line(html_to_text(str(c.body or "")), 300)
+    return (
+        f"Needs your look: you wrote a comment at {at}{others} that is close to this one but "
+        "not the same, so it may be this one reformatted by Syncro. Do not send it again "
+        "until you have compared them on the ticket.\n"
+        f"Sent:          {one_line(payload.get('subject'))} | {one_line(payload.get('body'), 300)}\n"
+        f"On the ticket: {one_line(c.subject)} | {found_body}"
+    )
+
+
 def _without_snapshot(entry: OutboxEntry) -> _Verdict:
     """Verdict for a write whose ticket was never read before sending. The state ``sent``
     (with ``sent_at``) is committed before anything goes to the network, so a write
@@ -377,6 +394,8 @@ class Outbox:
         self._recover_lock = asyncio.Lock()
         self._recovered = False
         self._listeners: list[Callable[[OutboxEntry], None]] = []
+        # The user writes are attributed to (the key's owner); None until GET /me is known.
+        self.author_id: int | None = None
 
     @property
     def notice(self) -> str:
@@ -661,39 +680,77 @@ class Outbox:
             return self._find_invoice(entry, ticket, before)
         raise OutboxError(f"Unknown kind of write {kind!r}.")
 
-    async def _find_comment(self, entry: OutboxEntry) -> _Verdict:
-        """Same subject and body, created after the send (less clock skew), not a comment
-        another entry already accounts for. Newest first, paging until older than that."""
-        p, since, claimed = entry.intent.payload, self._since(entry), self._claimed(entry)
+    async def _author_id(self) -> int | None:
+        """The user the key belongs to (every write is attributed to them): set by the session
+        once GET /me is known, else asked for here, once."""
+        if self.author_id is None:
+            me = await self.client.me()
+            self.author_id = getattr(me, "user_id", None)
+        return self.author_id
 
-        def match(comments: list[Any]) -> _Verdict | None:
+    async def _find_comment(self, entry: OutboxEntry) -> _Verdict:
+        """Look for the comment among the ticket's comments by the key's user, created after
+        the send (less clock skew), that no other entry already accounts for.
+
+        Syncro may hand a body back reformatted (HTML line breaks, entities, trimmed
+        whitespace), so text is compared on its normalised forms (``same_comment_text``). The
+        verdict is ``landed`` for a comment whose subject and body match; ``unknown`` (with the
+        candidate beside what was sent) when the user wrote a comment in that window that
+        matches only partly, since comments cannot be deleted and a resend could double it;
+        and ``absent`` only when the user wrote no comment at all on the ticket in the window.
+        Pages are read newest first; the walk stops early only on a page that is in that order
+        and wholly older than the window (the client never relies on ``sort_direction``)."""
+        p, since, claimed = entry.intent.payload, self._since(entry), self._claimed(entry)
+        author = await self._author_id()
+        candidates: list[Any] = []
+
+        def in_window(c: Any) -> bool:
+            created = _timestamp(c.created_at)
+            return c.id not in claimed and (created is None or created >= since)
+
+        def by_author(c: Any) -> bool:
+            # Customer-written comments carry user_id null (syncro-api.md section 9, point 3).
+            return c.user_id is not None and (author is None or c.user_id == author)
+
+        def scan(comments: list[Any]) -> _Verdict | None:
             for c in comments:
-                created = _timestamp(c.created_at)
-                if (
-                    c.id not in claimed
-                    and (created is None or created >= since)
-                    and _same_text(c.subject, p["subject"])
-                    and _same_text(c.body, p["body"])
+                if not (in_window(c) and by_author(c)):
+                    continue
+                if same_comment_text(p["subject"], c.subject) and same_comment_text(
+                    p["body"], c.body
                 ):
                     return _Verdict(
                         LANDED, c.id, _as_json(c), "Verified: the comment is on the ticket."
                     )
+                candidates.append(c)
             return None
 
-        absent = _Verdict(ABSENT, note="Verified: the comment is not on the ticket.")
+        def settle() -> _Verdict:
+            if not candidates:
+                return _Verdict(
+                    ABSENT,
+                    note="Verified: you wrote no comment on the ticket since it was sent; "
+                    "it did not arrive.",
+                )
+            return _Verdict(UNKNOWN, note=_side_by_side(p, candidates))
+
         for page in range(1, MAX_VERIFY_PAGES + 1):
             try:
                 got = await self.client.ticket_comments(entry.intent.ticket_id, page=page)
             except E.NotFound:
                 # Older tenants lack GET /tickets/{id}/comments; the detail lists them all.
                 ticket = await self.client.get_ticket(entry.intent.ticket_id)
-                return match(ticket.comments) or absent
-            found = match(got.comments)
+                return scan(ticket.comments) or settle()
+            found = scan(got.comments)
             if found is not None:
                 return found
-            older = [_timestamp(c.created_at) for c in got.comments]
-            if not got.has_more or (older and all(t is not None and t < since for t in older)):
-                return absent
+            stamps = [_timestamp(c.created_at) for c in got.comments]
+            newest_first = all(
+                a is not None and b is not None and a >= b for a, b in zip(stamps, stamps[1:])
+            )
+            all_older = bool(stamps) and all(t is not None and t < since for t in stamps)
+            if not got.has_more or (newest_first and all_older):
+                return settle()
         return _Verdict(UNKNOWN, note="Too many comments to check; look at the ticket in Syncro.")
 
     async def _find_ticket(self, entry: OutboxEntry) -> _Verdict:

@@ -183,6 +183,7 @@ class Session:
 
         current_priority.set(Priority.USER)
         self.me = await self.client.me()
+        self.outbox.author_id = getattr(self.me, "user_id", None)  # verification needs it
         self.store.set_account(me=self.me, labor_products=dict(self.settings.labor_products))
         return self.me
 

@@ -178,6 +178,27 @@ def html_to_text(html: str) -> str:
     return _BLANK_RUNS.sub("\n\n", text).strip("\n")
 
 
+def comparable_forms(text: object) -> frozenset[str]:
+    """The ways a comment body or subject may read back from Syncro, for verification.
+
+    A body can come back as posted or reformatted by a rich-text tenant (line breaks as
+    ``<br>``/``<p>``, ``& < >`` as entities, trailing whitespace trimmed), and a posted body
+    may itself hold text that looks like HTML. So each side is taken both as plain text and as
+    HTML turned into text, each with Unicode composed and whitespace folded; two texts are the
+    same comment when their forms meet (``a & b`` meets ``a &amp; b``; ``<b>x</b>`` typed as
+    text meets ``&lt;b&gt;x&lt;/b&gt;``)."""
+    raw = unicodedata.normalize("NFC", "" if text is None else str(text))
+    forms = {" ".join(clean(raw).split())}
+    if "<" in raw or "&" in raw:
+        forms.add(" ".join(html_to_text(raw).split()))
+    return frozenset(forms)
+
+
+def same_comment_text(posted: object, read_back: object) -> bool:
+    """True when ``read_back`` is ``posted`` as Syncro may hand it back (see comparable_forms)."""
+    return not comparable_forms(posted).isdisjoint(comparable_forms(read_back))
+
+
 def one_line(text: object, width: int | None = None, *, ellipsis: str = "…") -> str:
     """Clean text on a single line for a list cell: all whitespace runs become one space.
 

@@ -398,6 +398,7 @@ class _Generator:
         self.plant_tricky_comments(made)
         self.appointments(made)
         self.canned_responses()
+        self.mark_rich_text(made)
         return state
 
     # -- variety drawn from ``self.extra`` -----------------------------------------------------
@@ -631,6 +632,16 @@ class _Generator:
         """A handful of tickets changed in the last hour, so "recent" views are never empty."""
         for ticket in self.rng.sample(tickets, min(len(tickets), max(5, len(tickets) // 60))):
             ticket.updated_at = max(ticket.updated_at, self.now - self.rng.uniform(60, HOUR))
+
+    @staticmethod
+    def mark_rich_text(tickets: list[Ticket]) -> None:
+        """About one comment in four was written in Syncro's rich-text editor and reads back
+        as HTML. Chosen by id, not by the random stream, so the rest of the data is the same
+        with or without it; bodies that already hold HTML or markup-like text stay as typed."""
+        for ticket in tickets:
+            for comment in ticket.comments:
+                if comment.id % 4 == 0 and not set("<&[\x1b") & set(comment.body):
+                    comment.rich = True
 
     def plant_tricky_comments(self, tickets: list[Ticket]) -> None:
         """One comment of each tricky kind on open tickets, and the only escape sequence."""

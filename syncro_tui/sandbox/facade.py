@@ -38,7 +38,10 @@ class Sandbox:
     ``clock`` returns POSIX seconds and stamps every record, so tests can freeze or step
     time (the rate-limit window uses it too). ``time_offset="-08:00"`` renders timestamps
     with an offset instead of ``Z``. ``since_date_only`` mimics tenants that honour only the
-    date part of ``since_updated_at``. ``permissions`` switches named token permissions
+    date part of ``since_updated_at``. ``rich_text`` makes it a rich-text tenant: every
+    comment, the ones posted through the API too, reads back reformatted as HTML (line breaks
+    as ``<br>`` or ``<p>``, ``& < >`` as entities, trailing whitespace trimmed) on every
+    endpoint that returns comments; without it about a quarter of the demo's comments do. ``permissions`` switches named token permissions
     (see ``state.PERMISSIONS``) off, e.g. ``{"Tickets - Edit": False}``.
     """
 
@@ -55,6 +58,7 @@ class Sandbox:
         permissions: dict[str, bool] | None = None,
         time_offset: str | None = None,
         since_date_only: bool = False,
+        rich_text: bool = False,
     ) -> None:
         if not 0 <= tickets <= MAX_TICKETS:
             raise ValueError(f"tickets must be between 0 and {MAX_TICKETS}, got {tickets}")
@@ -62,6 +66,7 @@ class Sandbox:
         self.api_key = api_key
         self.clock = clock
         self.state: State = generate(seed, tickets, clock())
+        self.state.rich_text = rich_text
         for name, allowed in (permissions or {}).items():
             self.state.set_permission(name, allowed)
         self.faults = FaultSet(faults)

@@ -8,6 +8,7 @@ the client must cope with both. Money and quantities are rendered as Ruby BigDec
 
 from __future__ import annotations
 
+import html as _html
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
@@ -88,3 +89,13 @@ def json_number(value: Decimal) -> int | float:
 
 def cents(value: Decimal) -> int:
     return int((value * 100).to_integral_value())
+
+
+def rich_body(text: str, *, paragraphs: bool) -> str:
+    """A body the way a rich-text tenant hands it back: ``&`` ``<`` ``>`` as entities,
+    trailing whitespace trimmed, line breaks as ``<br>`` or (``paragraphs``) each line in
+    ``<p>``. Real tenants differ in exactly these ways (syncro-api.md section 9, point 1)."""
+    lines = [_html.escape(line.rstrip(), quote=False) for line in text.rstrip().split("\n")]
+    if paragraphs:
+        return "".join(f"<p>{line}</p>" for line in lines)
+    return "<br>".join(lines)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from .formats import cents, json_number, render_time, ruby_decimal, start_of_day
+from .formats import cents, json_number, render_time, rich_body, ruby_decimal, start_of_day
 from .state import (
     Appointment,
     CannedResponse,
@@ -260,17 +260,22 @@ class Views:
         }
 
     def comment(self, comment: Comment, *, with_user: bool = False) -> dict:
+        """One comment, as every endpoint that returns comments renders it (the ticket
+        detail, the list's first comment, GET /tickets/{id}/comments whatever its
+        ``comment_format``, the POST answer): a rich-text comment reads back as HTML."""
+        rich = comment.rich or self.state.rich_text
+        body = rich_body(comment.body, paragraphs=comment.id % 2 == 1) if rich else comment.body
         out = {
             "id": comment.id,
             "created_at": self.time(comment.created_at),
             "updated_at": self.time(comment.updated_at),
             "ticket_id": comment.ticket_id,
             "subject": comment.subject,
-            "body": comment.body,
+            "body": body,
             "tech": comment.tech,
             "hidden": comment.hidden,
             "user_id": comment.user_id,
-            "is_rich_text": False,
+            "is_rich_text": rich,
         }
         if with_user:
             out["user"] = self.user(self.state.users.get(comment.user_id)) or {}

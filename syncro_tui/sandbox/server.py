@@ -153,6 +153,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_RATE_LIMIT,
         help="requests per rolling minute per address, 0 for none (default %(default)s)",
     )
+    parser.add_argument(
+        "--rich-text",
+        action="store_true",
+        default=None,
+        help="a rich-text tenant: every comment reads back as HTML (<br>/<p>, entities)",
+    )
 
 
 def options(args: argparse.Namespace | None = None, **overrides) -> dict:
@@ -180,6 +186,7 @@ def launch(opts: dict):
         rate_limit=opts["rate_limit"] or None,
         faults=opts["faults"],
         latency_ms=opts["latency_ms"],
+        rich_text=bool(opts.get("rich_text")),
     )
     return sandbox, sandbox.serve(opts["host"], opts["port"], verbose=True)
 
@@ -190,7 +197,8 @@ def banner(opts: dict, sandbox, server: RunningServer) -> str:
         f"  API key:   {opts['api_key']}",
         f"  tickets={opts['tickets']} seed={opts['seed']} "
         f"rate_limit={opts['rate_limit'] or 'off'}/min latency_ms={opts['latency_ms']:g} "
-        f"faults={str(sandbox.faults) or '(none)'}",
+        f"faults={str(sandbox.faults) or '(none)'}"
+        + (" rich_text" if opts.get("rich_text") else ""),
         f"  try: curl -H 'Authorization: Bearer {opts['api_key']}' {server.url}/me",
     ]
     if opts["host"] not in _LOOPBACK:

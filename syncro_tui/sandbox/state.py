@@ -128,6 +128,7 @@ class Comment:
     user_id: int | None
     created_at: float
     updated_at: float
+    rich: bool = False  # stored by a rich-text editor: read back as HTML (see formats.rich_body)
 
 
 @dataclass(slots=True)
@@ -288,6 +289,8 @@ class State:
         self.default_labor_product_id = 0
         self.permissions = dict.fromkeys(PERMISSIONS, True)
         self.subdomain = "demo"
+        # A rich-text tenant: every comment (seeded or posted) reads back as HTML.
+        self.rich_text = False
         self._next_ids: dict[str, int] = {}
         self.next_ticket_number = 1
         self.next_invoice_number = 1

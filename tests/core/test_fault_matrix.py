@@ -4,13 +4,17 @@ For comments, line items, timer entries, invoices and new tickets, each of: 5xx 
 apply, 5xx after apply, response dropped after apply, timeout after apply, 429 and a
 malformed 200. Whatever happens, the sandbox ends with exactly one record per intent that
 ended applied, or none where the technician declined to send it again: never two.
+
+Comments run twice more on a rich-text tenant (``Sandbox(rich_text=True)``), which hands
+every body back reformatted as HTML: the seed's incident was a landed comment taken for
+absent and offered for resend.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -30,6 +34,7 @@ class Kind:
     build: Callable[[Env, object], W.WriteIntent]
     count: Callable[[Env, object], int]  # records of this intent in the sandbox
     prepare: Callable[[Env, object], None] = lambda env, ticket: None
+    sandbox: dict = field(default_factory=dict)  # Sandbox options (the tenant's variance)
 
 
 def _invoiceable(env: Env, ticket) -> None:
@@ -48,7 +53,25 @@ def _invoiceable(env: Env, ticket) -> None:
 
 START = datetime(2026, 3, 4, 9, 15, tzinfo=timezone(timedelta(hours=-7)))
 
+# A body that a rich-text tenant changes in every way it can: entities, line breaks (as
+# <br> or <p>, by comment id), trailing whitespace.
+RICH_BODY = f"{MARK}: AP & switch <rack 2> rebooted.  \nChecked again after 5 min.\n\n"
+
 KINDS = [
+    Kind(
+        "comment-rich-text-tenant",
+        "/tickets/*/comment",
+        lambda env, t: W.comment(t.id, "Update", RICH_BODY),
+        lambda env, t: sum(c.body.startswith(f"{MARK}: AP") for c in t.comments),
+        sandbox={"rich_text": True},
+    ),
+    Kind(
+        "comment-rich-text-tenant-private",
+        "/tickets/*/comment",
+        lambda env, t: W.comment(t.id, "Diagnosis & plan", "one\ntwo\nthree", "internal"),
+        lambda env, t: sum(c.body == "one\ntwo\nthree" for c in t.comments),
+        sandbox={"rich_text": True},
+    ),
     Kind(
         "comment",
         "/tickets/*/comment",
@@ -110,7 +133,7 @@ CASES = [pytest.param(k, f, None, id=f"{k.name}-{f}") for k in KINDS for f in AP
 
 @pytest.mark.parametrize("kind, fault, answer", CASES)
 async def test_fault_never_makes_two(tmp_path, kind: Kind, fault: str, answer: str | None):
-    async with make_env(tmp_path, f"POST {kind.route}={fault}*1") as env:
+    async with make_env(tmp_path, f"POST {kind.route}={fault}*1", **kind.sandbox) as env:
         ticket = env.open_ticket()
         kind.prepare(env, ticket)
         intent = kind.build(env, ticket)

@@ -282,9 +282,15 @@ async def test_resend_checks_again_and_does_not_send_what_turned_up(tmp_path):
         ticket = env.open_ticket()
         outcome = await env.outbox.submit(W.comment(ticket.id, "Update", "late arrival"))
         assert outcome.state == O.ABSENT and outcome.may_resend
-        # Meanwhile the comment appears (e.g. a slow server finished the first request).
+        # Meanwhile the comment appears (e.g. a slow server finished the first request),
+        # attributed to the key's user as every comment made with the key is.
         env.sandbox.state.add_comment(
-            ticket, time.time(), subject="Update", body="late arrival", hidden=True
+            ticket,
+            time.time(),
+            subject="Update",
+            body="late arrival",
+            hidden=True,
+            user_id=env.sandbox.state.me_id,
         )
         again = await env.outbox.resend(outcome.entry_id)
         assert again.state == O.LANDED

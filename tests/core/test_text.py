@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from syncro_tui.core.text import clean, html_to_text, looks_like_html, one_line
+from syncro_tui.core.text import clean, html_to_text, looks_like_html, one_line, same_comment_text
 
 ESC = "\x1b"
 
@@ -200,3 +200,37 @@ def test_one_line_counts_wide_characters_as_two_cells():
     assert one_line("東京都の天気", 7) == "東京都…"  # 3 wide chars (6 cells) + ellipsis
     assert one_line("a👩‍💻b", 10) == "a👩‍💻b"
     assert one_line("café au lait", 5) == "café…"
+
+
+# --------------------------------------------------------------- comparing read-back bodies
+
+
+@pytest.mark.parametrize(
+    "posted, read_back",
+    [
+        ("a & b", "a &amp; b"),
+        ("line one\nline two", "line one<br>line two"),
+        ("line one\nline two", "<p>line one</p><p>line two</p>"),
+        ("trailing spaces   \n", "trailing spaces"),
+        ("<b>typed as text</b>", "&lt;b&gt;typed as text&lt;/b&gt;"),
+        ("<b>typed as text</b>", "<b>typed as text</b>"),
+        ("caf\u00e9", "cafe\u0301"),
+        ("non\u00a0breaking", "non&nbsp;breaking"),
+        ("x < y > z", "x &lt; y &gt; z"),
+    ],
+)
+def test_a_body_read_back_reformatted_is_the_same_comment(posted, read_back):
+    assert same_comment_text(posted, read_back)
+
+
+@pytest.mark.parametrize(
+    "posted, read_back",
+    [
+        ("Rebooted the switch.", "Rebooted the router."),
+        ("Rebooted.", "Rebooted. Will check tomorrow."),
+        ("a & b", "a &amp; c"),
+        ("", "anything"),
+    ],
+)
+def test_different_text_is_not_the_same_comment(posted, read_back):
+    assert not same_comment_text(posted, read_back)
