@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from syncro_tui.sandbox import Sandbox
@@ -95,13 +93,11 @@ def test_records_never_lie_in_the_future(sb):
         assert all(t.end_time <= T0 for t in ticket.timers)
 
 
-def test_ten_thousand_tickets_build_fast():
-    started = time.perf_counter()
+def test_ten_thousand_tickets_have_distinct_customers():
+    # How fast this builds is measured by the benchmarks, not asserted here.
     state = generate(7, 10_000, T0)
-    elapsed = time.perf_counter() - started
     assert len(state.tickets) == 10_000 and len(state.customers) > 1000
     assert len({c.business_name for c in state.customers.values()}) == len(state.customers)
-    assert elapsed < 1.0
 
 
 def test_size_knob_is_bounded():
