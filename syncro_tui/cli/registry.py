@@ -24,6 +24,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("logout", "syncro_tui.cli.logout"),
     Command("doctor", "syncro_tui.cli.doctor"),
     Command("sandbox", "syncro_tui.cli.sandbox"),
+    Command("config", "syncro_tui.cli.config_cmd"),
+    Command("completion", "syncro_tui.cli.completion"),
     Command("tickets", "syncro_tui.cli.tickets"),
     Command("show", "syncro_tui.cli.show"),
     Command("comment", "syncro_tui.cli.comment"),
