@@ -102,6 +102,15 @@ FILE_WARNING = (
 )
 
 
+def backend_name() -> str:
+    """Which keyring backend holds keys here, in words (for doctor)."""
+    if not _keyring_usable():
+        return f"no OS keyring; keys go to {credentials_file()} (mode 0600)"
+    keyring, _ = _keyring()
+    backend = keyring.get_keyring()
+    return f"OS keyring ({type(backend).__module__}.{type(backend).__name__})"
+
+
 def find_key(account: str) -> FoundKey | None:
     """Return the key for ``account`` and where it came from, or None."""
     env = os.environ.get(ENV_VAR, "").strip()

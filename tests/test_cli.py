@@ -159,3 +159,70 @@ def test_a_bad_config_file_is_a_usage_error(tmp_path, capsys):
     bad.write_text("subdomain = [", encoding="utf-8")
     assert cli.main(["doctor", "--config", str(bad)]) == 2
     assert "not valid TOML" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- doctor (issue 15)
+
+
+def test_doctor_fails_when_billing_cannot_work_and_lists_valid_labor_products(server, monkeypatch):
+    from syncro_tui.doctor import diagnose
+
+    sb, running = server
+    monkeypatch.setenv("SYNCRO_API_KEY", DEFAULT_API_KEY)
+    none = diagnose(load_settings(env={}, flags={"base_url": running.url}))
+    assert none.failed
+    text = none.render()
+    assert "[FAIL] No [labor_products] configured: billing cannot work" in text
+    assert "5001 Labor - Remote Business" in text
+
+    wrong = diagnose(
+        load_settings(env={}, flags={"base_url": running.url, "labor_products": {"remote": 4242}})
+    )
+    text = wrong.render()
+    assert "[FAIL] Labor product remote = 4242 does not exist" in text
+    assert "[FAIL] Valid labor products: " in text and "5001 Labor - Remote Business" in text
+
+
+def test_doctor_shows_versions_folders_keyring_and_canned_responses(server, monkeypatch):
+    from syncro_tui.doctor import diagnose
+
+    sb, running = server
+    monkeypatch.setenv("SYNCRO_API_KEY", DEFAULT_API_KEY)
+    settings = load_settings(
+        env={}, flags={"base_url": running.url, "labor_products": dict(DEMO_LABOR_PRODUCTS)}
+    )
+    from syncro_tui import paths
+
+    paths.ensure(paths.data_dir())
+    text = diagnose(settings).render()
+    assert "Versions: syncro-tui " in text and "textual 8." in text
+    assert f"Folder data: {paths.data_dir()} (mode 0700, " in text and "MiB free" in text
+    assert "Key storage: OS keyring (tests.support.keyring.MemoryKeyring)" in text
+    assert "Permission to read canned responses." in text
+    sb.state.set_permission("Ticket Canned Responses - Manage", False)
+    assert "may not read canned responses" in diagnose(settings).render()
+
+
+def test_doctor_advice_when_the_bad_key_came_from_the_environment(server, monkeypatch):
+    from syncro_tui.doctor import diagnose
+
+    _, running = server
+    monkeypatch.setenv("SYNCRO_API_KEY", "wrong-key")
+    text = diagnose(load_settings(env={}, flags={"base_url": running.url})).render()
+    assert "[FAIL] GET /me failed" in text
+    assert "unset SYNCRO_API_KEY" in text and "to store a valid key" not in text
+
+
+def test_doctor_json(server):
+    from tests.support.terminal import run
+
+    _, running = server
+    ran = run(["--base-url", running.url, "doctor", "--json"])
+    data = json.loads(ran.out)
+    assert ran.code == 1 and data["ok"] is False
+    assert {
+        "state": "fail",
+        "text": "No API key for "
+        + load_settings(env={}, flags={"base_url": running.url}).account
+        + ": run `syncro-tui login`.",
+    } in data["checks"]
