@@ -105,3 +105,42 @@ def test_zsh_and_fish_scripts_parse(shell, tmp_path):
     check = [shell, "-n", str(script)] if shell == "zsh" else [shell, "--no-execute", str(script)]
     done = subprocess.run(check, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_login_writes_a_starter_config_with_labor_products_picked_from_products(isolated_home):
+    import tomllib
+
+    from syncro_tui.sandbox import DEFAULT_API_KEY, Sandbox
+
+    with Sandbox(tickets=5).serve("127.0.0.1", 0) as running:
+        ran = run(
+            ["--base-url", running.url, "login", "--write-config"],
+            stdin=DEFAULT_API_KEY + "\n1,2\n",
+        )
+        assert ran.code == 0, ran.err
+        assert "Products that look like labor:" in ran.out and "Wrote " in ran.out
+        target = isolated_home / "config" / "config.toml"
+        data = tomllib.loads(target.read_text())
+        assert data["base_url"] == running.url and len(data["labor_products"]) == 2
+        assert stat.S_IMODE(target.stat().st_mode) == 0o600
+        # later commands need no --base-url
+        env = env_with(SYNCRO_API_KEY=DEFAULT_API_KEY)
+        doctor = run(["doctor"], env=env)
+        assert f"Config found: {target}" in doctor.out
+        assert "[FAIL] No [labor_products]" not in doctor.out
+
+
+def test_login_labor_ids_without_questions(isolated_home):
+    import tomllib
+
+    from syncro_tui.sandbox import DEFAULT_API_KEY, DEMO_LABOR_PRODUCTS, Sandbox
+
+    wanted = sorted(DEMO_LABOR_PRODUCTS.values())[:1]
+    with Sandbox(tickets=5).serve("127.0.0.1", 0) as running:
+        ran = run(
+            ["--base-url", running.url, "login", "--write-config", "--labor", str(wanted[0])],
+            stdin=DEFAULT_API_KEY + "\n",
+        )
+    assert ran.code == 0, ran.err
+    data = tomllib.loads((isolated_home / "config" / "config.toml").read_text())
+    assert list(data["labor_products"].values()) == wanted
