@@ -504,6 +504,11 @@ class MainScreen(Screen[None]):
         self.app.typeahead.hold()  # what is typed next goes into the form
         TimerFlow(self.app).charge(row)
 
+    def action_read_comments(self) -> None:
+        from syncro_tui.ui.widgets.detail import TicketDetailPane
+
+        self.query_one(TicketDetailPane).action_read_all()
+
     def action_write_log(self) -> None:
         from syncro_tui.ui.screens.write_log import WriteLogScreen
 

@@ -18,6 +18,12 @@ from syncro_tui.core.rows import TicketRow
 from syncro_tui.core.text import clean, html_to_text, looks_like_html
 
 LAST_COMMENTS = 5
+# A body longer than this (characters, as received) is shown by its first SHOWN characters;
+# the whole of it is cleaned off the UI thread and opened in a pager on `l`. Cleaning and
+# laying out 5 MB on the UI thread froze the app for seconds.
+LONG_BODY = 20_000
+SHOWN = 4_000
+READ_ALL_KEY = "l"
 
 
 def _when(value: Any) -> str:
@@ -42,6 +48,28 @@ def _date(value: Any) -> str:
 
 def body_text(body: str) -> str:
     return html_to_text(body) if looks_like_html(body) else clean(body)
+
+
+def is_long(body: str | None) -> bool:
+    return len(body or "") > LONG_BODY
+
+
+def long_note(body: str) -> str:
+    return (
+        f"long comment: {len(body.encode('utf-8', 'replace')) // 1024:,} KB, "
+        f"press {READ_ALL_KEY} to read all"
+    )
+
+
+def full_text(comments: list[Any]) -> str:
+    """The long comments, whole and cleaned, for the pager (runs in a thread)."""
+    parts = []
+    for c in comments:
+        head = f"{'PRIVATE' if c.private else 'PUBLIC'}  {_when(c.created_at)}  {clean(c.author or 'unknown')}"
+        if c.subject:
+            head += f"  {clean(c.subject)}"
+        parts.append(f"{head}\n\n{body_text(c.body or '')}\n")
+    return "\n".join(parts)
 
 
 def _facts(pairs: list[tuple[str, str]]) -> Text:
@@ -86,6 +114,7 @@ class TicketDetailPane(VerticalScroll, can_focus=True):
     """
 
     BINDINGS = [  # not in the footer: it shows the work keys (comment, bill, timer...)
+        Binding(READ_ALL_KEY, "read_all", "Read long comments", show=False, id="detail.read_all"),
         Binding("j", "scroll_down", "Scroll down", show=False),
         Binding("k", "scroll_up", "Scroll up", show=False),
         Binding("g", "scroll_home", "Top", show=False),
@@ -97,6 +126,7 @@ class TicketDetailPane(VerticalScroll, can_focus=True):
         self._plain = plain
         self._shown: tuple[Any, ...] = ()
         self.ticket_id: int | None = None
+        self.long_comments: list[Any] = []  # shown cut; `l` reads them whole
 
     def on_mount(self) -> None:
         self.show_nothing()
@@ -109,6 +139,50 @@ class TicketDetailPane(VerticalScroll, can_focus=True):
             self.remove_children()
             self.mount_all(widgets)
         self.scroll_home(animate=False)
+
+    def action_read_all(self) -> None:
+        """`l`: the long comments of this ticket, whole, in $PAGER (read-only)."""
+        if not self.long_comments:
+            self.notify("No long comment here: every comment is shown whole.", markup=False)
+            return
+        self.run_worker(
+            self._read_all(list(self.long_comments)), group="detail-read", exclusive=True
+        )
+
+    async def _read_all(self, comments: list[Any]) -> None:
+        import asyncio
+        import os
+        import shlex
+        import shutil
+        import subprocess
+        import tempfile
+        from pathlib import Path
+
+        from textual.app import SuspendNotSupported
+
+        text = await asyncio.to_thread(full_text, comments)  # off the UI thread
+        setting = os.environ.get("PAGER", "").strip()
+        command = shlex.split(setting) if setting else []
+        if not command:
+            found = shutil.which("less") or shutil.which("more")
+            command = [found] if found else []
+        if not command:
+            self.notify("No pager found: set $PAGER (for example less).", severity="error")
+            return
+        fd, name = tempfile.mkstemp(prefix="syncro-tui-comment-", suffix=".txt")  # 0600
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.chmod(name, 0o400)  # read-only: nothing typed there goes anywhere
+            try:
+                with self.app.suspend():
+                    subprocess.call([*command, name])
+            except SuspendNotSupported:
+                self.notify("This terminal cannot hand over to a pager.", severity="error")
+            except FileNotFoundError:
+                self.notify(f"Pager {command[0]!r} was not found; set $PAGER.", severity="error")
+        finally:
+            Path(name).unlink(missing_ok=True)
 
     def show_nothing(self, message: str = "No ticket selected") -> None:
         self.ticket_id = None
@@ -169,6 +243,7 @@ class TicketDetailPane(VerticalScroll, can_focus=True):
         comments = sorted(
             d.comments, key=lambda c: c.created_at.timestamp() if c.created_at else 0, reverse=True
         )[:LAST_COMMENTS]
+        self.long_comments = [c for c in comments if is_long(c.body)]
         total = len(d.comments)
         heading = (
             f"Comments (last {len(comments)} of {total}, newest first)"
@@ -188,7 +263,12 @@ class TicketDetailPane(VerticalScroll, can_focus=True):
                 head.append("  ")
                 head.append(clean(c.subject), style="italic")
             out.append(Static(head, classes="comment-head " + ("private" if private else "public")))
-            out.append(Static(Text(body_text(c.body or "")), classes="comment-body"))
+            body = c.body or ""
+            if is_long(body):  # the first part only: cleaning all of it here froze the UI
+                out.append(Static(Text(body_text(body[:SHOWN]) + " ..."), classes="comment-body"))
+                out.append(Static(Text(long_note(body), style="bold"), classes="comment-body"))
+            else:
+                out.append(Static(Text(body_text(body)), classes="comment-body"))
         out.append(Static(Text("Line items"), classes="section"))
         if not d.line_items:
             out.append(Static(Text("No line items."), classes="empty"))
