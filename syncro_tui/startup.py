@@ -172,6 +172,8 @@ def terminal_problem(stdin=None, stdout=None, env=None) -> str | None:
         except (AttributeError, ValueError, OSError):
             return False
 
+    if env.get("TEXTUAL_DRIVER"):  # `textual serve` and friends: a web driver, no terminal
+        return None
     missing = [name for name, s in (("input", stdin), ("output", stdout)) if not tty(s)]
     if missing:
         return (
