@@ -182,7 +182,17 @@ def test_no_key_ends_before_the_screen_opens():
 
 
 @pytest.mark.parametrize(
-    "args", [["--help"], ["--version"], ["doctor"], ["login", "--help"], ["--demo", "doctor"]]
+    "args",
+    [
+        ["--help"],
+        ["--version"],
+        ["doctor"],
+        ["login", "--help"],
+        ["--demo", "doctor"],
+        ["config", "show"],
+        ["completion", "bash"],
+        ["--demo", "tickets"],
+    ],
 )
 def test_a_closed_pipe_ends_quietly(args):
     ran = run_closed_pipe(args)
@@ -263,3 +273,17 @@ def test_plain_is_pure_ascii_borders_divider_radio_buttons_and_truncation():
     assert chrome == set()
     assert "(*) Internal note" in text and "( ) Public" in text  # radio buttons
     assert "~" in text  # cut subjects still show they were cut
+
+
+def test_a_web_driver_is_not_refused_for_want_of_a_terminal():
+    """`textual serve "syncro-tui"` runs the app on pipes with TEXTUAL_DRIVER set."""
+    import io
+
+    from syncro_tui.startup import terminal_problem
+
+    pipe = io.StringIO()
+    assert "needs a terminal" in terminal_problem(pipe, pipe, env={"TERM": "xterm"})
+    assert (
+        terminal_problem(pipe, pipe, env={"TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver"})
+        is None
+    )

@@ -32,7 +32,8 @@ def _epilog(modules: dict[str, ModuleType]) -> str:
         "",
         exitcodes.help_text(),
         "",
-        "Docs: README.md. Config: config.example.toml.",
+        "Config: `syncro-tui config init` writes the documented example, `config show` what is in",
+        "effect. Docs: README.md (also the package description).",
     ]
     return "\n".join(lines)
 
