@@ -212,6 +212,16 @@ def _from_mapping(raw: Mapping[str, Any], where: str, warnings: list[str]) -> di
                 else:
                     warnings.append(f"{where}: unknown setting ui.{ukey} (ignored)")
             values["ui"] = ui
+        elif key == "mcp":  # read by `syncro-tui mcp` itself (cli/agent.py)
+            if not isinstance(value, Mapping):
+                raise ConfigError(f"{where}: [mcp] must be a table.")
+            warnings.extend(
+                f"{where}: unknown setting mcp.{mkey} (ignored)"
+                for mkey in value
+                if mkey != "allow_writes"
+            )
+            if not isinstance(value.get("allow_writes", False), bool):
+                raise ConfigError(f"{where}: mcp.allow_writes must be true or false.")
         elif key in _TOP:
             values[key] = value
         else:

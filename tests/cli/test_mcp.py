@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-pytest.importorskip("mcp.server.mcpserver")
+pytest.importorskip("mcp.server.mcpserver")  # the [mcp] extra (in [test])
 
 from mcp.client import Client  # noqa: E402
 from mcp.client.stdio import StdioServerParameters  # noqa: E402
@@ -183,3 +183,19 @@ def test_a_timer_entry_and_a_billing_through_the_agent_server(env):
     assert sent_bill.structured_content["outcome"] == "landed", sent_bill
     assert t.status == "Invoiced" and sum(li.description == MARK for li in t.line_items) == 1
     assert missing.is_error and "minutes is required" in missing.content[0].text
+
+
+def test_mcp_table_in_the_config_is_known_and_checked(tmp_path):
+    from syncro_tui.cli.agent import allow_writes_in_config
+    from syncro_tui.config import ConfigError, load_settings
+
+    path = tmp_path / "c.toml"
+    path.write_text("[mcp]\nallow_writes = true\n", encoding="utf-8")
+    settings = load_settings(path, env={})
+    assert not any("mcp" in w for w in settings.warnings)
+    assert allow_writes_in_config(settings) is True
+    path.write_text('[mcp]\nallow_writes = "yes please"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="allow_writes must be true or false"):
+        load_settings(path, env={})
+    path.write_text('subdomain = "acme"\n', encoding="utf-8")
+    assert allow_writes_in_config(load_settings(path, env={})) is False
