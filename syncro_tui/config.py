@@ -38,6 +38,18 @@ class UISettings:
 
 
 @dataclass(frozen=True)
+class BudgetSettings:
+    """Who shares the rate budget (Syncro counts requests per IP address)."""
+
+    scope: str = "machine"  # machine: every user on this machine | user: this UNIX user only
+    shared_dir: str = ""  # machine scope's folder; "" = <system temp dir>/syncro-tui-budget
+    redis_url: str = ""  # every machine of an office through Redis (syncro-tui[redis])
+
+
+BUDGET_SCOPES = ("machine", "user")
+
+
+@dataclass(frozen=True)
 class Settings:
     subdomain: str = ""
     base_url: str = ""
@@ -53,6 +65,7 @@ class Settings:
     session_log_dir: str = "~/syncro-sessions"
     log_level: str = "INFO"
     ui: UISettings = field(default_factory=UISettings)
+    budget: BudgetSettings = field(default_factory=BudgetSettings)
     keymap: Mapping[str, str] = field(default_factory=dict)
     # Where the values came from; not settings themselves.
     config_file: Path | None = None
@@ -166,21 +179,22 @@ def load_settings(
         default=None,
     )
     values: dict[str, Any] = {}
-    ui: dict[str, Any] = {}
+    tables: dict[str, dict[str, Any]] = {name: {} for name in _TABLES}
     for i, (layer, where) in enumerate(layers):
         for key, value in layer.items():
             if key in account_keys and strongest is not None and i < strongest:
                 continue
-            if key == "ui":
+            if key in _TABLES:
                 for ukey, uvalue in value.items():
-                    ui[ukey] = uvalue
-                    sources[f"ui.{ukey}"] = where(f"ui.{ukey}")
+                    tables[key][ukey] = uvalue
+                    sources[f"{key}.{ukey}"] = where(f"{key}.{ukey}")
             else:
                 values[key] = value
                 sources[key] = where(key)
     settings = Settings(
         **values,
-        ui=UISettings(**ui),
+        ui=UISettings(**tables["ui"]),
+        budget=BudgetSettings(**tables["budget"]),
         config_file=path,
         config_found=found,
         warnings=tuple(warnings),
@@ -197,21 +211,22 @@ _TOP = {f.name for f in fields(Settings)} - {
     "sources",
 }
 _UI = {f.name for f in fields(UISettings)}
+_TABLES = {"ui": _UI, "budget": {f.name for f in fields(BudgetSettings)}}
 
 
 def _from_mapping(raw: Mapping[str, Any], where: str, warnings: list[str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for key, value in raw.items():
-        if key == "ui":
+        if key in _TABLES:
             if not isinstance(value, Mapping):
-                raise ConfigError(f"{where}: [ui] must be a table.")
-            ui = {}
+                raise ConfigError(f"{where}: [{key}] must be a table.")
+            table = {}
             for ukey, uvalue in value.items():
-                if ukey in _UI:
-                    ui[ukey] = uvalue
+                if ukey in _TABLES[key]:
+                    table[ukey] = uvalue
                 else:
-                    warnings.append(f"{where}: unknown setting ui.{ukey} (ignored)")
-            values["ui"] = ui
+                    warnings.append(f"{where}: unknown setting {key}.{ukey} (ignored)")
+            values[key] = table
         elif key == "mcp":  # read by `syncro-tui mcp` itself (cli/agent.py)
             if not isinstance(value, Mapping):
                 raise ConfigError(f"{where}: [mcp] must be a table.")
@@ -234,16 +249,16 @@ def _from_env(
 ) -> dict[str, Any]:
     names = {} if names is None else names
     values: dict[str, Any] = {}
-    ui: dict[str, Any] = {}
+    tables: dict[str, dict[str, Any]] = {}
     for name, text in env.items():
         if not name.startswith(ENV_PREFIX) or name in (ENV_PREFIX + "CONFIG", ENV_PREFIX + "HOME"):
             continue
         key = name[len(ENV_PREFIX) :].lower()
-        if key.startswith("ui__"):
-            ukey = key[4:]
-            if ukey in _UI:
-                ui[ukey] = _env_value(text)
-                names[f"ui.{ukey}"] = name
+        table, sep, tkey = key.partition("__")
+        if sep and table in _TABLES:
+            if tkey in _TABLES[table]:
+                tables.setdefault(table, {})[tkey] = _env_value(text)
+                names[f"{table}.{tkey}"] = name
             else:
                 warnings.append(f"environment: unknown setting {name} (ignored)")
         elif key in _TOP:
@@ -251,8 +266,7 @@ def _from_env(
             names[key] = name
         else:
             warnings.append(f"environment: unknown setting {name} (ignored)")
-    if ui:
-        values["ui"] = ui
+    values.update(tables)
     return values
 
 
@@ -382,6 +396,20 @@ def _validated(s: Settings, where: str) -> Settings:
             at("ui.detail_debounce_ms"), "ui.detail_debounce_ms", ui.detail_debounce_ms, 0, 5000
         ),
     )
+    budget_scope = str(s.budget.scope).strip().lower()
+    if budget_scope not in BUDGET_SCOPES:
+        raise ConfigError(
+            f'{where}: budget.scope must be "machine" or "user" (got {s.budget.scope!r}).'
+        )
+    redis_url = str(s.budget.redis_url or "").strip()
+    if redis_url and urlsplit(redis_url).scheme not in ("redis", "rediss", "unix"):
+        raise ConfigError(
+            f"{where}: budget.redis_url must look like redis://host:6379/0 "
+            "(or rediss:// for TLS)."
+        )
+    budget_settings = BudgetSettings(
+        scope=budget_scope, shared_dir=str(s.budget.shared_dir or "").strip(), redis_url=redis_url
+    )
     return replace(
         s,
         subdomain=subdomain,
@@ -399,4 +427,5 @@ def _validated(s: Settings, where: str) -> Settings:
         session_log_dir=str(s.session_log_dir),
         log_level=level,
         ui=ui,
+        budget=budget_settings,
     )

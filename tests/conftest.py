@@ -56,6 +56,11 @@ def isolated_home(tmp_path, monkeypatch):
     for name in list(__import__("os").environ):
         if name.startswith("SYNCRO_TUI_") and name != "SYNCRO_TUI_HOME":
             monkeypatch.delenv(name, raising=False)
+    # The machine-wide rate budget lives under the system temp dir: one per test as well.
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp))
+    monkeypatch.setattr("tempfile.tempdir", str(tmp))
     monkeypatch.setenv("NO_COLOR", "")
     monkeypatch.delenv("NO_COLOR", raising=False)
     return home

@@ -9,11 +9,26 @@ reason for the default budget (150) to stay below the server's 180.
 Priorities keep the app responsive: background polling (BACKGROUND) may fill only
 ``background_share`` of the window and detail fetches (DETAIL) a little more, so a user action
 (USER) always finds headroom; and whoever waits, a waiting USER request is served before any
-waiting lower-priority one (FIFO within a priority).
+waiting lower-priority one (FIFO within a priority). The lane limits are counted over every
+send in the window, so they hold across processes too: background polling of all users
+together never takes more than its share, and a user action of anyone finds headroom.
 
-The limit is per IP, so colleagues on one jump box share it. With ``shared_state`` the window
-lives in a small JSON file guarded by ``fcntl.flock``: every process of the user counts every
-other process's sends, and a 429 seen by one pauses them all.
+The limit is per IP, so colleagues on one jump box (and an office behind one address) share
+it. The window then lives in a *shared tier* (a :class:`SharedWindow`):
+
+* ``budget_machine.MachineWindow``: a small file in a shared folder, for every process of every
+  user on the machine (or, in ``scope = "user"``, in the user's runtime folder);
+* ``budget_redis.RedisWindow``: a Redis server, for every machine of an office.
+
+Tiers are tried best first; one that fails (Redis down, a hostile or unwritable state file)
+is warned about once, skipped for ``RETRY_SECONDS`` and the next one serves, at the
+conservative ``fallback_per_minute``. Whatever the tiers say, each process also keeps its own
+window (``_LocalWindow``) and never sends more than its own budget in any 60 s: a shared file
+that another user erased cannot make one process overspend.
+
+A 429 pauses every process sharing the tier until its Retry-After, capped at ``MAX_PAUSE``
+(a hostile or broken server cannot stop the app, or its restarts, for longer). An explicit
+refresh may ``allow_probe``: the next request goes through a pause once.
 
 Stdlib only: the limiter is built on the start-up path.
 """
@@ -21,26 +36,33 @@ Stdlib only: the limiter is built on the start-up path.
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import heapq
 import itertools
-import json
 import logging
 import math
-import os
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextvars import ContextVar
+from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol
 
-__all__ = ["MAX_PAUSE", "MAX_PER_MINUTE", "WINDOW", "Priority", "RateLimiter", "current_priority"]
+__all__ = [
+    "MAX_PAUSE",
+    "MAX_PER_MINUTE",
+    "WINDOW",
+    "BudgetStatus",
+    "BudgetUnavailable",
+    "Priority",
+    "RateLimiter",
+    "SharedWindow",
+    "current_priority",
+    "lane_limit",
+]
 
 log = logging.getLogger(__name__)
-
-_T = TypeVar("_T")
 
 WINDOW = 60.0
 """Length of the sliding window in seconds."""
@@ -51,8 +73,15 @@ MAX_PER_MINUTE = 180
 _MIN_WAIT = 0.001
 """Smallest sleep: float rounding can leave a wait of ~0 s that would never advance the clock."""
 
-MAX_PAUSE = 3600.0
-"""Longest pause ``penalize`` imposes; also bounds a bogus deadline read from the shared file."""
+MAX_PAUSE = 300.0
+"""Longest pause a 429 (its Retry-After) can impose, here and in every shared tier."""
+
+RETRY_SECONDS = 60.0
+"""A shared tier that failed is tried again after this long."""
+
+FALLBACK_PER_MINUTE = 50
+"""Budget while a shared tier is unusable: a third of the usual 150, so three processes that
+all fell back still stay inside it."""
 
 
 class Priority(IntEnum):
@@ -70,8 +99,63 @@ The poller sets BACKGROUND in its task, so the client need not pass priorities a
 """
 
 
+def lane_limit(budget: int, lane: Priority, background_share: float) -> int:
+    """How full the window may be for a request of ``lane`` to go."""
+    background = max(1, math.floor(budget * background_share))
+    if lane == Priority.BACKGROUND:
+        return background
+    if lane == Priority.DETAIL:
+        return max(background, math.floor(budget * (1.0 + background_share) / 2))
+    return budget
+
+
 def _wait(seconds: float) -> float:
     return max(seconds, _MIN_WAIT)
+
+
+class BudgetUnavailable(Exception):
+    """A shared tier cannot be used now (the message is safe to log: no key, no user data)."""
+
+
+@dataclass(frozen=True)
+class TierSnapshot:
+    spent: int
+    paused_for: float  # seconds left, 0 when not paused
+    processes: int  # live processes sharing the tier (this one included)
+    budget: int  # the budget the tier applies (the strictest of its processes)
+
+
+@dataclass(frozen=True)
+class BudgetStatus:
+    """What the header shows."""
+
+    spent: int
+    budget: int
+    processes: int = 1
+    paused_for: float = 0.0
+    scope: str = "process"  # office | machine | user | process
+    degraded: str = ""  # why a shared tier is not used ("" when all is well)
+
+
+class SharedWindow(Protocol):
+    """A window shared by several processes. Every method may raise BudgetUnavailable."""
+
+    scope: str
+
+    async def take(
+        self, lane: Priority, budget: int, share: float, *, ignore_pause: bool = False
+    ) -> float | None:
+        """Record a send if the window has room for ``lane``; else the seconds to wait."""
+
+    def pause(self, seconds: float) -> None:
+        """Nobody sharing the tier sends for ``seconds`` (pauses only ever extend).
+
+        Synchronous: a tier that must talk to a server sends it in the background."""
+
+    async def absorb(self, ages: Sequence[float]) -> None:
+        """Count sends this process made ``ages`` seconds ago while it could not reach the tier."""
+
+    def snapshot(self) -> TierSnapshot: ...
 
 
 class _LocalWindow:
@@ -85,138 +169,53 @@ class _LocalWindow:
     def now(self) -> float:
         return self._clock()
 
-    def try_take(self, limit: int) -> float | None:
-        """Record a send if fewer than ``limit`` are in the window; else the seconds to wait."""
+    def _prune(self, now: float) -> None:
+        while self._sends and self._sends[0] <= now - WINDOW:
+            self._sends.popleft()
+
+    def wait(self, limit: int, *, ignore_pause: bool = False) -> float | None:
+        """None if a send may go now (fewer than ``limit`` in the window); else seconds to wait."""
         now = self._clock()
-        if self._paused_until > now:
+        if self._paused_until > now and not ignore_pause:
             return _wait(self._paused_until - now)
+        self._prune(now)
         sends = self._sends
-        while sends and sends[0] <= now - WINDOW:
-            sends.popleft()
         if len(sends) < limit:
-            sends.append(now)
             return None
         # The window has room once all but limit-1 of its sends have left it.
         return _wait(sends[len(sends) - limit] + WINDOW - now)
+
+    def record(self) -> None:
+        self._sends.append(self._clock())
+
+    def try_take(self, limit: int) -> float | None:
+        wait = self.wait(limit)
+        if wait is None:
+            self.record()
+        return wait
 
     def pause(self, until: float) -> None:
         self._paused_until = max(self._paused_until, until)
 
     def spent(self) -> int:
-        cutoff = self._clock() - WINDOW
-        return sum(1 for t in self._sends if t > cutoff)
+        self._prune(self._clock())
+        return len(self._sends)
 
-    def paused_until(self) -> float:
-        return self._paused_until
+    def ages(self) -> list[float]:
+        now = self._clock()
+        self._prune(now)
+        return [now - t for t in self._sends]
 
-
-class _SharedWindow:
-    """Send times of every process of this user, in a JSON file, on the wall clock.
-
-    Processes do not share a monotonic clock, so times here are ``wall_clock()`` seconds. Each
-    operation is a read-modify-write under an exclusive ``flock`` on a sibling ``.lock`` file
-    (the critical section is a few microseconds, so it blocks the event loop only that long).
-    The state file is replaced atomically, so a process killed mid-write leaves the old file.
-    A file that cannot be parsed is treated as empty and rewritten.
-    """
-
-    def __init__(self, path: Path, wall_clock: Callable[[], float]) -> None:
-        self._path = Path(path)
-        self._lock_path = self._path.with_name(self._path.name + ".lock")
-        self._tmp_path = self._path.with_name(self._path.name + ".tmp")
-        self._wall = wall_clock
-        self._path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with _FileLock(self._lock_path):  # an unusable folder fails here, not on a request
-            pass
-
-    def now(self) -> float:
-        return self._wall()
-
-    def try_take(self, limit: int) -> float | None:
-        """As ``_LocalWindow.try_take``, counting every process's sends."""
-        with _FileLock(self._lock_path):
-            now = self._wall()
-            sends, paused = self._read(now)
-            wait: float | None = None
-            if paused > now:
-                wait = _wait(paused - now)
-            elif len(sends) < limit:
-                sends.append(now)
-            else:
-                wait = _wait(sends[len(sends) - limit] + WINDOW - now)
-            self._write(sends, paused)  # rewritten even without a send: keeps the file pruned
-            return wait
-
-    def pause(self, until: float) -> None:
-        with _FileLock(self._lock_path):
-            sends, paused = self._read(self._wall())
-            self._write(sends, max(paused, until))
-
-    def spent(self) -> int:
-        with _FileLock(self._lock_path):
-            return len(self._read(self._wall())[0])
-
-    def paused_until(self) -> float:
-        with _FileLock(self._lock_path):
-            return self._read(self._wall())[1]
-
-    def _read(self, now: float) -> tuple[list[float], float]:
-        """Sends still inside the window (sorted) and the pause deadline; junk reads as empty."""
-        try:
-            data = json.loads(self._path.read_bytes())
-            raw_sends = data["sends"]
-            paused = float(data.get("paused_until", 0.0))
-            sends = [float(t) for t in raw_sends]
-        except FileNotFoundError:
-            return [], 0.0
-        except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
-            log.warning("rate-limit state %s unreadable (%s); starting afresh", self._path, exc)
-            return [], 0.0
-        if not (math.isfinite(paused) and all(math.isfinite(t) for t in sends)):
-            log.warning("rate-limit state %s holds non-finite times; starting afresh", self._path)
-            return [], 0.0
-        # A time ahead of now (wall clock stepped back) counts as sent now: conservative, and it
-        # cannot block sending for longer than one window.
-        sends = sorted(min(t, now) for t in sends if t > now - WINDOW)
-        return sends, min(paused, now + MAX_PAUSE)
-
-    def _write(self, sends: list[float], paused: float) -> None:
-        payload = json.dumps({"sends": sends, "paused_until": paused}, separators=(",", ":"))
-        fd = os.open(self._tmp_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(payload)
-        os.replace(self._tmp_path, self._path)
-
-
-class _FileLock:
-    """Exclusive ``flock`` on a lock file, held for a ``with`` block.
-
-    ``flock`` locks belong to the open file description, so two limiters in one process (as in
-    the tests) exclude each other just as two processes do.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self._path = path
-        self._fd = -1
-
-    def __enter__(self) -> None:
-        self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(self._fd, fcntl.LOCK_EX)
-        except BaseException:
-            os.close(self._fd)
-            raise
-
-    def __exit__(self, *exc: object) -> None:
-        os.close(self._fd)  # closing releases the lock
+    def paused_for(self) -> float:
+        return max(0.0, self._paused_until - self._clock())
 
 
 class RateLimiter:
     """Sliding 60 s window with priorities; see the module docstring.
 
     ``clock`` and ``sleep`` are injectable so tests can run hours of traffic in virtual time.
-    With ``shared_state`` the window is kept in that file on ``wall_clock`` time; ``clock`` then
-    only serves to report ``paused_until`` in the caller's time base.
+    ``tiers`` are shared windows, best first. ``shared_state`` (a path) is a shortcut for one
+    private ``MachineWindow`` on that file, on ``wall_clock`` time (today's per-user budget).
 
     Use from one event loop.
     """
@@ -230,30 +229,96 @@ class RateLimiter:
         background_share: float = 0.8,
         shared_state: Path | None = None,
         wall_clock: Callable[[], float] = time.time,
+        tiers: Sequence[SharedWindow] = (),
+        fallback_per_minute: int = FALLBACK_PER_MINUTE,
     ) -> None:
         if not 1 <= per_minute <= MAX_PER_MINUTE:
             raise ValueError(f"per_minute must be between 1 and {MAX_PER_MINUTE}, got {per_minute}")
         if not 0.0 < background_share <= 1.0:
             raise ValueError(f"background_share must be in (0, 1], got {background_share}")
         self.budget = per_minute
+        self.background_share = background_share
+        self.fallback_per_minute = max(1, min(fallback_per_minute, per_minute))
         self._clock = clock
         self._sleep = sleep
-        background = max(1, math.floor(per_minute * background_share))
-        detail = max(background, math.floor(per_minute * (1.0 + background_share) / 2))
-        self._limits = {
-            Priority.USER: per_minute,
-            Priority.DETAIL: detail,
-            Priority.BACKGROUND: background,
-        }
-        self._window: _LocalWindow | _SharedWindow = _LocalWindow(clock)
+        self._own = _LocalWindow(clock)
+        tiers = list(tiers)
         if shared_state is not None:
-            try:
-                self._window = _SharedWindow(shared_state, wall_clock)
-            except OSError as exc:
-                log.warning("cannot share the rate budget through %s (%s)", shared_state, exc)
+            from syncro_tui.api.budget_machine import MachineWindow
+
+            tiers.append(MachineWindow(Path(shared_state), shared=False, wall_clock=wall_clock))
+        self._tiers: list[SharedWindow] = tiers
+        self._down_until = [-math.inf] * len(tiers)  # on ``clock``; -inf: never failed
+        self._down_reason = [""] * len(tiers)
+        self._probe = False
         # Waiters as (priority, arrival, wake event); only the head of the heap may send.
         self._waiters: list[tuple[int, int, asyncio.Event]] = []
         self._arrivals = itertools.count()
+
+    # -- tiers ---------------------------------------------------------------------------------
+
+    def _active(self) -> int:
+        """Index of the best tier not known to be down; -1 for none."""
+        now = self._clock()
+        for i, until in enumerate(self._down_until):
+            if until <= now:
+                return i
+        return -1
+
+    def _budget_for(self, tier: int) -> int:
+        """Tier 0 (or no tiers at all) spends the full budget; any fallback a safe share."""
+        return self.budget if tier == 0 or not self._tiers else self.fallback_per_minute
+
+    def _tier_down(self, i: int, exc: BaseException) -> None:
+        reason = str(exc) or type(exc).__name__
+        if self._down_reason[i] != reason:  # warn once per reason, not on every retry
+            nxt = self._tiers[i + 1].scope if i + 1 < len(self._tiers) else "this process only"
+            log.warning(
+                "%s rate budget unavailable (%s); using %s at %d requests per minute",
+                self._tiers[i].scope,
+                reason,
+                nxt,
+                self.fallback_per_minute,
+            )
+        self._down_reason[i] = reason
+        self._down_until[i] = self._clock() + RETRY_SECONDS
+
+    async def _rejoin(self, i: int) -> None:
+        """A tier that was down serves again: first count what this process sent meanwhile."""
+        if self._down_until[i] == -math.inf:
+            return
+        await self._tiers[i].absorb(self._own.ages())
+        if self._down_reason[i]:
+            log.warning("%s rate budget available again", self._tiers[i].scope)
+        self._down_until[i] = -math.inf
+        self._down_reason[i] = ""
+
+    async def _try(self, prio: Priority) -> float | None:
+        """One attempt to send: None when it may go (and is counted), else seconds to wait."""
+        ignore_pause = self._probe
+        active = self._active()
+        wait = self._own.wait(
+            lane_limit(self._budget_for(active), prio, self.background_share),
+            ignore_pause=ignore_pause,
+        )
+        if wait is not None:
+            return wait
+        if active >= 0:
+            try:
+                await self._rejoin(active)
+                wait = await self._tiers[active].take(
+                    prio, self.budget, self.background_share, ignore_pause=ignore_pause
+                )
+            except (BudgetUnavailable, OSError) as exc:
+                self._tier_down(active, exc)
+                return await self._try(prio)  # at once with the next tier (or privately)
+            if wait is not None:
+                return wait
+        self._own.record()
+        self._probe = False
+        return None
+
+    # -- public --------------------------------------------------------------------------------
 
     async def acquire(self, priority: Priority | None = None) -> None:
         """Wait until a request of ``priority`` (default: ``current_priority``) may be sent.
@@ -270,7 +335,7 @@ class RateLimiter:
         try:
             while True:
                 if self._waiters[0] is me:
-                    wait = self._on_window(lambda w: w.try_take(self._limits[prio]))
+                    wait = await self._try(prio)
                     if wait is None:
                         return
                     await self._sleep(wait)
@@ -285,33 +350,69 @@ class RateLimiter:
                 self._waiters[0][2].set()
 
     def penalize(self, seconds: float) -> None:
-        """After a 429: nobody (in any process sharing the state) sends for ``seconds``.
+        """After a 429: nobody (in any process sharing the tier) sends for ``seconds``.
 
         Pauses only ever extend; one is capped at ``MAX_PAUSE``.
         """
-        if seconds > 0:
-            seconds = min(seconds, MAX_PAUSE)
-            self._on_window(lambda w: w.pause(w.now() + seconds))
+        if not seconds > 0:
+            return
+        seconds = min(float(seconds), MAX_PAUSE)
+        self._own.pause(self._clock() + seconds)
+        self._probe = False
+        active = self._active()
+        if active >= 0:
+            try:
+                self._tiers[active].pause(seconds)
+            except (BudgetUnavailable, OSError) as exc:
+                self._tier_down(active, exc)
+
+    def allow_probe(self) -> None:
+        """An explicit refresh: the next request may go through a 429 pause, once.
+
+        It still counts against the window, so a probe can never exceed the budget.
+        """
+        self._probe = True
+
+    def _snapshot(self) -> tuple[int, TierSnapshot | None]:
+        active = self._active()
+        if active < 0:
+            return active, None
+        try:
+            return active, self._tiers[active].snapshot()
+        except (BudgetUnavailable, OSError) as exc:
+            self._tier_down(active, exc)
+            return self._snapshot()
+
+    def status(self) -> BudgetStatus:
+        active, snap = self._snapshot()
+        own_pause = self._own.paused_for()
+        degraded = next((r for r in self._down_reason if r), "")
+        if snap is None:
+            return BudgetStatus(
+                spent=self._own.spent(),
+                budget=self._budget_for(active),
+                paused_for=own_pause,
+                scope="process",
+                degraded=degraded,
+            )
+        return BudgetStatus(
+            spent=snap.spent,
+            budget=min(snap.budget, self._budget_for(active)),
+            processes=snap.processes,
+            paused_for=max(own_pause, snap.paused_for),
+            scope=self._tiers[active].scope,
+            degraded=degraded,
+        )
 
     def spent_last_minute(self) -> int:
-        """Requests sent in the last 60 s (by every sharing process, with shared state)."""
-        return self._on_window(lambda w: w.spent())
+        """Requests sent in the last 60 s (by every process sharing the tier in use)."""
+        return self.status().spent
 
     def paused_until(self) -> float | None:
         """When a 429 pause ends, on ``clock``'s time base; None when not paused."""
-        now, until = self._on_window(lambda w: (w.now(), w.paused_until()))
-        if until <= now:
-            return None
-        return self._clock() + (until - now)
+        left = self.status().paused_for
+        return self._clock() + left if left > 0 else None
 
-    def _on_window(self, op: Callable[[_LocalWindow | _SharedWindow], _T]) -> _T:
-        """Run ``op`` on the window; if the shared file fails (disk full, folder removed),
-        carry on with a private window rather than failing every request."""
-        try:
-            return op(self._window)
-        except OSError as exc:
-            if isinstance(self._window, _LocalWindow):
-                raise
-            log.warning("shared rate budget unavailable (%s); counting this process only", exc)
-            self._window = _LocalWindow(self._clock)
-            return op(self._window)
+    def waiting(self) -> int:
+        """Requests of this process waiting for the budget right now."""
+        return len(self._waiters)

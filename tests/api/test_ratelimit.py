@@ -375,32 +375,92 @@ async def test_state_file_stays_small_and_private(tmp_path):
     "junk",
     [
         b"\x00\xffnot json at all",
-        b"",
         b"[1, 2, 3]",
-        b'{"sends": "soon"}',
-        b'{"sends": [1, "x"]}',
-        b'{"sends": [NaN], "paused_until": 0}',
-        b'{"sends": [], "paused_until": null}',
+        b'{"v": 1, "sends": "soon", "paused_until": 0, "procs": {}}',
+        b'{"v": 1, "sends": [[1, "x"]], "paused_until": 0, "procs": {}}',
+        b'{"v": 1, "sends": [[NaN, 0]], "paused_until": 0, "procs": {}}',
+        b'{"v": 1, "sends": [], "paused_until": null, "procs": {}}',
         b'{"paused_until": 5}',
     ],
 )
-async def test_a_corrupt_state_file_is_reset_not_fatal(tmp_path, junk):
+async def test_a_corrupt_state_file_is_ignored_at_a_safe_share_not_fatal(tmp_path, junk, caplog):
     vt = VirtualTime(1_700_000_000.0)
     state = tmp_path / "budget.json"
     state.write_bytes(junk)
     lim = shared(vt, state)
-    await vt.run(lim.acquire())
-    assert lim.spent_last_minute() == 1
+    late = asyncio.ensure_future(vt.run(*(lim.acquire() for _ in range(60))))
+    await late
+    assert vt.now == pytest.approx(1_700_000_060.0)  # 50 at once (the safe share), 10 later
     assert lim.paused_until() is None
-    assert json.loads(state.read_text())["sends"] == [vt.now]
+    assert "unavailable" in caplog.text
 
 
-async def test_a_bogus_far_future_pause_is_bounded(tmp_path):
+async def test_a_corrupt_state_file_is_left_alone_for_a_window(tmp_path):
     vt = VirtualTime(1_700_000_000.0)
     state = tmp_path / "budget.json"
-    state.write_text(json.dumps({"sends": [], "paused_until": 1e15}))
+    state.write_bytes(b"{not json")
     lim = shared(vt, state)
-    assert lim.paused_until() == pytest.approx(vt.now + 3600)
+    await vt.run(*(lim.acquire() for _ in range(50)))
+    assert vt.now == 1_700_000_000.0
+    assert lim.status().degraded and lim.status().budget == 50
+    assert state.read_bytes() == b"{not json"
+
+
+async def test_a_corrupt_state_file_is_set_right_after_one_window(tmp_path):
+    vt = VirtualTime(1_700_000_000.0)
+    state = tmp_path / "budget.json"
+    state.write_bytes(b"junk")
+    lim = shared(vt, state)
+    await vt.run(lim.acquire())
+    assert state.read_bytes() == b"junk"
+    await vt.run(vt.until(1_700_000_000.0 + 61))
+    await vt.run(lim.acquire())  # the tier is tried again, set right, and counts from now on
+    data = json.loads(state.read_text())
+    # (the private send of t0 has left the window by now)
+    assert [t for t, _ in data["sends"]] == [1_700_000_000.0 + 61]
+    assert lim.status().degraded == ""
+
+
+async def test_a_far_future_pause_in_the_state_file_is_not_obeyed(tmp_path):
+    vt = VirtualTime(1_700_000_000.0)
+    state = tmp_path / "budget.json"
+    state.write_text(json.dumps({"v": 1, "sends": [], "paused_until": 1e15, "procs": {}}))
+    lim = shared(vt, state)
+    assert lim.paused_until() is None
+    await vt.run(lim.acquire())
+    assert vt.now == 1_700_000_000.0
+    assert "pause beyond" in lim.status().degraded
+
+
+async def test_a_429_pause_is_capped_at_five_minutes(tmp_path):
+    vt = VirtualTime(1_700_000_000.0)
+    a, b = shared(vt, tmp_path / "budget.json"), shared(vt, tmp_path / "budget.json")
+    a.penalize(999_999)
+    assert b.paused_until() == pytest.approx(vt.now + 300)
+    times = []
+
+    async def req():
+        await b.acquire()
+        times.append(vt.now)
+
+    await vt.run(req())
+    assert times == [1_700_000_300.0]
+
+
+async def test_an_explicit_refresh_probes_through_a_pause_once(tmp_path):
+    vt = VirtualTime(1_700_000_000.0)
+    a = shared(vt, tmp_path / "budget.json")
+    a.penalize(200)
+    a.allow_probe()
+    times = []
+
+    async def req():
+        await a.acquire(B)
+        times.append(vt.now)
+
+    await vt.run(req(), req())
+    assert times == [1_700_000_000.0, 1_700_000_200.0]  # one probe, then the pause holds
+    assert a.spent_last_minute() == 1
 
 
 async def test_an_unusable_state_folder_falls_back_to_a_private_budget(tmp_path):
@@ -422,7 +482,9 @@ async def test_losing_the_state_folder_later_falls_back_to_a_private_budget(tmp_
     folder.rmdir()
     folder.write_text("")  # the folder is now a file: every open below it fails
     await vt.run(lim.acquire())
-    assert lim.spent_last_minute() == 1  # counting restarted privately, requests still flow
+    # requests still flow, counted by this process's own window (both sends)
+    assert lim.spent_last_minute() == 2
+    assert lim.status().scope == "process" and lim.status().budget == 50
 
 
 # -- real processes ---------------------------------------------------------------------------
