@@ -3,7 +3,8 @@
 Rules this module keeps (see docs/ARCHITECTURE.md and ../shared/reference/syncro-api.md):
 
 * Every send (retries included) waits for ``limiter.acquire(current_priority.get())``; a 429
-  calls ``limiter.penalize(...)`` so every request in the process pauses.
+  calls ``limiter.penalize(...)`` so every request sharing the budget pauses; a Retry-After
+  is capped at ``ratelimit.MAX_PAUSE`` (5 minutes) first.
 * Reads retry after 429, network errors and gateway errors (502/503/504): ``Retry-After`` when
   given, else ``backoff_base * 2**n`` capped at 60 s, at most ``read_retries`` times.
 * Writes are never retried. If a write may have reached Syncro but we cannot tell what happened
@@ -65,7 +66,7 @@ from syncro_tui.api.models import (
     User,
     UserList,
 )
-from syncro_tui.api.ratelimit import RateLimiter, current_priority
+from syncro_tui.api.ratelimit import MAX_PAUSE, RateLimiter, current_priority
 from syncro_tui.api.redact import MASK, install_filters, redact_params, redact_text
 from syncro_tui.secrets import SecretKey
 
@@ -510,6 +511,10 @@ class SyncroClient:
 
             if status == 429:
                 retry_after = _retry_after(retry_after_header)
+                if retry_after is not None:
+                    # What a server may impose is capped (a hostile or broken one asking for
+                    # days must not stop the app, and every restart of it, for that long).
+                    retry_after = min(retry_after, MAX_PAUSE)
                 delay = retry_after if retry_after is not None else self._backoff(retries)
                 self._limiter.penalize(delay)
                 if not write and retries < self.read_retries and delay <= MAX_RETRY_AFTER_WAIT:

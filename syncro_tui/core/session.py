@@ -29,6 +29,7 @@ from syncro_tui.core.text import clean, one_line
 
 OVERLAP = timedelta(minutes=2)  # re-fetch a little before the newest change we saw
 PAGES_IN_FLIGHT = 4  # list pages fetched at once (still inside the rate budget)
+MAX_SPREAD = 4  # idle polls stretch at most this much when several processes share the budget
 
 
 def safe_account(account: str) -> str:
@@ -221,7 +222,40 @@ class Session:
     def full_due(self) -> bool:
         if self._last_full is None:
             return True
-        return self.clock() - self._last_full >= self.settings.reconcile_minutes * 60
+        return (
+            self.clock() - self._last_full >= self.settings.reconcile_minutes * 60 * self.spread()
+        )
+
+    # -- the shared rate budget ------------------------------------------------------------
+
+    def budget_status(self) -> Any:
+        """The rate budget as the header shows it (``ratelimit.BudgetStatus``), or None."""
+        status = getattr(self.client.limiter, "status", None)
+        return status() if status is not None else None
+
+    def allow_probe(self) -> None:
+        """An explicit refresh: its first request may go through a 429 pause (once)."""
+        probe = getattr(self.client.limiter, "allow_probe", None)
+        if probe is not None:
+            probe()
+
+    def spread(self) -> int:
+        """How much idle polling stretches because other processes share the budget.
+
+        The processes of one account spread their background polls: with N sharing the
+        machine-wide (or office) budget, each polls N times less often (up to MAX_SPREAD), so
+        the idle polling of N technicians costs about what one costs.
+        """
+        status = self.budget_status()
+        processes = getattr(status, "processes", 1) or 1
+        return max(1, min(int(processes), MAX_SPREAD))
+
+    def poll_interval(self) -> float:
+        """Seconds until the next background poll: ``poll_seconds`` times the spread, with a
+        little jitter so the processes that share the budget do not poll in step."""
+        import random
+
+        return self.settings.poll_seconds * self.spread() * random.uniform(0.9, 1.1)
 
     def resume_from_cache(self, rows: list[TicketRow], full_at: float | None) -> None:
         """A warm start: the cached queue was complete at ``full_at``; until the next

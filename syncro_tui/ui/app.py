@@ -6,6 +6,7 @@ in a worker after the first paint. One poll worker at a time, re-armed when it f
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +21,12 @@ from syncro_tui.core.rows import TicketRow
 from syncro_tui.core.store import Store
 from syncro_tui.core.text import clean
 from syncro_tui.ui import actions
-from syncro_tui.ui.widgets.header import HeaderState, describe_sync, format_elapsed
+from syncro_tui.ui.widgets.header import (
+    HeaderState,
+    budget_note,
+    describe_sync,
+    format_elapsed,
+)
 
 CSS_FILE = Path(__file__).with_name("app.tcss")
 
@@ -349,7 +355,7 @@ class SyncroApp(App[None]):
         if result is None:
             return
         self._failures = 0
-        self._poll_delay = float(self.settings.poll_seconds)
+        self._poll_delay = self.session.poll_interval()
         self.store.set_sync("idle", last_synced=self.clock(), from_cache=False)
         for alert in result.alerts:
             if self.settings.ui.notify:
@@ -408,6 +414,7 @@ class SyncroApp(App[None]):
             return
         if not self.store.statuses:
             self.load_lists()
+        self.session.allow_probe()  # through a 429 pause, once: has the server recovered?
         self.poll(force_full=True)
 
     # -- header ----------------------------------------------------------------------------
@@ -424,8 +431,14 @@ class SyncroApp(App[None]):
     def header_state(self) -> HeaderState:
         now = self.clock()
         sync, level = describe_sync(self.store.sync, now)
-        limiter = self.session.client.limiter if self.session is not None else self.limiter
-        spent = limiter.spent_last_minute() if limiter is not None else 0
+        if self.session is not None:
+            budget = self.session.budget_status()
+        else:
+            budget = self.limiter.status() if self.limiter is not None else None
+        if budget is not None and budget.paused_for > 0 and level != "error":
+            # Requests are held back by a 429 pause (here or in another process): say so,
+            # whatever the poll is doing meanwhile.
+            sync, level = f"rate limited, waiting {math.ceil(budget.paused_for)} s", "warn"
         timer = ""
         running = self.store.timer
         if running is not None:
@@ -440,8 +453,9 @@ class SyncroApp(App[None]):
             ),
             sync=sync,
             sync_level=level,
-            spent=spent,
-            budget=self.settings.requests_per_minute,
+            spent=budget.spent if budget is not None else 0,
+            budget=budget.budget if budget is not None else self.settings.requests_per_minute,
+            budget_note=budget_note(budget),
             timer=timer,
         )
 

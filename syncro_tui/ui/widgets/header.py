@@ -18,6 +18,7 @@ class HeaderState:
     sync_level: str = "ok"  # ok | warn | error
     spent: int = 0
     budget: int = 0
+    budget_note: str = ""  # "3 sharing", "private": who shares the budget
     timer: str = ""  # "#1234 00:12:05"
 
 
@@ -35,6 +36,17 @@ def format_age(seconds: float) -> str:
 def format_elapsed(seconds: float) -> str:
     seconds = max(0, int(seconds))
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+def budget_note(status) -> str:
+    """Beside the meter: how many processes share the budget, or that it is a private one."""
+    if status is None:
+        return ""
+    if status.degraded:
+        return "fallback"
+    if status.processes > 1:
+        return f"{status.processes} sharing"
+    return ""
 
 
 def describe_sync(state, now: float) -> tuple[str, str]:
@@ -105,4 +117,6 @@ class StatusHeader(Widget):
             ratio = s.spent / s.budget
             style = "green" if ratio < 0.6 else "yellow" if ratio < 0.9 else "bold red"
             text.append(f"{s.spent}/{s.budget} req/min", style=style)
+            if s.budget_note:
+                text.append(f" ({s.budget_note})", style="dim")
         return text
