@@ -271,7 +271,7 @@ class RateLimiter:
 
     def _tier_down(self, i: int, exc: BaseException) -> None:
         reason = str(exc) or type(exc).__name__
-        if self._down_reason[i] != reason:  # warn once per reason, not on every retry
+        if not self._down_reason[i]:  # warn once per outage, not on every retry
             nxt = self._tiers[i + 1].scope if i + 1 < len(self._tiers) else "this process only"
             log.warning(
                 "%s rate budget unavailable (%s); using %s at %d requests per minute",
@@ -283,11 +283,7 @@ class RateLimiter:
         self._down_reason[i] = reason
         self._down_until[i] = self._clock() + RETRY_SECONDS
 
-    async def _rejoin(self, i: int) -> None:
-        """A tier that was down serves again: first count what this process sent meanwhile."""
-        if self._down_until[i] == -math.inf:
-            return
-        await self._tiers[i].absorb(self._own.ages())
+    def _tier_up(self, i: int) -> None:
         if self._down_reason[i]:
             log.warning("%s rate budget available again", self._tiers[i].scope)
         self._down_until[i] = -math.inf
@@ -304,14 +300,19 @@ class RateLimiter:
         if wait is not None:
             return wait
         if active >= 0:
+            tier = self._tiers[active]
+            rejoining = self._down_until[active] != -math.inf
             try:
-                await self._rejoin(active)
-                wait = await self._tiers[active].take(
+                if rejoining:  # first count what this process sent while the tier was down
+                    await tier.absorb(self._own.ages())
+                wait = await tier.take(
                     prio, self.budget, self.background_share, ignore_pause=ignore_pause
                 )
             except (BudgetUnavailable, OSError) as exc:
                 self._tier_down(active, exc)
                 return await self._try(prio)  # at once with the next tier (or privately)
+            if rejoining:
+                self._tier_up(active)
             if wait is not None:
                 return wait
         self._own.record()

@@ -412,6 +412,16 @@ async def test_read_429_http_date_retry_after():
     assert 25 <= sleeps[0] <= 31
 
 
+async def test_a_huge_retry_after_imposes_at_most_five_minutes():
+    client, limiter, sleeps = client_for(
+        lambda r: httpx.Response(429, headers={"Retry-After": "999999"})
+    )
+    with pytest.raises(E.RateLimited) as info:
+        await client.me()
+    assert limiter.penalties == [300.0]  # capped before the limiter hears of it
+    assert sleeps == [] and info.value.retry_after == 300.0
+
+
 async def test_read_429_without_retry_after_backs_off_exponentially_then_gives_up():
     client, limiter, sleeps = client_for(lambda r: httpx.Response(429, json={"error": "slow"}))
     async with client:
