@@ -32,8 +32,13 @@ from syncro_tui.api.ratelimit import (
     _wait,
 )
 
-CONNECT_TIMEOUT = 0.5
-"""Seconds to reach Redis (and to wait for one answer): a dead server must not stall sends."""
+CONNECT_TIMEOUT = 1.0
+"""Seconds to reach Redis: a dead server must not stall sends for long."""
+
+ANSWER_TIMEOUT = 2.0
+"""Seconds to wait for one answer. Not shorter: on a loaded machine (2 CPUs, three apps) a
+0.5 s limit was hit now and then, and each needless fallback spends a private share on top of
+what the others spend through Redis."""
 
 PROC_TTL = 90.0
 FAILURE_MEMORY = 30.0
@@ -154,7 +159,7 @@ class RedisWindow:
                 self._client = aioredis.Redis.from_url(
                     self._url,
                     socket_connect_timeout=CONNECT_TIMEOUT,
-                    socket_timeout=CONNECT_TIMEOUT,
+                    socket_timeout=ANSWER_TIMEOUT,
                     retry_on_timeout=False,
                 )
             self._script = self._client.register_script(_SCRIPT)

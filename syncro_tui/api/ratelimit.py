@@ -306,7 +306,10 @@ class RateLimiter:
                 if rejoining:  # first count what this process sent while the tier was down
                     await tier.absorb(self._own.ages())
                 wait = await tier.take(
-                    prio, self.budget, self.background_share, ignore_pause=ignore_pause
+                    prio,
+                    self._budget_for(active),  # a fallback tier spends only the safe share
+                    self.background_share,
+                    ignore_pause=ignore_pause,
                 )
             except (BudgetUnavailable, OSError) as exc:
                 self._tier_down(active, exc)

@@ -256,8 +256,33 @@ async def test_redis_down_warns_once_falls_back_to_the_machine_budget_and_comes_
         await vt.run(lim.acquire(), lim.acquire())
         assert lim.status().scope == "office" and lim.status().degraded == ""
         assert len([r for r in caplog.records if "unavailable" in r.message]) == 1
+
     finally:
         server.stop()
+
+
+async def test_processes_that_fell_back_together_spend_the_safe_share_machine_wide(tmp_path):
+    vt = IOVirtualTime(T0)
+    url = f"redis://127.0.0.1:{_free_port()}/0"  # Redis unreachable for everyone
+    folder = tmp_path / "shared"
+    limiters = [
+        office(
+            vt,
+            url,
+            "acct",
+            more_tiers=[MachineWindow(state_file(folder, BASE), wall_clock=vt.clock)],
+        )
+        for _ in range(3)
+    ]
+    sent = []
+
+    async def busy(lim):
+        for _ in range(40):
+            await lim.acquire()
+            sent.append(vt.now)
+
+    await vt.run(*(busy(lim) for lim in limiters))
+    assert max_in_any_window(sent) == 50  # 50 for the machine, not 50 each
 
 
 async def test_redis_unreachable_from_the_start_never_stalls(tmp_path):
