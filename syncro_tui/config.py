@@ -404,8 +404,7 @@ def _validated(s: Settings, where: str) -> Settings:
     redis_url = str(s.budget.redis_url or "").strip()
     if redis_url and urlsplit(redis_url).scheme not in ("redis", "rediss", "unix"):
         raise ConfigError(
-            f"{where}: budget.redis_url must look like redis://host:6379/0 "
-            "(or rediss:// for TLS)."
+            f"{where}: budget.redis_url must look like redis://host:6379/0 (or rediss:// for TLS)."
         )
     budget_settings = BudgetSettings(
         scope=budget_scope, shared_dir=str(s.budget.shared_dir or "").strip(), redis_url=redis_url
