@@ -16,6 +16,8 @@ Scenarios:
 
 * ``users``: three UNIX users with the default config (the machine-wide budget in the shared
   folder under TMPDIR, here a sticky folder of the run's own);
+* ``idle`` (on request): the three start and then nobody types, at ``poll_seconds = 15``;
+  reported: the requests of the last 60 s (one user alone polls 4 times a minute);
 * ``redis``: the same three, each with its own shared folder (as if on three machines) and
   ``[budget] redis_url`` pointing at a redis-server started for the run on loopback.
 
@@ -54,6 +56,7 @@ TICKETS = 1500  # -> 1,011 open
 LATENCY_MS = 300
 API_KEY = "bench-sandbox-key"
 GOAL = 150
+IDLE_POLL = 15  # the idle scenario polls every 15 s (the lowest allowed) to see it in minutes
 SYNCRO_LIMIT = 180
 VENV = Path("/tmp/syncro-tui-bench-venv")
 DEPS = [
@@ -151,9 +154,15 @@ class Redis:
 
 # -------------------------------------------------------------------------------- one run
 def technicians(
-    args: argparse.Namespace, python: str, users: Users, sb: SandboxProc, root: Path, redis: str
+    args: argparse.Namespace,
+    python: str,
+    users: Users,
+    sb: SandboxProc,
+    root: Path,
+    redis: str,
+    idle: bool = False,
 ) -> dict:
-    """Three cold apps, one per user, at work for ``args.duration`` seconds."""
+    """Three cold apps, one per user, at work (or idle) for ``args.duration`` seconds."""
     shared_tmp = root / "tmp"  # the machine's temp dir for this run (sticky, like /tmp)
     shared_tmp.mkdir()
     shared_tmp.chmod(0o1777)
@@ -177,6 +186,8 @@ def technicians(
                 TMPDIR=str(shared_tmp),
                 XDG_RUNTIME_DIR="",
             )
+            if idle:
+                env["SYNCRO_TUI_POLL_SECONDS"] = str(IDLE_POLL)
             if redis:
                 own_tmp = root / f"machine-{i}"  # as if each were on its own machine
                 own_tmp.mkdir()
@@ -191,6 +202,8 @@ def technicians(
         while now() < end:
             for i, t in enumerate(terms):
                 t.pump(0.005)
+                if idle:
+                    continue
                 if now() >= next_r[i] and t.alive():
                     t.send(b"r")
                     next_r[i] += 10.0
@@ -211,7 +224,9 @@ def technicians(
         for t in terms:
             t.close()
     peak = max_in_window([r.t for r in reqs])
+    last = [r for r in reqs if r.t >= t0 + args.duration - 60.0]
     return {
+        "requests_in_last_60s": len(last),
         "max_in_60s": peak,
         "429s": sum(1 for r in reqs if r.status == 429),
         "requests": len(reqs),
@@ -225,6 +240,7 @@ def technicians(
 
 def scenario(name: str, args: argparse.Namespace, python: str) -> dict:
     redis = Redis() if name == "redis" else None
+    idle = name == "idle"
     root = Path(tempfile.mkdtemp(prefix=f"syncro-team-{name}-", dir="/tmp"))
     root.chmod(0o755)
     try:
@@ -238,8 +254,9 @@ def scenario(name: str, args: argparse.Namespace, python: str) -> dict:
                 env=clean_env({"PYTHONPATH": str(args.src)}),
             ) as sb,
         ):
-            log(f"{name}: three users, {args.duration:.0f} s, r every 10 s, j every 15 s")
-            return technicians(args, python, users, sb, root, redis.url if redis else "")
+            what = f"idle, poll_seconds={IDLE_POLL}" if idle else "r every 10 s, j every 15 s"
+            log(f"{name}: three users, {args.duration:.0f} s, {what}")
+            return technicians(args, python, users, sb, root, redis.url if redis else "", idle)
     finally:
         if redis is not None:
             redis.stop()
@@ -251,7 +268,9 @@ def scenario(name: str, args: argparse.Namespace, python: str) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", default="users,redis", help="users,redis (default both)")
+    parser.add_argument(
+        "--only", default="users,redis", help="users,redis,idle (default users,redis)"
+    )
     parser.add_argument("--duration", type=float, default=100.0, help="seconds per scenario")
     parser.add_argument("--src", type=Path, default=REPO, help="the source tree to measure")
     parser.add_argument("--python", default=None, help="an interpreter other users can run")
@@ -275,7 +294,14 @@ def main(argv: list[str] | None = None) -> int:
             results[name] = {"failed": f"{type(exc).__name__}: {exc}"}
     print(f"source: {args.src}  goal: <= {GOAL} in any 60 s, no 429 (Syncro: {SYNCRO_LIMIT})")
     for name, res in results.items():
-        if "max_in_60s" in res:
+        if "max_in_60s" in res and name == "idle":
+            print(
+                f"{name:6} requests in the last 60 s (start-up over, nobody typing): "
+                f"{res['requests_in_last_60s']} for three users at poll_seconds={IDLE_POLL} "
+                f"(one user alone: {60 // IDLE_POLL}/min)  headers: "
+                f"{'; '.join(res['headers_at_end'])}"
+            )
+        elif "max_in_60s" in res:
             print(
                 f"{name:6} max in 60 s: {res['max_in_60s']:4d}  429s: {res['429s']:3d}  "
                 f"requests: {res['requests']} in {res['seconds']:.0f} s  alive: {res['alive']}/3  "
