@@ -176,6 +176,10 @@ class Session:
         link = self.drafts.link(*draft_key) if (draft_key and self.drafts is not None) else None
         return await self.outbox.submit(intent, draft=link, allow_duplicate=allow_duplicate)
 
+    def recent_writes(self, since: float) -> list[Any]:
+        """This machine's journal entries created at or after ``since`` (newest first)."""
+        return self.outbox.entries(since)
+
     # -- account ---------------------------------------------------------------------------
 
     async def load_me(self) -> Any:

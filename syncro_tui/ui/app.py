@@ -508,11 +508,32 @@ class SyncroApp(App[None]):
         warnings: list[str] = (),
         notes: list[str] = (),
         draft_key: tuple | None = None,
+        repeat: str = "",
     ) -> bool:
         """Show every request, send on `y` through the outbox, report what happened.
 
         Runs inside a worker (it waits for modals). Returns True when every write landed.
         """
+        if not await self.confirm_writes(
+            title, intents, warnings=warnings, notes=notes, repeat=repeat
+        ):
+            self.notify(
+                "Nothing was sent." + (" Your draft is kept." if draft_key else ""), markup=False
+            )
+            return False
+        return await self.send_confirmed(intents, draft_key=draft_key, allow_duplicate=bool(repeat))
+
+    async def confirm_writes(
+        self,
+        title: str,
+        intents: list[Any],
+        *,
+        warnings: list[str] = (),
+        notes: list[str] = (),
+        repeat: str = "",
+    ) -> bool:
+        """The preview alone: True on `y` (or `y` then `a` when ``repeat`` says the same text
+        already landed), False on n/Esc. Nothing is sent here."""
         from syncro_tui.ui.screens.dialogs import ConfirmWriteModal, WritePreview, WriteStep
 
         line, warning = self.attribution()
@@ -523,23 +544,30 @@ class SyncroApp(App[None]):
             attribution=line,
             warnings=all_warnings,
             notes=list(notes),
+            repeat=repeat,
         )
-        if not await self.push_screen_wait(ConfirmWriteModal(preview)):
-            self.notify(
-                "Nothing was sent." + (" Your draft is kept." if draft_key else ""), markup=False
-            )
-            return False
+        return bool(await self.push_screen_wait(ConfirmWriteModal(preview)))
+
+    async def send_confirmed(
+        self, intents: list[Any], *, draft_key: tuple | None = None, allow_duplicate: bool = False
+    ) -> bool:
+        """Send writes the technician already confirmed, one by one, stopping at the first
+        that did not land. ``allow_duplicate``: they already agreed to a second copy."""
         for intent in intents:
-            if not await self._send_one(intent, draft_key):
+            if not await self._send_one(intent, draft_key, allow_duplicate=allow_duplicate):
                 return False
         return True
 
-    async def _send_one(self, intent: Any, draft_key: tuple | None) -> bool:
+    async def _send_one(
+        self, intent: Any, draft_key: tuple | None, *, allow_duplicate: bool = False
+    ) -> bool:
         from syncro_tui.core.outbox import DuplicateWrite
         from syncro_tui.ui.screens.dialogs import ConfirmWriteModal, WritePreview, WriteStep
 
         try:
-            outcome = await self.session.submit(intent, draft_key=draft_key)
+            outcome = await self.session.submit(
+                intent, draft_key=draft_key, allow_duplicate=allow_duplicate
+            )
         except DuplicateWrite as dup:
             if dup.unsettled:
                 self.notify(

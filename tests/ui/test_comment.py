@@ -13,7 +13,7 @@ import stat
 
 import pytest
 from textual.screen import Screen
-from textual.widgets import Input, RadioButton, Static, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from syncro_tui.core.drafts import Drafts
 from syncro_tui.ui.screens.comment import CommentModal
@@ -111,7 +111,7 @@ async def test_comment_is_previewed_sent_on_y_only_and_its_draft_removed(make_ap
         before = len(sandbox.ticket(ticket_id).comments)
         modal = await open_comment(pilot)
         assert modal.query_one("#subject", Input).value == "Update"
-        assert modal.query_one("#vis-internal", RadioButton).value  # internal is the default
+        assert modal.query_one("#visibility").value == "internal"  # the default
         await pilot.press(*"Rebooted the printer")
         await pilot.press("f2")
         preview = await shown(pilot, ConfirmWriteModal)
@@ -149,8 +149,7 @@ async def test_public_and_email_names_the_contact_in_red(make_app, sandbox):
         ticket_id = await start(pilot)
         contact = sandbox.state.contacts[sandbox.ticket(ticket_id).contact_id]
         await open_comment(pilot, body="Your printer is fixed.")
-        await pilot.click("#vis-public_email")
-        await pilot.press("f2")
+        await pilot.press("tab", "3", "f2")
         preview = await shown(pilot, ConfirmWriteModal)
 
         [warning] = [w for w in preview.query(".warning") if "email" in str(w.content)]
@@ -194,7 +193,7 @@ async def test_esc_keeps_the_draft_and_reopening_restores_it(make_app, sandbox):
         ticket_id = await start(pilot)
         await open_comment(pilot, subject="Printer")
         await pilot.press(*"Half-written note")
-        await pilot.click("#vis-public")
+        await pilot.press("tab", "2")
         await pilot.pause(0.4)  # the autosave fires: a crash now loses nothing
         on_disk = Drafts(app.drafts.folder).load("comment", ticket_id)
         assert on_disk == {
@@ -212,7 +211,7 @@ async def test_esc_keeps_the_draft_and_reopening_restores_it(make_app, sandbox):
         modal = await open_comment(pilot)
         assert modal.query_one("#subject", Input).value == "Printer"
         assert modal.query_one("#body", TextArea).text == "Half-written note"
-        assert modal.query_one("#vis-public", RadioButton).value
+        assert modal.query_one("#visibility").value == "public"
         assert "Your unsent draft was restored" in text_of(modal)
 
 
@@ -319,7 +318,6 @@ async def test_comment_preview_snapshot(make_app, svg_snapshot, size):
     async with app.run_test(size=size) as pilot:
         await start(pilot)
         await open_comment(pilot, body="Your printer is fixed: the queue was stuck.")
-        await pilot.click("#vis-public_email")
-        await pilot.press("f2")
+        await pilot.press("tab", "3", "f2")
         await shown(pilot, ConfirmWriteModal)
         assert await screenshot(pilot) == svg_snapshot

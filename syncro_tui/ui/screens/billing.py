@@ -21,7 +21,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Checkbox, Input, Label, RadioSet, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from syncro_tui.core import writes
 from syncro_tui.core.billing import (
@@ -43,7 +43,7 @@ from syncro_tui.core.outbox import APPLIED, DuplicateWrite
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.core.text import clean
 from syncro_tui.core.timers import time_warnings
-from syncro_tui.ui.screens.comment import chosen_visibility, email_warning, visibility_choice
+from syncro_tui.ui.screens.comment import chosen_visibility, email_warning_lines, visibility_choice
 from syncro_tui.ui.screens.dialogs import (
     ConfirmWriteModal,
     PickModal,
@@ -177,7 +177,7 @@ class BillingModal(DraftModal[BillingRequest | None]):
             "labor_key": labor or "",
             "description": self.query_one("#description", Input).value,
             "comment": self.query_one("#comment", TextArea).text,
-            "visibility": chosen_visibility(self.query_one("#visibility", RadioSet)),
+            "visibility": chosen_visibility(self.query_one("#visibility")),
             "create_invoice": self.query_one("#invoice", Checkbox).value,
         }
 
@@ -429,7 +429,7 @@ class BillingFlow:
         warnings = time_warnings(detail, app.store.timer, app.timers.unposted())
         comment = steps[0].intent
         if writes.emails_customer(comment):
-            warnings.append(email_warning(comment, detail, self.row))
+            warnings.extend(email_warning_lines(comment, detail))
         if attribution_warning:
             warnings.append(attribution_warning)
         notes = [

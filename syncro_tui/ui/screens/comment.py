@@ -14,6 +14,7 @@ import os
 import shlex
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,14 +27,13 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import (
     Input,
     Label,
-    RadioButton,
-    RadioSet,
     TextArea,
 )
 
-from syncro_tui.core import writes
+from syncro_tui.core import comments, writes
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.ui.screens.draft_modal import DraftModal, draft_buttons, not_sent_note
+from syncro_tui.ui.widgets.visibility import VisibilityField
 
 DEFAULT_SUBJECT = "Update"
 
@@ -81,23 +81,13 @@ def edit_externally(app: Any, text: str) -> str:
     return edited
 
 
-def visibility_choice(current: str) -> RadioSet:
-    """The three visibilities as an explicit choice (internal unless the draft says else)."""
-    if current not in writes.VISIBILITIES:
-        current = "internal"
-    return RadioSet(
-        *(
-            RadioButton(label, value=key == current, id=f"vis-{key}")
-            for key, label in writes.VISIBILITY_LABELS.items()
-        ),
-        id="visibility",
-        compact=True,
-    )
+def visibility_choice(current: str) -> VisibilityField:
+    """The visibility as words (internal unless the draft says else); see VisibilityField."""
+    return VisibilityField(current, id="visibility")
 
 
-def chosen_visibility(radios: RadioSet) -> str:
-    pressed = radios.pressed_button
-    return pressed.id.removeprefix("vis-") if pressed is not None and pressed.id else "internal"
+def chosen_visibility(field: VisibilityField) -> str:
+    return field.value
 
 
 @dataclass(frozen=True)
@@ -127,7 +117,6 @@ class CommentModal(DraftModal[CommentForm | None]):
                     yield Input(d.get("subject", DEFAULT_SUBJECT), id="subject", compact=True)
                 yield Label("Body (F4 opens your $EDITOR)", classes="field")
                 yield TextArea(d.get("body", ""), id="body")
-                yield Label("Visibility", classes="field")
                 yield visibility_choice(d.get("visibility", "internal"))
             yield self.error_line()
             with Horizontal(id="buttons"):
@@ -140,7 +129,7 @@ class CommentModal(DraftModal[CommentForm | None]):
         return {
             "subject": self.query_one("#subject", Input).value,
             "body": self.query_one("#body", TextArea).text,
-            "visibility": chosen_visibility(self.query_one("#visibility", RadioSet)),
+            "visibility": chosen_visibility(self.query_one("#visibility", VisibilityField)),
         }
 
     @on(Input.Submitted, "#subject")
@@ -173,7 +162,10 @@ class CommentModal(DraftModal[CommentForm | None]):
 
 
 class CommentFlow:
-    """Modal -> preview (with the email warning) -> send on `y`, in one write worker."""
+    """Modal -> preview (who is emailed, status changes, same text twice) -> send on `y`.
+
+    n or Esc in the preview goes back to the form with everything kept.
+    """
 
     def __init__(self, app: Any, row: TicketRow) -> None:
         self.app = app
@@ -184,33 +176,68 @@ class CommentFlow:
 
     async def run(self) -> None:
         app, row = self.app, self.row
-        form = await app.push_screen_wait(CommentModal(row, app.drafts))
-        if form is None:
-            app.notify(not_sent_note(app, "comment", row, "c"), markup=False)
-            return
-        intent = writes.comment(row.id, form.subject, form.body, form.visibility, number=row.number)
-        warnings = []
-        if writes.emails_customer(intent):
-            warnings.append(await self.email_warning(intent))
-        await app.send_with_preview(
-            f"Comment on #{row.number}", [intent], warnings=warnings, draft_key=("comment", row.id)
+        while True:
+            form = await app.push_screen_wait(CommentModal(row, app.drafts))
+            if form is None:
+                app.notify(not_sent_note(app, "comment", row, "c"), markup=False)
+                return
+            intent = writes.comment(
+                row.id, form.subject, form.body, form.visibility, number=row.number
+            )
+            warnings: list[str] = []
+            if writes.emails_customer(intent):
+                warnings.extend(await self.email_warnings(intent))
+            status_line = comments.status_change_line(form.subject, row.status)
+            if status_line:
+                warnings.append(status_line)
+            repeat = self.same_text_line(form)
+            if repeat:
+                warnings.insert(0, repeat)
+            if await app.confirm_writes(
+                f"Comment on #{row.number}", [intent], warnings=warnings, repeat=repeat
+            ):
+                break
+        await app.send_confirmed(
+            [intent], draft_key=("comment", row.id), allow_duplicate=bool(repeat)
         )
 
-    async def email_warning(self, intent: writes.WriteIntent) -> str:
-        """Names the contact who will get the email (loads the ticket if it is not cached)."""
+    def same_text_line(self, form: CommentForm) -> str:
+        session = self.app.session
+        if session is None:
+            return ""
+        now = self.app.clock()
+        try:
+            entries = session.recent_writes(now - comments.SAME_TEXT_WINDOW)
+        except Exception:  # a journal that cannot be read is reported by the send itself
+            return ""
+        entry = comments.same_text(entries, self.row.id, form.subject, form.body, now)
+        if entry is None:
+            return ""
+        when = time.strftime("%H:%M", time.localtime(entry.sent_at or entry.created_at))
+        day = time.strftime("%Y-%m-%d", time.localtime(entry.sent_at or entry.created_at))
+        return (
+            f"This exact comment (same subject and body) already landed on #{self.row.number} "
+            f"at {when} on {day} from this machine."
+        )
+
+    async def email_warnings(self, intent: writes.WriteIntent) -> list[str]:
+        """Who Syncro will email (loads the ticket if it is not cached), and in red when
+        nobody will get it."""
         detail = self.app.store.detail_for(self.row.id)
         if detail is None:
             try:
                 detail = await self.app.session.fetch_detail(self.row.id)
             except Exception as exc:
-                return f"This will email the customer (could not load the contact: {exc})."
-        return email_warning(intent, detail, self.row)
+                return [
+                    f"This will email the customer; who could not be checked ({exc}). "
+                    "Choose 'Public, no email' if you are not sure."
+                ]
+        return email_warning_lines(intent, detail)
 
 
-def email_warning(intent: writes.WriteIntent, detail: Any, row: TicketRow) -> str:
-    """The red preview line for a comment that emails the customer: the ticket's contact
-    by name and address, so a wrong recipient is caught before `y`."""
-    contact = detail.contact
-    name = (contact.name if contact is not None else "") or row.contact_name
-    address = contact.email if contact is not None else None
-    return writes.email_warning(intent, name, address) or ""
+def email_warning_lines(intent: writes.WriteIntent, detail: Any) -> list[str]:
+    """The red preview lines for a comment that emails the customer: the address(es)
+    Syncro will email (the ticket's contact, else the customer), or that nobody will get
+    it (no address, or the customer is set to No Email)."""
+    found = comments.recipients(getattr(detail, "contact", None), getattr(detail, "customer", None))
+    return comments.email_lines(intent, found)

@@ -134,6 +134,12 @@ class WritePreview:
     attribution: str = ""  # "Posted as Alex Rivera (user_id 101)"
     warnings: list[str] = field(default_factory=list)  # shown in red (emails, mismatched user)
     notes: list[str] = field(default_factory=list)
+    # When set (the same text already landed), `y` only arms the send and a second,
+    # different key (`a`) sends, so a double `y` after a slow reply cannot post twice.
+    repeat: str = ""
+
+
+REPEAT_KEY = "a"
 
 
 class ConfirmWriteModal(BaseModal[bool]):
@@ -155,11 +161,13 @@ class ConfirmWriteModal(BaseModal[bool]):
     BINDINGS = [
         Binding("y", "confirm", "Send", id="confirm.yes"),
         Binding("n,escape", "cancel", "Cancel", id="confirm.no"),
+        Binding(REPEAT_KEY, "confirm_again", "Send a second copy", show=False),
     ]
 
     def __init__(self, preview: WritePreview) -> None:
         super().__init__()
         self.preview = preview
+        self._armed = False
 
     def compose(self) -> ComposeResult:
         p = self.preview
@@ -179,15 +187,34 @@ class ConfirmWriteModal(BaseModal[bool]):
                     yield Static(Text(note), classes="hint")
             if p.attribution:
                 yield Static(Text(p.attribution), classes="attribution")
-            yield Static(
-                Text("Press y to send, n or Esc to go back (Enter does not send)."), classes="keys"
-            )
+            keys = "Press y to send, n or Esc to go back (Enter does not send)."
+            if p.repeat:
+                keys = (
+                    f"Press y, then {REPEAT_KEY}, to post a second copy; n or Esc to go back "
+                    "(Enter does not send)."
+                )
+            yield Static(Text(keys), classes="keys", id="keys")
 
     def on_mount(self) -> None:
         self.query_one("#steps").focus()
 
     def action_confirm(self) -> None:
-        self.dismiss(True)
+        if not self.preview.repeat:
+            self.dismiss(True)
+            return
+        self._armed = True
+        keys = self.query_one("#keys", Static)
+        keys.add_class("warning")
+        keys.update(
+            Text(
+                f"Second confirmation: press {REPEAT_KEY} to post it a second time, "
+                "n or Esc to go back."
+            )
+        )
+
+    def action_confirm_again(self) -> None:
+        if self._armed:
+            self.dismiss(True)
 
     def action_cancel(self) -> None:
         self.dismiss(False)

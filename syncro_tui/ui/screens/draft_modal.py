@@ -21,11 +21,13 @@ from textual.binding import Binding
 from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Input, RadioSet, Select, Static, TextArea
 
+from syncro_tui.core import writes
 from syncro_tui.core.drafts import Drafts, is_empty
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.ui.app import SyncroApp
 from syncro_tui.ui.screens.dialogs import PickModal
 from syncro_tui.ui.screens.modal import BaseModal
+from syncro_tui.ui.widgets.visibility import VisibilityField
 
 AUTOSAVE_SECONDS = 0.3
 """Save this long after the last change..."""
@@ -92,9 +94,14 @@ class DraftModal(BaseModal[ResultT]):
     def notes(self) -> ComposeResult:
         """Under the title: that the text came back (and how to drop it), and the keys."""
         if self.draft:
-            yield Static(
-                "Your unsent draft was restored; F8 discards it.", classes="hint", id="restored"
-            )
+            restored = "Your unsent draft was restored; F8 discards it."
+            visibility = self.draft.get("visibility")
+            if visibility in writes.VISIBILITY_LABELS and visibility != "internal":
+                restored = (
+                    "Your unsent draft was restored, set to "
+                    f"{writes.VISIBILITY_LABELS[visibility].upper()}; F8 discards it."
+                )
+            yield Static(restored, classes="hint", id="restored")
         yield Static(
             "F2 previews; nothing is sent until you press y. Esc keeps the draft.", classes="hint"
         )
@@ -114,6 +121,7 @@ class DraftModal(BaseModal[ResultT]):
     @on(Input.Changed)
     @on(TextArea.Changed)
     @on(RadioSet.Changed)
+    @on(VisibilityField.Changed)
     @on(Select.Changed)
     @on(Checkbox.Changed)
     def _typed(self) -> None:
