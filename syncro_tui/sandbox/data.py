@@ -396,6 +396,7 @@ class _Generator:
             made.append(self.ticket(self.pick(customers), status))
         self.touch_recently(made)
         self.plant_tricky_comments(made)
+        state.prepay_hours[customers[0].id] = Decimal("10.0")  # a block of prepaid hours
         self.appointments(made)
         self.canned_responses()
         self.mark_rich_text(made)

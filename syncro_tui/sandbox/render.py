@@ -162,7 +162,13 @@ class Views:
             "business_and_full_name": f"{customer.business_name} - {customer.fullname}",
             "business_then_name": customer.business_then_name,
             "contacts": [self.contact(c) for c in customer.contacts],
+            **self._prepay(customer),
         }
+
+    def _prepay(self, customer: Customer) -> dict:
+        """``prepay_hours`` only for customers with a block (it is not in the spec)."""
+        hours = self.state.prepay_hours.get(customer.id)
+        return {} if hours is None else {"prepay_hours": ruby_decimal(hours)}
 
     # -- tickets -----------------------------------------------------------------------
 

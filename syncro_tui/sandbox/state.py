@@ -291,6 +291,8 @@ class State:
         self.subdomain = "demo"
         # A rich-text tenant: every comment (seeded or posted) reads back as HTML.
         self.rich_text = False
+        # Prepaid (block) hours by customer id: labor on an invoice draws them down.
+        self.prepay_hours: dict[int, Decimal] = {}
         self._next_ids: dict[str, int] = {}
         self.next_ticket_number = 1
         self.next_invoice_number = 1
@@ -561,9 +563,20 @@ class State:
             for item in ticket.line_items:
                 if item.invoice_id is None:
                     self._invoice_line(invoice, item, now)
+            self._draw_prepay(invoice)
             ticket.invoice_ids.append(invoice.id)
             ticket.updated_at = now
         return invoice
+
+    def _draw_prepay(self, invoice: Invoice) -> None:
+        """Syncro's block hours: billed labor (a Labor product with a rate) comes off the
+        customer's prepaid balance; free labor (internal) does not."""
+        if invoice.customer_id not in self.prepay_hours:
+            return
+        for line in invoice.lines:
+            product = self.products.get(line.product_id) if line.product_id else None
+            if product is not None and product.category == "Labor" and product.price_retail > 0:
+                self.prepay_hours[invoice.customer_id] -= line.quantity
 
     def _invoice_line(self, invoice: Invoice, item: LineItem, now: float) -> None:
         item.invoice_id = invoice.id
