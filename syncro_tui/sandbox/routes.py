@@ -449,6 +449,7 @@ class Routes:
             if text in c.business_then_name.lower()
             or text in c.fullname.lower()
             or text in c.email.lower()
+            or any(text in contact.name.lower() for contact in c.contacts)  # as Syncro does
         ]
 
     def list_customers(self, call: Call) -> tuple[int, object]:
