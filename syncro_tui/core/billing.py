@@ -30,6 +30,7 @@ MIN_MINUTES = 1
 MAX_MINUTES = 1440  # one day: more than that in one line is a typo
 INVOICED = "Invoiced"
 MINUTES_HELP = "Enter minutes like 45, 90m, 2h, 1h30m or 1:30."
+TOO_SHORT = "Bill at least 1 minute."  # also the rule for posting a timer
 
 _DIGITS = re.compile(r"^\d+$")
 _CLOCK = re.compile(r"^(\d+):(\d{2})$")
@@ -64,12 +65,34 @@ def parse_minutes(text: str | int) -> int:
     else:
         raise ValueError(f"{raw!r} is not a time. {MINUTES_HELP}")
     if minutes < MIN_MINUTES:
-        raise ValueError("Bill at least 1 minute.")
+        raise ValueError(TOO_SHORT)
     if minutes > MAX_MINUTES:
         raise ValueError(
             f"At most {MAX_MINUTES} minutes (24 hours) can be billed at once; got {minutes}."
         )
     return minutes
+
+
+def line_price(hours: Decimal, rate: Any) -> Decimal | None:
+    """What the line item will cost at the product's rate (None when it has no rate)."""
+    if rate is None:
+        return None
+    try:
+        rate = Decimal(str(rate))
+    except ArithmeticError:
+        return None
+    return (hours * rate).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def prepay_after(before: Any, hours: Decimal) -> Decimal | None:
+    """The prepaid-hours balance expected after billing ``hours`` of labor that draws the
+    block down (it may go below zero: Syncro then bills the rest). None when unknown."""
+    if before is None or before == "":
+        return None
+    try:
+        return Decimal(str(before)) - hours
+    except ArithmeticError:
+        return None
 
 
 def minutes_to_hours(minutes: int) -> Decimal:
@@ -99,6 +122,9 @@ class BillingRequest:
     create_invoice: bool
     visibility: str = "internal"
     comment_subject: str = "Resolution"
+    # The customer's prepaid-hours balance when the preview was shown (a decimal string),
+    # so the check after the invoice can say whether it dropped; None when Syncro has none.
+    prepay_before: str | None = None
 
     def __post_init__(self) -> None:
         problems = []
@@ -417,9 +443,29 @@ class BillingRun:
                 ok, message = await self._check_on_invoice(invoice_id)
         except E.SyncroError as exc:
             ok, message = False, f"Could not read it back: {exc}"
+        if ok and self.request.prepay_before is not None:
+            message += " " + await self._prepay_message()
         self._checks[str(step.number)] = {"ok": ok, "message": message}
         self._save()
         return ok
+
+    async def _prepay_message(self) -> str:
+        """Read the customer back: did the prepaid hours drop by the billed time?"""
+        before = Decimal(str(self.request.prepay_before))
+        try:
+            customer = await self.outbox.client.customer(self.ticket.customer_id)
+        except E.SyncroError as exc:
+            return f"Prepaid hours: could not read the balance back ({exc})."
+        now = getattr(customer, "prepay_hours", None)
+        if now is None:
+            return "Prepaid hours: Syncro no longer reports a balance."
+        now = Decimal(str(now))
+        if now < before:
+            return f"Prepaid hours: {before} before, {now} now (dropped by {before - now})."
+        return (
+            f"Prepaid hours: still {now} (was {before}): this labor did not draw the block "
+            "down; check the product in Syncro."
+        )
 
     async def _check_on_invoice(self, invoice_id: int) -> tuple[bool, str]:
         invoice = await self.outbox.client.invoice(invoice_id)
@@ -429,7 +475,8 @@ class BillingRun:
             if line.quantity == r.hours and (
                 r.product_name.strip() in names or r.description.strip() in names
             ):
-                return True, f"Invoice #{invoice.number} holds {r.hours} h {r.product_name}."
+                total = f"; its total is {invoice.total}" if invoice.total is not None else ""
+                return True, f"Invoice #{invoice.number} holds {r.hours} h {r.product_name}{total}."
         return False, (
             f"Invoice #{invoice.number} does not hold the {r.hours} h "
             f"{r.product_name} line. Check the invoice in Syncro before marking "

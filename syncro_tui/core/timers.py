@@ -26,6 +26,7 @@ from typing import Any
 
 from syncro_tui.core import outbox as O
 from syncro_tui.core import writes as W
+from syncro_tui.core.billing import TOO_SHORT
 from syncro_tui.core.drafts import read_json, write_json_atomically
 
 
@@ -162,6 +163,18 @@ class TimerStore:
     def unposted(self) -> list[StoppedTimer]:
         return [StoppedTimer.from_json(d) for d in self._read()["unposted"]]
 
+    def amend(self, stopped: StoppedTimer, start: datetime, end: datetime) -> StoppedTimer:
+        """Replace an unposted span by the corrected one (before it is posted), so every
+        later look-up (resend, "already posted?") keys on what is actually sent."""
+        amended = StoppedTimer(stopped.ticket_id, stopped.ticket_number, start, end)
+        data = self._read()
+        old = stopped.to_json()
+        data["unposted"] = [amended.to_json() if d == old else d for d in data["unposted"]]
+        if amended.to_json() not in data["unposted"]:
+            data["unposted"].append(amended.to_json())
+        self._write(data)
+        return amended
+
     def posted(self, stopped: StoppedTimer) -> None:
         """Forget a stopped span once its timer entry is confirmed (or the technician
         chose to throw it away)."""
@@ -180,6 +193,52 @@ def timer_entry_intent(stopped: StoppedTimer, *, notes: str, product_id: int) ->
         product_id=product_id,
         number=stopped.ticket_number,
     )
+
+
+# --------------------------------------------------------------------------- editing a span
+
+MAX_SPAN = timedelta(hours=24)
+TIME_HELP = "Type a time like 14:05, or a date and time like 2026-11-20 14:05."
+
+
+def span_minutes(start: datetime, end: datetime) -> int:
+    return int((end - start).total_seconds() // 60)
+
+
+def parse_moment(text: str, reference: datetime) -> datetime:
+    """ "14:05" (on ``reference``'s day) or "2026-11-20 14:05", in ``reference``'s zone."""
+    raw = (text or "").strip()
+    if not raw:
+        raise ValueError(f"The time is required. {TIME_HELP}")
+    zone = reference.tzinfo
+    for fmt in ("%H:%M", "%H:%M:%S"):
+        try:
+            clock = datetime.strptime(raw, fmt)
+        except ValueError:
+            continue
+        return reference.replace(
+            hour=clock.hour, minute=clock.minute, second=clock.second, microsecond=0
+        )
+    for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M"):
+        try:
+            return datetime.strptime(raw, fmt).replace(tzinfo=zone)
+        except ValueError:
+            continue
+    raise ValueError(f"{raw!r} is not a time. {TIME_HELP}")
+
+
+def span_problems(start: datetime, end: datetime, now: datetime) -> list[str]:
+    """What is wrong with a span about to be posted (empty when it may be posted)."""
+    problems = []
+    if end <= start:
+        problems.append("The end must be after the start.")
+    elif span_minutes(start, end) < 1:
+        problems.append(TOO_SHORT)
+    if end > now or start > now:
+        problems.append("The span cannot end in the future.")
+    if end - start > MAX_SPAN:
+        problems.append("A timer entry cannot be longer than 24 hours; split it or fix the times.")
+    return problems
 
 
 # --------------------------------------------------------------------------- unbilled time

@@ -37,6 +37,15 @@ async def shown(pilot, kind):
     raise AssertionError(f"{kind.__name__} never showed; the screen is {pilot.app.screen!r}")
 
 
+async def choose(pilot, modal, value) -> None:
+    """Pick the choice with ``value`` in a PickModal (as Down..Enter would)."""
+    await pilot.pause()
+    options = modal.query_one("OptionList")
+    options.highlighted = next(i for i, (v, _) in enumerate(modal._choices) if v == value)
+    options.focus()
+    await pilot.press("enter")
+
+
 async def type_text(pilot, text: str) -> None:
     await pilot.press(*("space" if ch == " " else ch for ch in text))
 
@@ -265,7 +274,7 @@ async def test_a_timer_under_a_minute_asks_before_discarding(make_app, clock, sa
         clock.advance(20)
         await pilot.press("t")
         pick = await shown(pilot, PickModal)
-        assert "ran 20 s. Discard it?" in pick._title
+        assert "ran 20 s: under a minute cannot be posted. Discard it?" in pick._title
         await pilot.press("escape")  # changed my mind: it keeps running
         await settle(pilot)
         assert app.store.timer is not None
@@ -349,6 +358,8 @@ async def test_resolving_a_ticket_with_a_running_timer_warns_in_the_preview(
         row = await start_timer(pilot)
         clock.advance(25 * 60)
         await pilot.press("x")
+        pick = await shown(pilot, PickModal)  # bill it now, or resolve anyway
+        await choose(pilot, pick, "resolve")
         confirm = await shown(pilot, ConfirmWriteModal)
         assert any(
             w.startswith("A timer is running on this ticket") for w in confirm.preview.warnings
@@ -365,6 +376,9 @@ async def test_the_resolve_warning_counts_on_the_app_clock(make_app, clock):
         await start_timer(pilot)
         clock.advance(25 * 60)
         await pilot.press("x")
+        pick = await shown(pilot, PickModal)
+        assert "(0:25 so far)" in pick._title
+        await choose(pilot, pick, "resolve")
         confirm = await shown(pilot, ConfirmWriteModal)
         assert any("(0:25 so far)" in w for w in confirm.preview.warnings)
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 
 from rich.text import Text
@@ -26,6 +27,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 from syncro_tui.core import writes
 from syncro_tui.core.billing import (
     DONE,
+    LINE_ITEM_STEP,
     MIN_MINUTES,
     BillingInputError,
     BillingReport,
@@ -34,9 +36,11 @@ from syncro_tui.core.billing import (
     PlanStep,
     StepProgress,
     TicketRef,
+    line_price,
     minutes_to_hours,
     parse_minutes,
     plan,
+    prepay_after,
 )
 from syncro_tui.core.drafts import Drafts
 from syncro_tui.core.outbox import APPLIED, DuplicateWrite
@@ -63,6 +67,7 @@ class Labor:
     key: str
     product_id: int
     name: str
+    rate: Decimal | None = None  # the product's price_retail (read-only, from GET /products)
 
 
 async def load_labor(app: Any) -> list[Labor]:
@@ -96,7 +101,12 @@ async def load_labor(app: Any) -> list[Labor]:
             timeout=15,
         )
     return [
-        Labor(key, pid, clean(products[pid].name) or key)
+        Labor(
+            key,
+            pid,
+            clean(products[pid].name) or key,
+            getattr(products[pid], "price_retail", None),
+        )
         for key, pid in configured.items()
         if pid in products
     ]
@@ -105,7 +115,8 @@ async def load_labor(app: Any) -> list[Labor]:
 class BillingModal(DraftModal[BillingRequest | None]):
     """Minutes, labor type, description, resolution comment and its visibility, invoice now.
 
-    The comment starts as a copy of the description and follows it until it is edited.
+    The comment starts empty: F3 copies the description into it (cursor at its end), so
+    nothing lands in a possibly public comment without the technician putting it there.
     """
 
     KIND = "billing"
@@ -114,11 +125,13 @@ class BillingModal(DraftModal[BillingRequest | None]):
     BillingModal #minutes { width: 18; }
     BillingModal #hours { width: 1fr; padding-left: 1; color: $text-muted; }
     """
+    BINDINGS = [
+        Binding("f3", "use_description", "Use the description", id="billing.use_description")
+    ]
 
     def __init__(self, row: TicketRow, drafts: Drafts, labor: list[Labor]) -> None:
         super().__init__(row, drafts)
         self.labor = {choice.key: choice for choice in labor}
-        self._description = self.draft.get("description", "")
 
     def compose(self) -> ComposeResult:
         d = self.draft
@@ -153,9 +166,12 @@ class BillingModal(DraftModal[BillingRequest | None]):
                         compact=True,
                         placeholder="What was done (line item and invoice)",
                     )
-                yield Label('Resolution comment, subject "Resolution"', classes="field")
+                yield Label(
+                    'Resolution comment, subject "Resolution" (starts empty; F3 copies the '
+                    "description)",
+                    classes="field",
+                )
                 yield TextArea(d.get("comment", ""), id="comment")
-                yield Label("Comment visibility", classes="field")
                 yield visibility_choice(d.get("visibility", "internal"))
                 yield Checkbox(
                     "Create the invoice now (untick to only add the time)",
@@ -189,23 +205,40 @@ class BillingModal(DraftModal[BillingRequest | None]):
             text = ""
         self.query_one("#hours", Label).update(text)
 
-    @on(Input.Changed, "#description")
-    def _draft_comment(self, event: Input.Changed) -> None:
+    def action_use_description(self) -> None:
+        """Put the description into the comment, visibly: a marked copy added after what is
+        there, with the cursor at its end so typing goes after it, not before."""
+        description = self.query_one("#description", Input).value.strip()
+        if not description:
+            self.show_error("The description is empty: nothing to copy.")
+            self.query_one("#description", Input).focus()
+            return
         comment = self.query_one("#comment", TextArea)
-        if comment.text in ("", self._description):
-            comment.text = event.value
-        self._description = event.value
+        current = comment.text.rstrip()
+        comment.text = f"{current}\n{description}" if current else description
+        comment.move_cursor(comment.document.end)
+        comment.focus()
+        self.show_error("")
+        self.notify("The description was copied into the comment; edit it there.", markup=False)
 
     def action_submit(self) -> None:
         """All problems at once, each in words the technician can act on; nothing is cleared."""
         values = self.values()
         problems = []
+        first_bad: list[str] = []  # the fields in error, in form order
         try:
             minutes = parse_minutes(values["minutes"])
         except ValueError as exc:
             problems.append(str(exc))
+            first_bad.append("#minutes")
             minutes = MIN_MINUTES  # a stand-in, so the request still reports its other problems
         labor = self.labor.get(values["labor_key"])
+        if labor is None:
+            first_bad.append("#labor")
+        if not values["description"].strip():
+            first_bad.append("#description")
+        if not values["comment"].strip():
+            first_bad.append("#comment")
         try:
             request = BillingRequest(
                 minutes=minutes,
@@ -221,6 +254,8 @@ class BillingModal(DraftModal[BillingRequest | None]):
             problems += exc.problems
         if problems:
             self.show_error("\n".join(problems))
+            if first_bad:
+                self.query_one(first_bad[0]).focus()
             return
         if not self.save_now():  # the draft must be safe before anything is sent; save_now said why
             return
@@ -365,6 +400,13 @@ class BillingFlow:
     def __init__(self, app: Any, row: TicketRow) -> None:
         self.app = app
         self.row = row
+        self.run_started: BillingRun | None = None
+
+    @property
+    def line_item_landed(self) -> bool:
+        """Whether the time reached Syncro as a line item (for the timer's "bill now")."""
+        run = self.run_started
+        return run is not None and run.record_id(LINE_ITEM_STEP) is not None
 
     def start(self) -> None:
         self.app.run_worker(self.run(), group="write", exit_on_error=False, name="billing")
@@ -403,13 +445,18 @@ class BillingFlow:
             return
         if not labor:
             return
-        request = await app.push_screen_wait(BillingModal(row, app.drafts, labor))
-        if request is None:
-            app.notify(not_sent_note(app, "billing", row, "b"), markup=False)
-            return
-        if not await app.push_screen_wait(ConfirmWriteModal(self.preview(request, detail))):
-            app.notify("Nothing was sent. Your draft is kept: press b to continue.", markup=False)
-            return
+        rates = {choice.product_id: choice.rate for choice in labor}
+        while True:  # n or Esc in the preview goes back to the form, everything kept
+            request = await app.push_screen_wait(BillingModal(row, app.drafts, labor))
+            if request is None:
+                app.notify(not_sent_note(app, "billing", row, "b"), markup=False)
+                return
+            prepay = getattr(getattr(detail, "customer", None), "prepay_hours", None)
+            if prepay is not None:
+                request = replace(request, prepay_before=str(prepay))
+            preview = self.preview(request, detail, rates.get(request.product_id))
+            if await app.push_screen_wait(ConfirmWriteModal(preview)):
+                break
         await self.execute(BillingRun.start(app.session.outbox, request, detail))
 
     def stopped_run(self) -> BillingRun | None:
@@ -422,7 +469,12 @@ class BillingFlow:
         ]
         return BillingRun.load(outbox, ids[-1]) if ids else None
 
-    def preview(self, request: BillingRequest, detail: Any) -> WritePreview:
+    def preview(
+        self, request: BillingRequest, detail: Any, rate: Decimal | None = None
+    ) -> WritePreview:
+        """Comment and line item side by side, then every step with its exact JSON (one
+        line each, so all steps fit at 120x40), the customer by name, the product's rate
+        and the prepaid hours."""
         app = self.app
         steps = plan(request, detail)
         line, attribution_warning = app.attribution()
@@ -432,23 +484,53 @@ class BillingFlow:
             warnings.extend(email_warning_lines(comment, detail))
         if attribution_warning:
             warnings.append(attribution_warning)
-        notes = [
-            f"{request.minutes} min = {request.hours} h of {request.product_name}; "
-            "no price is sent, so Syncro charges the product's rate."
-        ]
+        customer = getattr(detail, "customer", None)
+        customer_name = clean(getattr(customer, "display_name", "") or "") or (
+            self.row.customer_name or f"customer {detail.customer_id}"
+        )
+        price = line_price(request.hours, rate)
+        charge = (
+            f"at {rate}/h = {price}" if price is not None else "at the product's rate (none set)"
+        )
+        item_text = (
+            f"{request.hours} h ({request.minutes} min) of {request.product_name}\n"
+            f"{charge}; no price is sent, Syncro charges its rate\n"
+            f"Description: {request.description}"
+        )
+        comment_text = (
+            f'"{request.comment_subject}", '
+            f"{writes.VISIBILITY_LABELS[request.visibility]}\n{request.comment_body}"
+        )
+        notes = []
+        if request.prepay_before is not None:
+            after = prepay_after(request.prepay_before, request.hours)
+            notes.append(
+                f"Prepaid hours of {customer_name}: {request.prepay_before} now, {after} "
+                "expected after (if this labor draws the block down); read back after the "
+                "invoice."
+            )
         if request.create_invoice:
-            notes.append("Step 4 reads the invoice back: its id is known only once step 3 lands.")
+            notes.append(
+                "Step 4 reads the invoice back (its id is known once step 3 lands) and "
+                "reports its total."
+            )
         else:
             notes.append("No invoice now: the time stays on the ticket as a line item.")
         return WritePreview(
-            f"Bill #{self.row.number}: {len(steps)} steps, sent in this order",
+            f"Bill #{self.row.number} for {customer_name}: {len(steps)} steps, in this order",
             [preview_step(s) for s in steps],
             attribution=line,
             warnings=warnings,
             notes=notes,
+            columns=[
+                ("Resolution comment (step 1)", comment_text),
+                ("Line item (step 2)", item_text),
+            ],
+            compact=True,
         )
 
     async def execute(self, run: BillingRun) -> None:
+        self.run_started = run
         request = run.request
         screen = BillingProgressScreen(
             f"Billing #{run.ticket.number}: {request.minutes} min of {request.product_name}",

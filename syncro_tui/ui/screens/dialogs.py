@@ -14,7 +14,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -119,12 +119,11 @@ class WriteStep:
     payload: dict[str, Any] | None
     label: str = ""
 
-    def json(self) -> str:
-        return (
-            json.dumps(self.payload, indent=2, ensure_ascii=False)
-            if self.payload is not None
-            else "(no body)"
-        )
+    def json(self, *, compact: bool = False) -> str:
+        """The exact body; ``compact`` puts it on one line (same JSON, no indentation)."""
+        if self.payload is None:
+            return "(no body)"
+        return json.dumps(self.payload, indent=None if compact else 2, ensure_ascii=False)
 
 
 @dataclass
@@ -137,6 +136,9 @@ class WritePreview:
     # When set (the same text already landed), `y` only arms the send and a second,
     # different key (`a`) sends, so a double `y` after a slow reply cannot post twice.
     repeat: str = ""
+    # What the write does in words, side by side above the steps: (heading, text) pairs.
+    columns: list[tuple[str, str]] = field(default_factory=list)
+    compact: bool = False  # one line of JSON per step (several steps fit on one screen)
 
 
 REPEAT_KEY = "a"
@@ -157,6 +159,8 @@ class ConfirmWriteModal(BaseModal[bool]):
     ConfirmWriteModal .warning { color: $error; text-style: bold; }
     ConfirmWriteModal .attribution { color: $text-muted; }
     ConfirmWriteModal .keys { margin-top: 1; text-style: bold; }
+    ConfirmWriteModal #columns { height: auto; margin-top: 1; }
+    ConfirmWriteModal .column { width: 1fr; height: auto; border: round $primary; padding: 0 1; }
     """
     BINDINGS = [
         Binding("y", "confirm", "Send", id="confirm.yes"),
@@ -175,6 +179,12 @@ class ConfirmWriteModal(BaseModal[bool]):
             yield Label(Text(p.title), classes="modal-title")
             for warning in p.warnings:
                 yield Static(Text(warning), classes="warning")
+            if p.columns:
+                with Horizontal(id="columns"):
+                    for heading, text in p.columns:
+                        column = Static(Text(clean(text)), classes="column")
+                        column.border_title = heading
+                        yield column
             with VerticalScroll(id="steps"):
                 for i, step in enumerate(p.steps, 1):
                     number = f"{i}. " if len(p.steps) > 1 else ""
@@ -182,7 +192,7 @@ class ConfirmWriteModal(BaseModal[bool]):
                     yield Static(
                         Text(f"{number}{step.method} {step.path}{label}"), classes="endpoint"
                     )
-                    yield Static(Text(step.json()), classes="payload")
+                    yield Static(Text(step.json(compact=p.compact)), classes="payload")
                 for note in p.notes:
                     yield Static(Text(note), classes="hint")
             if p.attribution:

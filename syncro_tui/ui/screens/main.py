@@ -481,13 +481,16 @@ class MainScreen(Screen[None]):
         from syncro_tui.ui.screens.timer import TimerFlow
 
         running = self.app.store.timer
+        row = self.current_row()
         if running is not None:
             if not self._need_session():
                 return
-            self.app.typeahead.hold()  # the notes of the stopped time
+            self.app.typeahead.hold()  # the notes of the stopped time, or what to do with it
+            if row is not None and row.id != running.ticket_id:
+                TimerFlow(self.app).switch_to(row)  # stop-and-post / keep / discard, then start
+                return
             TimerFlow(self.app).stop()
             return
-        row = self.current_row()
         if row is not None and self.app.read_only:  # the timer file cannot be saved
             self.notify(self.app.read_only, title="Read-only", severity="error", markup=False)
         elif row is not None:

@@ -26,8 +26,8 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.widgets import Label, Select, TextArea
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Label, Select, TextArea
 
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.core.text import clean
@@ -63,10 +63,15 @@ class TimerNotes:
     notes: str
     labor: str
     product_id: int
+    start: datetime | None = None  # the corrected span (None: as the timer stopped)
+    end: datetime | None = None
+    bill_now: bool = False  # F3: bill this time now instead of posting a timer entry
 
 
 class TimerStopModal(BaseModal[TimerNotes | None]):
-    """Notes (required) and labor product (required, no default) for a stopped span.
+    """Notes (required), labor product (required, no default), and the span's start and
+    end (editable: a forgotten timer is corrected before it is posted, validated by
+    ``core.timers.span_problems``).
 
     What is typed is saved as a draft per ticket (``on_change``), so Esc, a cancelled
     preview or a crash does not lose the notes.
@@ -75,12 +80,16 @@ class TimerStopModal(BaseModal[TimerNotes | None]):
     DEFAULT_CSS = """
     TimerStopModal Label.field { margin-top: 1; color: $text-muted; }
     TimerStopModal TextArea { height: 5; }
+    TimerStopModal .row { height: auto; }
+    TimerStopModal .row > Label { width: 8; color: $text-muted; }
+    TimerStopModal .row > Input { width: 24; margin-right: 2; }
     TimerStopModal #error { display: none; }
     TimerStopModal #error.-shown { display: block; }
     """
     BINDINGS = [
         Binding("escape", "cancel", "Keep unposted", id="timer_stop.cancel"),
-        Binding("f2,ctrl+s", "submit", "Preview", id="timer_stop.preview"),
+        Binding("f2", "submit", "Preview", id="timer_stop.preview"),
+        Binding("f3", "bill_now", "Bill this time now", id="timer_stop.bill_now"),
     ]
 
     def __init__(
@@ -91,8 +100,10 @@ class TimerStopModal(BaseModal[TimerNotes | None]):
         subject: str = "",
         draft: Mapping[str, Any] | None = None,
         on_change: Callable[[dict[str, Any]], None] | None = None,
+        now: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__()
+        self.now = now or (lambda: datetime.now().astimezone())
         self.stopped = stopped
         self.subject = subject
         self.labor_products = dict(labor_products)
@@ -108,6 +119,11 @@ class TimerStopModal(BaseModal[TimerNotes | None]):
             )
             if self.subject:
                 yield Label(Text(clean(self.subject)), classes="hint")
+            with Horizontal(classes="row"):
+                yield Label("Start")
+                yield Input(self._moment(s.start), id="start", compact=True)
+                yield Label("End")
+                yield Input(self._moment(s.end), id="end", compact=True)
             yield Label("Notes (required): what did you do?", classes="field")
             yield TextArea(self.draft.get("notes", ""), id="notes")
             yield Label("Labor type (required)", classes="field")
@@ -119,12 +135,24 @@ class TimerStopModal(BaseModal[TimerNotes | None]):
             )
             yield Label("", classes="error", id="error")
             yield Label(
-                Text("F2 or Ctrl+S: preview the timer entry.  Esc: keep the time unposted."),
+                Text(
+                    "F2: preview the timer entry.  F3: bill this time now (line item and "
+                    "invoice, no timer entry).  Esc: keep the time unposted."
+                ),
                 classes="hint",
             )
 
     def on_mount(self) -> None:
         self.query_one("#notes", TextArea).focus()
+
+    def _moment(self, moment: datetime) -> str:
+        """The span's ends as the technician reads them: HH:MM when it is all today, else
+        both with their date."""
+        today = self.now().astimezone().date()
+        days = {self.stopped.start.astimezone().date(), self.stopped.end.astimezone().date()}
+        if days == {today}:
+            return moment.astimezone().strftime("%H:%M")
+        return moment.astimezone().strftime("%Y-%m-%d %H:%M")  # a span over days: with dates
 
     def values(self) -> dict[str, Any]:
         labor = self.query_one("#labor", Select).value
@@ -132,6 +160,11 @@ class TimerStopModal(BaseModal[TimerNotes | None]):
             "notes": self.query_one("#notes", TextArea).text,
             "labor": None if labor is Select.NULL else labor,
         }
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
 
     @on(TextArea.Changed)
     @on(Select.Changed)
@@ -142,20 +175,61 @@ class TimerStopModal(BaseModal[TimerNotes | None]):
             except OSError as exc:  # say so; the text stays in the form
                 self.query_one("#error", Label).update(Text(f"Could not save the draft: {exc}"))
 
-    def action_submit(self) -> None:
+    def action_bill_now(self) -> None:
+        self.action_submit(bill_now=True)
+
+    def action_submit(self, bill_now: bool = False) -> None:
+        from syncro_tui.core.timers import parse_moment, span_problems
+
         values = self.values()
-        problems = []
+        problems, bad = [], []
+        start = end = None
+        local = self.stopped.start.astimezone()
+        for name in ("start", "end"):
+            original = getattr(self.stopped, name)
+            typed = self.query_one(f"#{name}", Input).value
+            try:  # untouched: the exact stored moment (with its seconds)
+                moment = (
+                    original
+                    if typed.strip() == self._moment(original)
+                    else parse_moment(typed, local)
+                )
+            except ValueError as exc:
+                problems.append(f"{name.title()}: {exc}")
+                bad.append(f"#{name}")
+                continue
+            if name == "start":
+                start = moment
+            else:
+                end = moment
+        if start is not None and end is not None:
+            span = span_problems(start, end, self.now())
+            problems += span
+            if span:
+                bad.append("#end")
         if not values["notes"].strip():
             problems.append("Notes are required.")
+            bad.append("#notes")
         if values["labor"] is None:
             problems.append("Choose the labor type: there is no default.")
+            bad.append("#labor")
         if problems:
             error = self.query_one("#error", Label)
             error.update(Text(" ".join(problems)))
             error.add_class("-shown")
+            self.query_one(bad[0]).focus()
             return
         key = values["labor"]
-        self.dismiss(TimerNotes(values["notes"].strip(), key, self.labor_products[key]))
+        self.dismiss(
+            TimerNotes(
+                values["notes"].strip(),
+                key,
+                self.labor_products[key],
+                start=start,
+                end=end,
+                bill_now=bill_now,
+            )
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -217,6 +291,58 @@ class TimerFlow:
         self._show_timer()
         app.notify(f"Timer started on #{row.number}", markup=False)
 
+    # -- switch to another ticket ------------------------------------------------------------
+
+    def switch_to(self, row: TicketRow) -> None:
+        self._run(self._switch_to(row), "timer-switch")
+
+    async def _switch_to(self, row: TicketRow) -> None:
+        """`t` on another ticket while a timer runs: what happens to the running one is the
+        technician's choice (Esc changes nothing)."""
+        from syncro_tui.core.timers import TimerError, format_elapsed
+
+        app = self.app
+        running = app.timers.current()
+        if running is None or running.ticket_id == row.id:
+            self._show_timer()
+            await self._start_on(row)
+            return
+        now = self._now()
+        choice = await app.push_screen_wait(
+            PickModal(
+                f"A timer is running on #{running.ticket_number} "
+                f"({format_elapsed(running.elapsed(now))}). Start one on #{row.number}?",
+                [
+                    ("post", f"Stop #{running.ticket_number} and post its time, then start"),
+                    ("keep", f"Stop #{running.ticket_number}, keep its time unposted, then start"),
+                    ("discard", f"Discard #{running.ticket_number}'s time, then start"),
+                    ("cancel", f"Keep #{running.ticket_number} running (start nothing)"),
+                ],
+                hint="Enter picks, Esc keeps the running timer as it is",
+            )
+        )
+        if choice in (None, "cancel"):
+            return
+        try:
+            stopped = app.timers.stop(now)
+        except TimerError as exc:
+            app.notify(str(exc), severity="warning", markup=False)
+            self._show_timer()
+            return
+        self._show_timer()
+        if choice == "discard":
+            app.timers.posted(stopped)
+            app.notify(f"Discarded {span_text(stopped)} on #{stopped.ticket_number}.", markup=False)
+        elif choice == "keep":
+            app.notify(
+                f"{span_text(stopped)} on #{stopped.ticket_number} kept unposted: press t on "
+                f"#{stopped.ticket_number} to post it.",
+                markup=False,
+            )
+        else:  # under a minute: the form refuses it until the times are corrected
+            await self._post(stopped)
+        await self._start_on(row)
+
     # -- stop and post ---------------------------------------------------------------------
 
     def stop(self) -> None:
@@ -232,13 +358,14 @@ class TimerFlow:
             return
         now = self._now()
         seconds = int((now - running.started_at).total_seconds())
-        if seconds < 60:
+        if seconds < 60:  # a "0 min" entry would later show as 1 min: never posted as is
             choice = await app.push_screen_wait(
                 PickModal(
-                    f"The timer on #{running.ticket_number} ran {max(seconds, 0)} s. Discard it?",
+                    f"The timer on #{running.ticket_number} ran {max(seconds, 0)} s: under a "
+                    "minute cannot be posted. Discard it?",
                     [
                         ("discard", "Discard it (nothing is posted)"),
-                        ("post", "Stop it and post it anyway"),
+                        ("post", "Stop it and correct the start or end before posting"),
                     ],
                     hint="Enter picks, Esc keeps it running",
                 )
@@ -292,10 +419,21 @@ class TimerFlow:
                 subject=row.subject if row else "",
                 draft=app.drafts.load(*key),
                 on_change=lambda values: app.drafts.save(*key, values),
+                now=self._now,
             )
         )
         if form is None:
             app.notify(later, markup=False)
+            return
+        if form.start is not None and form.end is not None:
+            if (form.start, form.end) != (stopped.start, stopped.end):
+                stopped = app.timers.amend(stopped, form.start, form.end)
+                later = (
+                    f"The {span_text(stopped)} on #{number} stay unposted: press t on "
+                    f"#{number} to post them."
+                )
+        if form.bill_now:
+            await self._bill_now(stopped, form, row)
             return
         intent = timer_entry_intent(stopped, notes=form.notes, product_id=form.product_id)
         posted = await app.send_with_preview(
@@ -311,6 +449,36 @@ class TimerFlow:
             app.timers.posted(stopped)
         else:
             app.notify(later, markup=False)
+
+    async def _bill_now(self, stopped: Any, form: TimerNotes, row: TicketRow | None) -> None:
+        """Straight into the billing plan for this time: the billing form opens with the
+        minutes, labor type and notes filled in (the technician still sees and confirms
+        every step). The span is forgotten once its line item landed; posting a timer entry
+        too would count the same time twice."""
+        from syncro_tui.ui.screens.billing import BillingFlow
+
+        app = self.app
+        if row is None:
+            app.notify(
+                f"#{stopped.ticket_number} is not in the list; press t on it to post the time.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        draft = dict(app.drafts.load("billing", row.id) or {})
+        draft.update(minutes=str(stopped.minutes), labor_key=form.labor, description=form.notes)
+        app.drafts.save("billing", row.id, draft, {"visibility": "internal"})
+        flow = BillingFlow(app, row)
+        await flow.run()
+        if flow.line_item_landed:
+            app.timers.posted(stopped)
+            app.drafts.discard(DRAFT_KIND, row.id)
+        else:
+            app.notify(
+                f"The {span_text(stopped)} on #{row.number} stay unposted until billed or "
+                "posted (press t on it).",
+                markup=False,
+            )
 
     def _journaled(self, stopped: Any) -> Any:
         """The latest write of a timer entry for this span (same ticket and start), if any:
