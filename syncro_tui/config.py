@@ -62,7 +62,7 @@ class Settings:
     labor_products: Mapping[str, int] = field(default_factory=dict)
     default_assignee: str = "me"
     expected_user: str = ""
-    session_log_dir: str = "~/syncro-sessions"
+    session_log_dir: str = ""  # empty: <data folder>/session-logs (core.sessionlog.log_folder)
     log_level: str = "INFO"
     ui: UISettings = field(default_factory=UISettings)
     budget: BudgetSettings = field(default_factory=BudgetSettings)

@@ -1,7 +1,10 @@
 """Session logs written when a ticket is resolved (the runbook's "Integration with session logs").
 
 ``<folder>/<customer>/session-logs/<date>-ticket-<number>.md`` with the subject, the comments
-(oldest first, as a log reads) and the resolution.
+(oldest first, as a log reads) and the resolution. ``<folder>`` is ``session_log_dir`` from
+the config; by default (empty) ``session-logs`` in the data folder, which is under
+``SYNCRO_TUI_HOME`` when that is set; a relative setting is taken under that same data
+folder, never under a hard-coded home subfolder. Files are 0600 in 0700 folders.
 """
 
 from __future__ import annotations
@@ -21,8 +24,32 @@ def safe_name(text: str) -> str:
     return name[:80] or "unknown-customer"
 
 
+def log_folder(configured: str | Path | None) -> Path:
+    """Where session logs go: the configured folder (``~`` expanded; relative to the data
+    folder), else ``<data folder>/session-logs``."""
+    text = str(configured or "").strip()
+    if not text:
+        return paths.data_dir() / "session-logs"
+    folder = Path(text).expanduser()
+    return folder if folder.is_absolute() else paths.data_dir() / folder
+
+
+def resolution_prefill(comments: list[Any], me_id: int | None = None) -> str:
+    """The session log's Resolution to start from: the newest comment a technician wrote
+    (the key owner's when known), never a customer's words (those have no ``user_id``);
+    empty when there is none."""
+    written = [c for c in comments if getattr(c, "user_id", None) is not None]
+    if me_id is not None:
+        mine = [c for c in written if c.user_id == me_id]
+        written = mine or written
+    if not written:
+        return ""
+    newest = max(written, key=lambda c: c.created_at.timestamp() if c.created_at else 0)
+    return " ".join(_body(newest.body or "").split())
+
+
 def log_path(folder: str | Path, customer: str, number: str, when: datetime) -> Path:
-    base = Path(folder).expanduser()
+    base = log_folder(folder)
     return (
         base
         / safe_name(customer)

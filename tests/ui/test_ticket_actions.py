@@ -106,6 +106,7 @@ async def test_resolve_warns_about_unbilled_time_and_writes_a_session_log(
         await settle(pilot)
         await pilot.press("x")
         await settle(pilot)
+        await pick(pilot, "Resolve anyway (the time stays unbilled)")
         assert isinstance(app.screen, ConfirmWriteModal)
         assert any("not billed" in w for w in app.screen.preview.warnings)
         assert app.screen.preview.steps[0].payload == {"status": "Resolved"}
@@ -153,6 +154,11 @@ async def test_new_ticket_shows_similar_open_tickets_and_sends_exact_json(make_a
         await settle(pilot)
         assert "Subject is required." in str(form.query_one("#error").content)
         form.query_one("#subject").value = existing.subject
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "Pick a priority, or (none)" in str(form.query_one("#error").content)
+        assert app.focused is form.query_one("#priority")  # asked for, never defaulted
+        form.query_one("#priority").value = "2 Normal"
         form.query_one("#due_date").value = "2020-01-01"
         await pilot.press("f2")
         await settle(pilot)
@@ -168,6 +174,7 @@ async def test_new_ticket_shows_similar_open_tickets_and_sends_exact_json(make_a
         payload = preview.preview.steps[0].payload
         assert payload["customer_id"] == customer.id and payload["contact_id"] == contact.id
         assert payload["subject"] == existing.subject and payload["user_id"] == 101
+        assert payload["priority"] == "2 Normal"
         before = len(sandbox.state.tickets)
         await pilot.press("y")
         await settle(pilot)

@@ -101,10 +101,13 @@ class CustomerSearchModal(BaseModal[Any]):
         except Exception as exc:
             self.query_one("#contacts", Static).update(Text(f"Search failed: {exc}"))
             return
-        self._found = list(found)
+        from syncro_tui.core.customers import label, rank
+
+        ranked = rank(query, list(found))  # the typed name first; looser matches say why
+        self._found = [m.customer for m in ranked]
         olist = self.query_one("#found", OptionList)
         olist.clear_options()
-        olist.add_options([Option(Text(clean(c.display_name))) for c in self._found])
+        olist.add_options([Option(Text(label(m))) for m in ranked])
         if not self._found:
             self.query_one("#contacts", Static).update(Text(f"No customer matches {query!r}."))
         else:

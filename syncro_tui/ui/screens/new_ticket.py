@@ -20,6 +20,8 @@ from textual.widgets import Button, Input, Label, Select, TextArea
 from syncro_tui.core.text import clean
 from syncro_tui.ui.screens.modal import BaseModal
 
+NO_PRIORITY = "(none)"  # a deliberate choice in the priority list, never the default
+
 FIELDS = ("contact_id", "subject", "problem_type", "priority", "user_id", "due_date", "description")
 
 
@@ -120,11 +122,14 @@ class NewTicketModal(BaseModal[NewTicketForm | None]):
                     id="problem_type",
                     compact=True,
                 )
-                yield Label("Priority", classes="field")
+                yield Label("Priority (required: pick one, or (none) on purpose)", classes="field")
+                choices = [(p, p) for p in self.priorities if p and p != NO_PRIORITY]
+                choices.append((f"{NO_PRIORITY}: leave it unset", NO_PRIORITY))
+                wanted = d.get("priority")
                 yield Select(
-                    [(p, p) for p in self.priorities],
-                    prompt="(none)",
-                    value=d.get("priority") or Select.NULL,
+                    choices,
+                    prompt="(choose a priority)",
+                    value=wanted if wanted in {v for _, v in choices} else Select.NULL,
                     id="priority",
                     compact=True,
                 )
@@ -188,6 +193,8 @@ class NewTicketModal(BaseModal[NewTicketForm | None]):
     def validate(self, values: dict[str, Any]) -> str | None:
         if not values["subject"].strip():
             return "Subject is required."
+        if values["priority"] is None:
+            return "Pick a priority, or (none) to leave it unset on purpose."
         if values["user_id"] is None:
             return "Pick an assignee: without one Syncro leaves the ticket unassigned."
         return check_due_date(values["due_date"], self.today)
@@ -197,6 +204,16 @@ class NewTicketModal(BaseModal[NewTicketForm | None]):
         problem = self.validate(values)
         if problem:
             self.query_one("#error", Label).update(Text(problem))
+            field = (
+                "#subject"
+                if not values["subject"].strip()
+                else "#priority"
+                if values["priority"] is None
+                else "#user_id"
+                if values["user_id"] is None
+                else "#due_date"
+            )
+            self.query_one(field).focus()
             return
         self.dismiss(
             NewTicketForm(
@@ -205,7 +222,7 @@ class NewTicketModal(BaseModal[NewTicketForm | None]):
                 contact_id=values["contact_id"],
                 subject=values["subject"].strip(),
                 problem_type=values["problem_type"],
-                priority=values["priority"],
+                priority=None if values["priority"] == NO_PRIORITY else values["priority"],
                 user_id=values["user_id"],
                 due_date=values["due_date"].strip() or None,
                 description=values["description"],
@@ -264,22 +281,32 @@ class NewTicketFlow:
         store = app.store
         drafts = app.drafts
         key = ("new_ticket", customer.id)
-        modal = NewTicketModal(
-            customer,
-            contacts,
-            problem_types=store.problem_types,
-            priorities=store.priorities,
-            users=store.users,
-            default_user=app.default_assignee(),
-            today=date.fromtimestamp(app.clock()),
-            draft=drafts.load(*key) if drafts else None,
-            on_change=(lambda values: drafts.save(*key, values)) if drafts else None,
-        )
-        form = await app.push_screen_wait(modal)
-        if form is None:
-            return
+        while True:  # n or Esc in the preview comes back here with everything kept
+            modal = NewTicketModal(
+                customer,
+                contacts,
+                problem_types=store.problem_types,
+                priorities=store.priorities,
+                users=store.users,
+                default_user=app.default_assignee(),
+                today=date.fromtimestamp(app.clock()),
+                draft=drafts.load(*key) if drafts else None,
+                on_change=(lambda values: drafts.save(*key, values)) if drafts else None,
+            )
+            form = await app.push_screen_wait(modal)
+            if form is None:
+                return
+            sent = await self.preview_and_send(form, customer, key)
+            if sent is not None:
+                if sent:
+                    app.refresh_now()
+                return
+
+    async def preview_and_send(self, form: NewTicketForm, customer: Any, key: tuple) -> bool | None:
+        """None when the preview was declined (back to the form), else whether it landed."""
         from syncro_tui.core import writes
 
+        app, store = self.app, self.app.store
         try:
             open_rows = await app.session.search(
                 customer_id=customer.id, status="Not Closed", max_pages=2
@@ -306,12 +333,11 @@ class NewTicketFlow:
         warnings = (
             [f"{len(alike)} similar open ticket(s) exist: is this a duplicate?"] if alike else []
         )
-        landed = await app.send_with_preview(
-            f"Open a ticket for {form.customer_name}",
+        if not await app.confirm_writes(
+            f"Open a ticket for {clean(form.customer_name)} (customer {form.customer_id})",
             [intent],
             warnings=warnings,
             notes=notes,
-            draft_key=key,
-        )
-        if landed:
-            app.refresh_now()
+        ):
+            return None
+        return await app.send_confirmed([intent], draft_key=key)

@@ -1,6 +1,9 @@
 """`x`: resolve the highlighted ticket, then offer a session log.
 
-Warns first when a timer is running on the ticket or its time is not billed.
+Warns first when a timer is running on the ticket or its time is not billed, and offers to
+bill it now (the timer flows: stop and post or bill a running or unposted timer, charge an
+uncharged timer entry) before resolving. The session log's Resolution starts from the
+technician's last comment, never the customer's.
 """
 
 from __future__ import annotations
@@ -10,7 +13,6 @@ from typing import Any
 
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.ui.screens.dialogs import AskModal, PickModal
-from syncro_tui.ui.widgets.detail import body_text
 
 RESOLVED = "Resolved"
 
@@ -48,6 +50,23 @@ class ResolveFlow:
 
         now = datetime.fromtimestamp(app.clock()).astimezone()
         warnings = time_warnings(detail, app.store.timer, app.timers.unposted(), now=now)
+        if warnings:
+            choice = await app.push_screen_wait(
+                PickModal(
+                    f"#{row.number} has time that is not billed: " + " ".join(warnings),
+                    [
+                        ("bill", "Bill it now (then press x again to resolve)"),
+                        ("resolve", "Resolve anyway (the time stays unbilled)"),
+                    ],
+                    hint="Enter picks, Esc does nothing",
+                )
+            )
+            if choice is None:
+                app.notify("Not resolved; nothing was sent.", markup=False)
+                return
+            if choice == "bill":
+                await self.bill_now(detail)
+                return
         landed = await app.send_with_preview(f"Resolve #{row.number}", [intent], warnings=warnings)
         if not landed:
             return
@@ -59,16 +78,15 @@ class ResolveFlow:
         )
         if not choice:
             return
-        newest = max(
-            detail.comments,
-            key=lambda c: c.created_at.timestamp() if c.created_at else 0,
-            default=None,
-        )
-        latest = body_text(newest.body or "") if newest is not None else ""
+        from syncro_tui.core.sessionlog import resolution_prefill
+
+        me_id = getattr(app.store.me, "user_id", None)
         summary = await app.push_screen_wait(
             AskModal(
-                "Resolution for the session log (not posted to Syncro)",
-                value=" ".join((latest or "").split())[:200],
+                "Resolution for the session log (not posted to Syncro); it starts from your "
+                "last comment",
+                value=resolution_prefill(list(detail.comments), me_id)[:200],
+                placeholder="What fixed it",
                 validate=lambda v: None,
             )
         )
@@ -83,3 +101,21 @@ class ResolveFlow:
             app.notify(f"Could not write the session log: {exc}", severity="error", markup=False)
             return
         app.notify(f"Session log written: {path}", title="Session log", markup=False)
+
+    async def bill_now(self, detail: Any) -> None:
+        """The unbilled time, billed the way it is held: a running timer is stopped (its
+        form can post it or bill it now, F3), a stopped unposted one is posted or billed,
+        an uncharged timer entry is charged (T)."""
+        from syncro_tui.core.timers import unrecorded_timers
+        from syncro_tui.ui.screens.timer import TimerFlow
+
+        app, row = self.app, self.row
+        flow = TimerFlow(app)
+        running = app.timers.current()
+        waiting = [s for s in app.timers.unposted() if s.ticket_id == row.id]
+        if running is not None and running.ticket_id == row.id:
+            await flow._stop()
+        elif waiting:
+            await flow._post(waiting[0])
+        elif unrecorded_timers(detail):
+            await flow._charge(row)

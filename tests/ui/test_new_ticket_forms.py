@@ -1,0 +1,104 @@
+"""New tickets that cannot mislead (issue 11): the typed customer name wins over a contact's
+name, looser matches say why, the chosen customer is named on every step, priority is a
+deliberate choice, and n/Esc in the preview goes back to the form with everything kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from syncro_tui.ui.screens.dialogs import ConfirmWriteModal
+from syncro_tui.ui.screens.new_ticket import NO_PRIORITY, NewTicketModal
+from tests.ui.conftest import settle
+from tests.ui.test_comment import SIZES, screenshot
+
+
+def park_customers(sandbox):
+    """Syncro's autocomplete lists the realty firm (contact Noah Park) first."""
+    customers = sorted(sandbox.state.customers.values(), key=lambda c: c.id)
+    realty, builder = customers[0], customers[1]
+    realty.business_name = "Oakridge Realty"
+    realty.contacts[0].name = "Noah Park"
+    builder.business_name = "Park Construction"
+    return realty, builder
+
+
+async def search(pilot, text: str):
+    await settle(pilot)
+    await pilot.press("n", *text)
+    await pilot.pause(0.4)
+    await settle(pilot)
+    return pilot.app.screen.query_one("#found")
+
+
+def prompts(options) -> list[str]:
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def test_the_typed_name_wins_and_looser_matches_say_why(make_app, sandbox):
+    realty, builder = park_customers(sandbox)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        options = await search(pilot, "park")
+        shown = prompts(options)
+        assert shown[0] == "Park Construction"
+        assert "Oakridge Realty  (contact Noah Park)" in shown
+        await pilot.press("down", "enter")  # the first one: what the technician typed
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, NewTicketModal) and form.customer.id == builder.id
+        assert "New ticket for Park Construction" in str(form.query_one(".modal-title").content)
+
+
+async def fill(form, *, priority=None) -> None:
+    form.query_one("#subject").value = "Printer offline"
+    if priority is not None:
+        form.query_one("#priority").value = priority
+
+
+async def test_priority_none_is_a_choice_and_n_goes_back_with_everything(make_app, sandbox):
+    _, builder = park_customers(sandbox)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await search(pilot, "park construction")
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        form = app.screen
+        await fill(form)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen is form
+        assert "Pick a priority, or (none)" in str(form.query_one("#error").content)
+        assert app.focused is form.query_one("#priority")
+
+        form.query_one("#priority").value = NO_PRIORITY
+        await pilot.press("f2")
+        await settle(pilot)
+        preview = app.screen
+        assert isinstance(preview, ConfirmWriteModal)
+        assert "Open a ticket for Park Construction" in preview.preview.title
+        assert "priority" not in preview.preview.steps[0].payload  # (none), on purpose
+
+        await pilot.press("n")
+        await settle(pilot)
+        again = app.screen
+        assert isinstance(again, NewTicketModal)  # back to the form, not out of the flow
+        assert again.query_one("#subject").value == "Printer offline"
+        assert again.query_one("#priority").value == NO_PRIORITY
+        again.query_one("#priority").value = "1 High"
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        [sent] = [r.json for r in sandbox.requests if r.method == "POST" and r.path == "/tickets"]
+        assert sent["customer_id"] == builder.id and sent["priority"] == "1 High"
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_ranked_customer_search_snapshot(make_app, sandbox, svg_snapshot, size):
+    park_customers(sandbox)
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await search(pilot, "park")
+        await pilot.press("down")
+        await settle(pilot)
+        assert await screenshot(pilot) == svg_snapshot
