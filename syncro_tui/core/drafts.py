@@ -128,6 +128,15 @@ class Drafts:
             },
         )
 
+    def kept(self) -> list[tuple[str, int | None]]:
+        """Every draft on disk as (kind, ticket id), for "you have unsent work" on quit."""
+        found = []
+        for path in sorted(self.folder.glob("*.json")):
+            data = read_json(path)
+            if isinstance(data, dict) and isinstance(data.get("fields"), dict):
+                found.append((str(data.get("kind", "")), data.get("ticket_id")))
+        return found
+
     def load(self, kind: str, ticket_id: int | None) -> dict[str, Any] | None:
         data = read_json(self._file(kind, ticket_id))
         if not isinstance(data, dict) or not isinstance(data.get("fields"), dict):

@@ -180,6 +180,21 @@ class Session:
         """This machine's journal entries created at or after ``since`` (newest first)."""
         return self.outbox.entries(since)
 
+    async def canned_responses(self, query: str | None = None) -> list[Any]:
+        """The account's canned responses matching ``query`` (PermissionDenied without
+        "Ticket Canned Responses - Manage", which Syncro needs even to read them)."""
+        from syncro_tui.api.ratelimit import Priority, current_priority
+
+        current_priority.set(Priority.USER)
+        return list(await self.client.all_canned_responses(query or None))
+
+    async def canned_categories(self) -> dict[int, str]:
+        from syncro_tui.api.ratelimit import Priority, current_priority
+
+        current_priority.set(Priority.USER)
+        found = await self.client.canned_response_settings()
+        return {c.id: clean(c.name) for c in found.canned_response_categories if c.id is not None}
+
     # -- account ---------------------------------------------------------------------------
 
     async def load_me(self) -> Any:

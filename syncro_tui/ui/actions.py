@@ -110,7 +110,8 @@ MAIN_SCREEN: tuple[Action, ...] = (
     Action("view_mine", "m", "Mine", "View: open tickets assigned to me",
            name="View: my tickets", show=False),
     # q lives here, not app-wide: q must never quit mid-write (Ctrl+Q quits from anywhere)
-    Action("quit", "q", "Quit", "Quit", name="Quit syncro-tui", action="app.quit"),
+    Action("quit", "q", "Quit", "Quit (asks first when a draft, a timer or a write waits)",
+           name="Quit syncro-tui", action="app.quit_asking"),
 )
 
 TICKET_LIST: tuple[Action, ...] = (

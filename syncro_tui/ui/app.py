@@ -461,6 +461,42 @@ class SyncroApp(App[None]):
 
     # -- actions ---------------------------------------------------------------------------
 
+    def unsent_line(self) -> str:
+        """One line on what waits (drafts, timer, writes being verified), "" when nothing."""
+        from syncro_tui.core.unsent import unsent_line
+
+        try:
+            drafts = self.drafts.kept() if self.drafts is not None else []
+            running = self.timers.current() if self.timers is not None else None
+            unposted = self.timers.unposted() if self.timers is not None else []
+            entries = (
+                self.session.recent_writes(self.clock() - 7 * 86400)
+                if self.session is not None
+                else []
+            )
+        except Exception:  # quitting must always be possible
+            return ""
+        numbers = {tid: row.number for tid, row in self.store.tickets.items()}
+        return unsent_line(drafts, running, unposted, entries, numbers)
+
+    def action_quit_asking(self) -> None:
+        """`q`: quits at once when nothing waits, else says what waits and asks. Ctrl+Q
+        always quits at once. Either way drafts and the timer stay on disk."""
+        from syncro_tui.ui.screens.dialogs import PickModal
+
+        line = self.unsent_line()
+        if not line:
+            self.exit()
+            return
+        self.push_screen(
+            PickModal(
+                f"{line} Quit anyway? It is all kept on disk for next time.",
+                [(False, "No, stay"), (True, "Yes, quit")],
+                hint="Enter picks, Esc stays; Ctrl+Q quits at once",
+            ),
+            lambda sure: self.exit() if sure else None,
+        )
+
     def action_help(self) -> None:
         from syncro_tui.ui.screens.help import HelpScreen
 

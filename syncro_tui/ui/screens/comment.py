@@ -32,6 +32,7 @@ from textual.widgets import (
 
 from syncro_tui.core import comments, writes
 from syncro_tui.core.rows import TicketRow
+from syncro_tui.ui.screens.dialogs import PickModal
 from syncro_tui.ui.screens.draft_modal import DraftModal, draft_buttons, not_sent_note
 from syncro_tui.ui.widgets.visibility import VisibilityField
 
@@ -102,7 +103,10 @@ class CommentModal(DraftModal[CommentForm | None]):
 
     KIND = "comment"
     DEFAULTS = {"subject": DEFAULT_SUBJECT, "visibility": "internal"}
-    BINDINGS = [Binding("f4", "editor", "Edit in $EDITOR", id="comment.editor")]
+    BINDINGS = [
+        Binding("f4", "editor", "Edit in $EDITOR", id="comment.editor"),
+        Binding("f5", "canned", "Canned response", id="comment.canned"),
+    ]
 
     def compose(self) -> ComposeResult:
         d = self.draft
@@ -115,7 +119,7 @@ class CommentModal(DraftModal[CommentForm | None]):
                 with Horizontal(classes="row"):
                     yield Label("Subject")
                     yield Input(d.get("subject", DEFAULT_SUBJECT), id="subject", compact=True)
-                yield Label("Body (F4 opens your $EDITOR)", classes="field")
+                yield Label(Text(self.body_label()), classes="field", id="body-label")
                 yield TextArea(d.get("body", ""), id="body")
                 yield visibility_choice(d.get("visibility", "internal"))
             yield self.error_line()
@@ -124,6 +128,93 @@ class CommentModal(DraftModal[CommentForm | None]):
 
     def on_mount(self) -> None:
         self.query_one("#body", TextArea).focus()
+
+    def canned_allowed(self) -> bool:
+        return not getattr(self.app, "canned_denied", False)
+
+    def body_label(self) -> str:
+        canned = ", F5 inserts a canned response" if self.canned_allowed() else ""
+        return f"Body (F4 opens your $EDITOR{canned})"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "canned" and not self.canned_allowed():
+            return None  # hidden: the key may not read canned responses (said once)
+        return True
+
+    def action_canned(self) -> None:
+        if self.canned_allowed() and getattr(self.app, "session", None) is not None:
+            self.run_worker(self._insert_canned(), group="canned", exclusive=True)
+
+    async def _insert_canned(self) -> None:
+        """Search (GET /canned_responses?query=), pick, insert at the cursor with the
+        ticket's names and number filled in. Nothing is sent."""
+        from syncro_tui.api.errors import PermissionDenied
+        from syncro_tui.core import canned
+        from syncro_tui.ui.screens.dialogs import AskModal
+
+        app = self.app
+        query = await app.push_screen_wait(
+            AskModal(
+                "Canned responses: search (Enter lists them all)",
+                placeholder="printer, password, onsite...",
+                validate=lambda _v: None,
+            )
+        )
+        if query is None:
+            return
+        try:
+            found = await app.session.canned_responses(query)
+            try:
+                categories = await app.session.canned_categories()
+            except Exception:  # names are a nicety; the responses carry category_name too
+                categories = {}
+        except PermissionDenied:
+            app.canned_denied = True
+            self.query_one("#body-label", Label).update(Text(self.body_label()))
+            self.refresh_bindings()
+            app.notify(
+                f"This API key may not read canned responses (Syncro needs "
+                f"'{canned.PERMISSION}' even to read them); F5 is hidden for this session. "
+                "syncro-tui doctor checks it.",
+                title="Canned responses",
+                severity="warning",
+                markup=False,
+                timeout=15,
+            )
+            return
+        except Exception as exc:
+            self.show_error(f"Could not load canned responses: {exc}")
+            return
+        if not found:
+            self.show_error(f"No canned response matches {query!r}.")
+            return
+        for response in found:
+            if not response.category_name and response.canned_response_category_id in categories:
+                response.category_name = categories[response.canned_response_category_id]
+        picked = await app.push_screen_wait(
+            PickModal(
+                f"Insert which canned response ({len(found)})?",
+                [(r, canned.choice_label(r)) for r in found],
+            )
+        )
+        if picked is None:
+            return
+        detail = app.store.detail_for(self.row.id)
+        me = getattr(app.store, "me", None)
+        values = canned.ticket_values(detail, self.row, getattr(me, "user_name", "") or "")
+        text, unfilled = canned.fill(picked.body or "", values)
+        body = self.query_one("#body", TextArea)
+        body.insert(text)
+        body.focus()
+        subject = self.query_one("#subject", Input)
+        notes = [f"Inserted {picked.title!r}."]
+        if picked.subject and subject.value.strip() in ("", DEFAULT_SUBJECT):
+            subject.value = picked.subject
+            notes.append(f"Subject set to {picked.subject!r}.")
+        if unfilled:
+            notes.append(f"Left as written (unknown placeholders): {', '.join(unfilled)}.")
+        self.show_error("")
+        app.notify(" ".join(notes), markup=False)
 
     def values(self) -> dict[str, Any]:
         return {
