@@ -135,6 +135,7 @@ class Session:
         self.outbox = self._open_outbox(outbox_path)
         self.users: dict[int, str] = {}
         self.me: Any = None
+        self.ticket_settings: Any = None
         self._last_full: float | None = None
         self._newest_seen: datetime | None = None
         self._loaded_once = False
@@ -217,6 +218,7 @@ class Session:
         ticket_settings, account_settings = await asyncio.gather(
             self.client.ticket_settings(), self.client.account_settings()
         )
+        self.ticket_settings = ticket_settings  # ticket types and their fields (new tickets)
         users = {u.id: clean(u.name) for u in getattr(ticket_settings, "users", []) or []}
         if not users:
             users = {u.id: clean(u.name) for u in await self.client.users()}

@@ -236,6 +236,8 @@ def new_ticket(
     due_date: date | None = None,
     description: str | None = "",
     description_visibility: str = "internal",
+    ticket_type_id: int | None = None,
+    properties: dict[str, Any] | None = None,
 ) -> WriteIntent:
     """POST /tickets. ``user_id`` is required: Syncro leaves a ticket unassigned without it.
 
@@ -257,6 +259,10 @@ def new_ticket(
         payload["priority"] = priority
     if due_date is not None:
         payload["due_date"] = due_date.isoformat()
+    if ticket_type_id is not None:
+        payload["ticket_type_id"] = _positive_id(ticket_type_id, "Ticket type id")
+    if properties:
+        payload["properties"] = dict(properties)
     if description and description.strip():
         first = comment_payload(INITIAL_ISSUE_SUBJECT, description, description_visibility)
         payload["comments_attributes"] = [first]

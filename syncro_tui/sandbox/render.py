@@ -352,7 +352,7 @@ class Views:
             "users": [{"id": u.id, "name": u.name} for u in state.users.values()],
             "dashboard_settings": None,
             "worksheet_templates": [],
-            "require_ticket_type": False,
+            "require_ticket_type": state.require_ticket_type,
             "require_intake_form_with_ticket": False,
             "require_outtake_form_with_ticket": False,
             "ticket_workflow_default_id": None,

@@ -188,6 +188,8 @@ class Routes:
             raise Reject(422, {"error": "Customer required field"})
         if _blank(body.get("subject")):
             raise Reject(422, {"success": False, "message": ["Subject can't be blank"]})
+        if self.state.require_ticket_type and _blank(body.get("ticket_type_id")):
+            raise Reject(422, {"success": False, "message": ["Ticket type can't be blank"]})
         fields = self._ticket_fields(body)
         comments = self._nested_comments(body)
         ticket = self.state.create_ticket(

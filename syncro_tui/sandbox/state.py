@@ -291,6 +291,8 @@ class State:
         self.subdomain = "demo"
         # A rich-text tenant: every comment (seeded or posted) reads back as HTML.
         self.rich_text = False
+        # An account that requires a ticket type: POST /tickets without one is refused.
+        self.require_ticket_type = False
         # Prepaid (block) hours by customer id: labor on an invoice draws them down.
         self.prepay_hours: dict[int, Decimal] = {}
         self._next_ids: dict[str, int] = {}

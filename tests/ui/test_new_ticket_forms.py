@@ -102,3 +102,79 @@ async def test_ranked_customer_search_snapshot(make_app, sandbox, svg_snapshot, 
         await pilot.press("down")
         await settle(pilot)
         assert await screenshot(pilot) == svg_snapshot
+
+
+TYPES = {
+    "require_ticket_type": True,
+    "ticket_types": [{"id": 7, "name": "Hardware"}, {"id": 8, "name": "Onboarding"}],
+    "ticket_type_fields": [
+        {
+            "id": 70,
+            "name": "Device Type",
+            "field_type": "select_box",
+            "required": True,
+            "ticket_type_id": 7,
+        },
+        {
+            "id": 71,
+            "name": "Serial",
+            "field_type": "text_field",
+            "required": False,
+            "ticket_type_id": 7,
+        },
+    ],
+    "ticket_type_field_answers": [
+        {"id": 1, "ticket_field_id": 70, "content": "Hard Drive"},
+        {"id": 2, "ticket_field_id": 70, "content": "Printer"},
+    ],
+}
+
+
+async def test_a_required_ticket_type_and_its_fields_are_asked(make_app, sandbox):
+    from syncro_tui.ui.screens.dialogs import PickModal
+    from syncro_tui.ui.screens.new_ticket import TicketFieldsModal
+
+    _, builder = park_customers(sandbox)
+    sandbox.state.require_ticket_type = True
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.session.ticket_settings = TYPES  # as GET /tickets/settings gives them
+        await search(pilot, "park construction")
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        await fill(app.screen, priority="2 Normal")
+        await pilot.press("f2")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, PickModal)
+        assert "Ticket type for Park Construction (this account requires one)" in picker._title
+        assert [label for _, label in picker._choices] == [
+            "Hardware  (1 required fields)",
+            "Onboarding",
+        ]  # no "(no ticket type)": the account requires one
+        await pilot.press("enter")  # Hardware
+        await settle(pilot)
+        fields = app.screen
+        assert isinstance(fields, TicketFieldsModal)
+        assert "Hardware ticket for Park Construction" in str(
+            fields.query_one(".modal-title").content
+        )
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "Device Type is required for Hardware tickets." in str(
+            fields.query_one("#error").content
+        )
+        fields.query_one("#field-0").value = "Printer"
+        fields.query_one("#field-1").value = "SN-42"
+        await pilot.press("f2")
+        await settle(pilot)
+        preview = app.screen
+        assert isinstance(preview, ConfirmWriteModal)
+        payload = preview.preview.steps[0].payload
+        assert payload["ticket_type_id"] == 7
+        assert payload["properties"] == {"Device Type": "Printer", "Serial": "SN-42"}
+        await pilot.press("y")
+        await settle(pilot)
+        [sent] = [r for r in sandbox.requests if r.method == "POST" and r.path == "/tickets"]
+        assert sent.status == 200 and sent.json == payload

@@ -241,6 +241,97 @@ class NewTicketModal(BaseModal[NewTicketForm | None]):
         self.dismiss(None)
 
 
+class TicketFieldsModal(ModalScreen[dict | None]):
+    """The chosen ticket type's custom fields, each asked as its kind: text, dropdown,
+    date (YYYY-MM-DD) or checkbox; required ones must be answered. F2 goes on, Esc back."""
+
+    DEFAULT_CSS = (
+        MODAL_CSS.format(name="TicketFieldsModal")
+        + """
+    TicketFieldsModal VerticalScroll { height: auto; max-height: 20; }
+    TicketFieldsModal Label.field { color: $text-muted; }
+    """
+    )
+    BINDINGS = [
+        Binding("escape", "cancel", "Back to the form", id="ticket_fields.back"),
+        Binding("f2", "submit", "Preview", id="ticket_fields.preview"),
+    ]
+
+    def __init__(self, ticket_type: Any, customer_name: str, answers: dict | None = None) -> None:
+        super().__init__()
+        self.ticket_type = ticket_type
+        self.customer_name = customer_name
+        self.answers = dict(answers or {})
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import Checkbox
+
+        with Vertical():
+            yield Label(
+                Text(f"{self.ticket_type.name} ticket for {clean(self.customer_name)}: its fields"),
+                classes="modal-title",
+            )
+            with VerticalScroll():
+                for i, f in enumerate(self.ticket_type.fields):
+                    need = "required" if f.required else "optional"
+                    value = self.answers.get(f.name)
+                    if f.kind == "checkbox":
+                        yield Checkbox(
+                            f"{f.name} ({need})", bool(value), id=f"field-{i}", compact=True
+                        )
+                        continue
+                    yield Label(Text(f"{f.name} ({f.kind}, {need})"), classes="field")
+                    if f.kind == "dropdown" and f.answers:
+                        yield Select(
+                            [(a, a) for a in f.answers],
+                            prompt="(choose)",
+                            value=value if value in f.answers else Select.NULL,
+                            id=f"field-{i}",
+                            compact=True,
+                        )
+                    else:
+                        yield Input(
+                            value=str(value or ""),
+                            placeholder="2026-12-31" if f.kind == "date" else "",
+                            id=f"field-{i}",
+                            compact=True,
+                        )
+            yield Label("", classes="error", id="error")
+            yield Label(Text("F2: preview.  Esc: back to the form (kept)."), classes="hint")
+
+    def values(self) -> dict[str, Any]:
+        from textual.widgets import Checkbox
+
+        out: dict[str, Any] = {}
+        for i, f in enumerate(self.ticket_type.fields):
+            widget = self.query_one(f"#field-{i}")
+            if isinstance(widget, Checkbox):
+                out[f.name] = widget.value
+            elif isinstance(widget, Select):
+                out[f.name] = None if widget.value is Select.NULL else widget.value
+            else:
+                out[f.name] = widget.value
+        return out
+
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    def action_submit(self) -> None:
+        from syncro_tui.core.ticket_types import properties
+
+        values = self.values()
+        _, problems = properties(values, self.ticket_type)
+        if problems:
+            self.query_one("#error", Label).update(Text(" ".join(problems)))
+            return
+        self.dismiss(values)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 def similar(subject: str, rows: list[Any], limit: int = 5) -> list[Any]:
     """Open tickets whose subject shares words with the new one (a duplicate is a conscious choice)."""
     words = {w for w in re.findall(r"\w{3,}", subject.lower())}
@@ -256,6 +347,8 @@ def similar(subject: str, rows: list[Any], limit: int = 5) -> list[Any]:
 class NewTicketFlow:
     def __init__(self, app: Any) -> None:
         self.app = app
+        self._last_type: Any = None
+        self._answers: dict[int, dict] = {}
 
     def start(self) -> None:
         self.app.run_worker(self.run(), group="write", exit_on_error=False, name="new-ticket")
@@ -296,13 +389,71 @@ class NewTicketFlow:
             form = await app.push_screen_wait(modal)
             if form is None:
                 return
-            sent = await self.preview_and_send(form, customer, key)
+            typed = await self.ask_ticket_type(form)
+            if typed is None:
+                continue  # Esc on the type or its fields: back to the form, kept
+            sent = await self.preview_and_send(form, customer, key, *typed)
             if sent is not None:
                 if sent:
                     app.refresh_now()
                 return
 
-    async def preview_and_send(self, form: NewTicketForm, customer: Any, key: tuple) -> bool | None:
+    async def ask_ticket_type(self, form: NewTicketForm) -> tuple[int | None, dict] | None:
+        """(ticket_type_id, properties) where the account has ticket types; None when the
+        technician went back. A required type has no "(no type)" choice."""
+        from syncro_tui.core.ticket_types import properties, require_type, ticket_types
+        from syncro_tui.ui.screens.dialogs import PickModal
+
+        app = self.app
+        settings = getattr(app.session, "ticket_settings", None)
+        types = ticket_types(settings) if settings is not None else []
+        if not types:
+            return None, {}
+        required = require_type(settings)
+        choices: list[tuple[Any, str]] = [
+            (
+                t,
+                f"{t.name}"
+                + (f"  ({len(t.required_fields)} required fields)" if t.required_fields else ""),
+            )
+            for t in types
+        ]
+        if not required:
+            choices.append(("none", "(no ticket type)"))
+        chosen = await app.push_screen_wait(
+            PickModal(
+                f"Ticket type for {clean(form.customer_name)}"
+                + (" (this account requires one)" if required else ""),
+                choices,
+                current=self._last_type,
+                hint="Enter picks, Esc goes back to the form",
+            )
+        )
+        if chosen is None:
+            return None
+        if chosen == "none":
+            self._last_type = "none"
+            return None, {}
+        self._last_type = chosen
+        if not chosen.fields:
+            return chosen.id, {}
+        answers = await app.push_screen_wait(
+            TicketFieldsModal(chosen, form.customer_name, self._answers.get(chosen.id))
+        )
+        if answers is None:
+            return None
+        self._answers[chosen.id] = answers
+        props, _ = properties(answers, chosen)
+        return chosen.id, props
+
+    async def preview_and_send(
+        self,
+        form: NewTicketForm,
+        customer: Any,
+        key: tuple,
+        ticket_type_id: int | None = None,
+        props: dict | None = None,
+    ) -> bool | None:
         """None when the preview was declined (back to the form), else whether it landed."""
         from syncro_tui.core import writes
 
@@ -329,6 +480,8 @@ class NewTicketFlow:
             user_id=form.user_id,
             due_date=date.fromisoformat(form.due_date) if form.due_date else None,
             description=form.description,
+            ticket_type_id=ticket_type_id,
+            properties=props,
         )
         warnings = (
             [f"{len(alike)} similar open ticket(s) exist: is this a duplicate?"] if alike else []
