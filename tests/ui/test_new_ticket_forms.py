@@ -150,7 +150,7 @@ async def test_a_required_ticket_type_and_its_fields_are_asked(make_app, sandbox
         assert isinstance(picker, PickModal)
         assert "Ticket type for Park Construction (this account requires one)" in picker._title
         assert [label for _, label in picker._choices] == [
-            "Hardware  (1 required fields)",
+            "Hardware  (required: Device Type)",
             "Onboarding",
         ]  # no "(no ticket type)": the account requires one
         await pilot.press("enter")  # Hardware

@@ -167,8 +167,7 @@ class BillingModal(DraftModal[BillingRequest | None]):
                         placeholder="What was done (line item and invoice)",
                     )
                 yield Label(
-                    'Resolution comment, subject "Resolution" (starts empty; F3 copies the '
-                    "description)",
+                    'Resolution comment "Resolution" (empty; F3 copies the description)',
                     classes="field",
                 )
                 yield TextArea(d.get("comment", ""), id="comment")

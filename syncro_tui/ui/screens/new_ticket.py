@@ -241,17 +241,14 @@ class NewTicketModal(BaseModal[NewTicketForm | None]):
         self.dismiss(None)
 
 
-class TicketFieldsModal(ModalScreen[dict | None]):
+class TicketFieldsModal(BaseModal[dict | None]):
     """The chosen ticket type's custom fields, each asked as its kind: text, dropdown,
     date (YYYY-MM-DD) or checkbox; required ones must be answered. F2 goes on, Esc back."""
 
-    DEFAULT_CSS = (
-        MODAL_CSS.format(name="TicketFieldsModal")
-        + """
+    DEFAULT_CSS = """
     TicketFieldsModal VerticalScroll { height: auto; max-height: 20; }
     TicketFieldsModal Label.field { color: $text-muted; }
     """
-    )
     BINDINGS = [
         Binding("escape", "cancel", "Back to the form", id="ticket_fields.back"),
         Binding("f2", "submit", "Preview", id="ticket_fields.preview"),
@@ -414,7 +411,11 @@ class NewTicketFlow:
             (
                 t,
                 f"{t.name}"
-                + (f"  ({len(t.required_fields)} required fields)" if t.required_fields else ""),
+                + (
+                    f"  (required: {', '.join(f.name for f in t.required_fields)})"
+                    if t.required_fields
+                    else ""
+                ),
             )
             for t in types
         ]
