@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +97,7 @@ class SyncroApp(App[None]):
     # open a screen while the app is closing: that ended in a NoMatches traceback.
 
     closing = False
+    canned_denied = False  # the key may not read canned responses (said once, F5 hidden)
 
     def exit(self, *args: Any, **kwargs: Any) -> None:
         self.closing = True
@@ -541,8 +542,8 @@ class SyncroApp(App[None]):
         title: str,
         intents: list[Any],
         *,
-        warnings: list[str] = (),
-        notes: list[str] = (),
+        warnings: Sequence[str] = (),
+        notes: Sequence[str] = (),
         draft_key: tuple | None = None,
         repeat: str = "",
     ) -> bool:
@@ -564,8 +565,8 @@ class SyncroApp(App[None]):
         title: str,
         intents: list[Any],
         *,
-        warnings: list[str] = (),
-        notes: list[str] = (),
+        warnings: Sequence[str] = (),
+        notes: Sequence[str] = (),
         repeat: str = "",
     ) -> bool:
         """The preview alone: True on `y` (or `y` then `a` when ``repeat`` says the same text

@@ -56,6 +56,7 @@ from syncro_tui.ui.screens.dialogs import (
 )
 from syncro_tui.ui.screens.draft_modal import DraftModal, draft_buttons, not_sent_note
 from syncro_tui.ui.screens.modal import BaseModal
+from syncro_tui.ui.widgets.visibility import VisibilityField
 
 log = logging.getLogger(__name__)
 
@@ -192,7 +193,7 @@ class BillingModal(DraftModal[BillingRequest | None]):
             "labor_key": labor or "",
             "description": self.query_one("#description", Input).value,
             "comment": self.query_one("#comment", TextArea).text,
-            "visibility": chosen_visibility(self.query_one("#visibility")),
+            "visibility": chosen_visibility(self.query_one("#visibility", VisibilityField)),
             "create_invoice": self.query_one("#invoice", Checkbox).value,
         }
 
@@ -479,7 +480,7 @@ class BillingFlow:
         line, attribution_warning = app.attribution()
         warnings = time_warnings(detail, app.store.timer, app.timers.unposted())
         comment = steps[0].intent
-        if writes.emails_customer(comment):
+        if comment is not None and writes.emails_customer(comment):
             warnings.extend(email_warning_lines(comment, detail))
         if attribution_warning:
             warnings.append(attribution_warning)

@@ -306,7 +306,7 @@ class TicketFieldsModal(BaseModal[dict | None]):
                 out[f.name] = widget.value
             elif isinstance(widget, Select):
                 out[f.name] = None if widget.value is Select.NULL else widget.value
-            else:
+            elif isinstance(widget, Input):
                 out[f.name] = widget.value
         return out
 
