@@ -53,6 +53,9 @@ def run_tui(
     read_only = startup.read_only_reason()
     if read_only:
         _say(read_only)
+        import logging
+
+        logging.getLogger("syncro_tui.startup").warning("%s", read_only)
     app = build_app(settings, demo=demo)
     app.notices = [*notices, *([read_only] if read_only else [])]
     app.read_only = read_only

@@ -287,3 +287,16 @@ def test_a_web_driver_is_not_refused_for_want_of_a_terminal():
         terminal_problem(pipe, pipe, env={"TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver"})
         is None
     )
+
+
+def test_loose_folders_are_tightened_at_start_and_it_is_said_once(isolated_home):
+    data = isolated_home / "data" / "drafts"
+    data.mkdir(parents=True)
+    for folder in (isolated_home / "data", data):
+        folder.chmod(0o755)
+    (data / "comment-1.json").write_text("{}")
+    (data / "comment-1.json").chmod(0o644)
+    first = run(["--demo", "doctor"])
+    assert "Made 3 of syncro-tui's own files and folders private" in first.err
+    assert (data / "comment-1.json").stat().st_mode & 0o077 == 0
+    assert "private" not in run(["--demo", "doctor"]).err

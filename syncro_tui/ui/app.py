@@ -131,7 +131,7 @@ class SyncroApp(App[None]):
 
             return AwaitMount(self.screen, [])
         self.typeahead.hold()  # keys typed while a screen opens are held for it
-        return super().push_screen(screen, callback, wait_for_dismiss, **kw)
+        return super().push_screen(screen, callback, wait_for_dismiss, **kw)  # type: ignore[call-overload]
 
     def _fatal_error(self) -> None:
         """Textual's crash report, without the local variables of each frame (Textual prints

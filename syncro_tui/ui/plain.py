@@ -103,5 +103,5 @@ def install_toggle_glyphs() -> None:
             return Content("[X]" if self.value else "[ ]")
         return original.fget(self) if isinstance(original, property) else original(self)
 
-    ToggleButton._button = property(_button) if isinstance(original, property) else _button  # type: ignore[method-assign,assignment]
+    ToggleButton._button = property(_button) if isinstance(original, property) else _button  # type: ignore[method-assign]
     ToggleButton._syncro_plain = True  # type: ignore[attr-defined]
