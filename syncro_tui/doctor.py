@@ -178,6 +178,13 @@ async def _canned_responses(report: Report, client: Any) -> None:
         report.add(OK, "Permission to read canned responses.")
 
 
+def _read_only_fs(path: Any) -> bool:
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):
+        return False
+
+
 def check_install(report: Report) -> None:
     """Versions, folders (with their permissions, writability and free space), keyring."""
     import platform
@@ -200,7 +207,20 @@ def check_install(report: Report) -> None:
         ("log", paths.log_dir()),
     ):
         if not folder.exists():
-            report.add(OK, f"Folder {label}: {folder} (not created yet).")
+            parent = startup._blocked_at(folder)
+            if os.access(parent, os.W_OK):
+                report.add(OK, f"Folder {label}: {folder} (not created yet).")
+            else:
+                import errno
+
+                state = FAIL if label in ("data", "config") else WARN
+                report.add(
+                    state,
+                    f"Folder {label}: {folder} cannot be created. "
+                    + startup.folder_problem(
+                        parent, OSError(errno.EROFS if _read_only_fs(parent) else errno.EACCES, "")
+                    ),
+                )
             continue
         mode = stat.S_IMODE(folder.stat().st_mode)
         problem = startup.probe_writable(folder)

@@ -103,7 +103,8 @@ def test_doctor_on_a_read_only_home_names_the_folder(tmp_path, read_only):
     no_traceback(ran.out, ran.err)
     assert f"Cannot write to {home} (read-only file system)" in ran.err
     assert "SYNCRO_TUI_HOME" in ran.err
-    assert ran.code == 1  # no account: doctor still reports, and fails
+    assert "[FAIL] Folder data: " in ran.out and "cannot be created" in ran.out
+    assert ran.code == 1  # doctor still reports, and fails
 
 
 def test_login_on_a_read_only_home_checks_the_key_and_says_where_it_cannot_store_it(
