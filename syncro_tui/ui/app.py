@@ -6,16 +6,19 @@ in a worker after the first paint. One poll worker at a time, re-armed when it f
 
 from __future__ import annotations
 
+import logging
 import math
+import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from textual import events, work
-from textual.app import App
+from textual.app import App, InvalidThemeError
 from textual.worker import Worker, WorkerState
 
+from syncro_tui.api.errors import SyncroError
 from syncro_tui.config import Settings
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.core.store import Store
@@ -27,6 +30,8 @@ from syncro_tui.ui.widgets.header import (
     describe_sync,
     format_elapsed,
 )
+
+log = logging.getLogger("syncro_tui.ui")
 
 CSS_FILE = Path(__file__).with_name("app.tcss")
 
@@ -162,13 +167,14 @@ class SyncroApp(App[None]):
             rows = self.cache.load_rows()
             seen = self.cache.load_seen()
             saved = self.cache.saved_at()
-        except Exception:  # a broken cache is never fatal: start empty
+        except Exception:  # a broken cache is never fatal: start empty (and say why in the log)
+            log.warning("the ticket cache could not be read; starting empty", exc_info=True)
             return
         self._cached_full_at = None
         if rows:
             try:
                 self._cached_full_at = self.cache.get_blob("last_full")
-            except Exception:
+            except (sqlite3.Error, OSError, ValueError):
                 self._cached_full_at = None
             self.store.load_seen(seen)
             self.store.apply_tickets(
@@ -188,7 +194,7 @@ class SyncroApp(App[None]):
             theme = "textual-ansi" if "textual-ansi" in self.available_themes else "ansi-dark"
         try:
             self.theme = theme
-        except Exception:
+        except InvalidThemeError:
             names = ", ".join(sorted(self.available_themes))
             notices.append(f"Unknown theme {theme!r}; using the default. Themes: {names}.")
         if self.settings.keymap:
@@ -249,7 +255,7 @@ class SyncroApp(App[None]):
             self.session.resume_from_cache(list(self.store.tickets.values()), self._cached_full_at)
         try:
             me = await self.session.load_me()
-        except Exception as exc:
+        except SyncroError as exc:
             self._handle_error(exc, what="Loading your account")
             return
         self._user_line = f"Authenticated as {clean(me.user_name)}"
@@ -266,7 +272,7 @@ class SyncroApp(App[None]):
         """Statuses, technicians and the other pick lists, beside the first poll."""
         try:
             await self.session.load_lists()
-        except Exception as exc:
+        except SyncroError as exc:
             self.notify(
                 f"Could not load statuses and technicians: {exc}. Press r to try again.",
                 title="Account lists",
@@ -278,7 +284,7 @@ class SyncroApp(App[None]):
         """Writes a crash left unsettled are verified before anything else is sent."""
         try:
             outcomes = await self.session.recover()
-        except Exception as exc:
+        except (SyncroError, OSError, sqlite3.Error) as exc:
             self.notify(
                 f"Could not verify earlier writes yet: {exc}. Nothing was resent.",
                 title="Write journal",
@@ -322,30 +328,34 @@ class SyncroApp(App[None]):
                 self._handle_error(worker.error, what="Syncing tickets")
         elif worker.group == "connect" and worker.state == WorkerState.ERROR:
             self._handle_error(worker.error, what="Connecting")
-        elif worker.state == WorkerState.ERROR and worker.group in (
-            "write",
-            "refetch",
-            "detail",
-            "view",
-            "goto",
-        ):
-            self._report_failure(worker.error)
+        elif worker.state == WorkerState.ERROR:
+            self.report_failure(worker.error)
 
-    def _report_failure(self, error: BaseException | None) -> None:
-        """A flow stopped on an error: say what failed, in words; typed text stays in its draft."""
+    def report_failure(self, error: BaseException | None, *, what: str = "") -> None:
+        """The one route for a failed worker (the app's own, and every screen's and modal's:
+        they forward theirs, since ``Worker.StateChanged`` does not bubble).
+
+        Says what failed, in words, and writes a log line; typed text stays in its draft.
+        An error that is not Syncro's (a bug) is logged with its traceback.
+        """
         from syncro_tui.api.errors import SyncroError
 
+        prefix = f"{what}: " if what else ""
         if isinstance(error, SyncroError):
-            self.notify(str(error), title=error.title, severity="error", markup=False, timeout=15)
-        elif isinstance(error, ValueError):
-            self.notify(str(error), title="Not sent", severity="error", markup=False, timeout=15)
-        else:
-            import logging
-
-            logging.getLogger("syncro_tui.ui").error("flow failed", exc_info=error)
+            log.warning("%s%s: %s", prefix, error.title, error)
             self.notify(
-                f"Something went wrong: {type(error).__name__}: {error}. Nothing more was sent; "
-                "details are in the log file.",
+                f"{prefix}{error}", title=error.title, severity="error", markup=False, timeout=15
+            )
+        elif isinstance(error, ValueError):
+            log.warning("%snot sent: %s", prefix, error)
+            self.notify(
+                f"{prefix}{error}", title="Not sent", severity="error", markup=False, timeout=15
+            )
+        else:
+            log.error("%sflow failed", prefix, exc_info=error)
+            self.notify(
+                f"{prefix}Something went wrong: {type(error).__name__}: {error}. Nothing more was "
+                "sent; details are in the log file.",
                 title="Error",
                 severity="error",
                 markup=False,
@@ -395,6 +405,7 @@ class SyncroApp(App[None]):
         else:
             wait = min(60.0 * self._failures, MAX_BACKOFF)
             title = getattr(error, "title", "Unexpected error")
+            log.error("%s failed", what, exc_info=error)
             self.store.set_sync("offline", message="sync failed", retry_at=self.clock() + wait)
             self.notify(f"{what}: {error}", title=title, severity="error", markup=False)
         if self.session is None:
@@ -509,7 +520,7 @@ class SyncroApp(App[None]):
             return
         try:
             self.cache.save_seen({ticket_id: self.store.seen[ticket_id]}, full=False)
-        except Exception:  # the mark is a convenience; never let it break the screen
+        except (sqlite3.Error, OSError):  # the mark is a convenience; never break the screen
             pass
 
     def default_assignee(self) -> int | None:
@@ -677,7 +688,7 @@ class SyncroApp(App[None]):
         async def refetch() -> None:
             try:
                 await self.session.fetch_detail(ticket_id)
-            except Exception:
+            except SyncroError:  # the next poll or highlight shows it; the write is done
                 return
             if ticket_id in self.store.tickets:  # our own change is not news to us
                 self.store.mark_seen(ticket_id)

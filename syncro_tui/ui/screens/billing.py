@@ -24,6 +24,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
+from syncro_tui.api.errors import SyncroError
 from syncro_tui.core import writes
 from syncro_tui.core.billing import (
     DONE,
@@ -436,7 +437,7 @@ class BillingFlow:
                 detail = await app.session.fetch_detail(row.id)
             TicketRef.of(detail)  # a ticket without a customer cannot be billed: say so first
             labor = await load_labor(app)
-        except Exception as exc:
+        except (SyncroError, ValueError) as exc:  # ValueError: a ticket without a customer
             app.notify(
                 f"Could not prepare billing for #{row.number}: {exc}",
                 severity="error",
@@ -610,5 +611,5 @@ class BillingFlow:
         app.refresh_now()
         try:
             await app.session.fetch_detail(row.id)
-        except Exception as exc:
+        except SyncroError as exc:
             app.notify(f"Could not reload #{row.number}: {exc}", severity="warning", markup=False)

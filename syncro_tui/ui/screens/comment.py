@@ -30,6 +30,7 @@ from textual.widgets import (
     TextArea,
 )
 
+from syncro_tui.api.errors import SyncroError
 from syncro_tui.core import comments, writes
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.ui.screens.dialogs import PickModal
@@ -318,7 +319,7 @@ class CommentFlow:
         if detail is None:
             try:
                 detail = await self.app.session.fetch_detail(self.row.id)
-            except Exception as exc:
+            except SyncroError as exc:
                 return [
                     f"This will email the customer; who could not be checked ({exc}). "
                     "Choose 'Public, no email' if you are not sure."

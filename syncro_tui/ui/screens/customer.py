@@ -18,6 +18,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from syncro_tui.api.errors import SyncroError
 from syncro_tui.core.text import clean
 from syncro_tui.ui.screens.modal import BaseModal
 
@@ -98,7 +99,7 @@ class CustomerSearchModal(BaseModal[Any]):
     async def lookup(self, query: str) -> None:
         try:
             found = await self._search(query)
-        except Exception as exc:
+        except SyncroError as exc:
             self.query_one("#contacts", Static).update(Text(f"Search failed: {exc}"))
             return
         from syncro_tui.core.customers import label, rank
@@ -127,7 +128,7 @@ class CustomerSearchModal(BaseModal[Any]):
         box = self.query_one("#contacts", Static)
         try:
             contacts = await self._contacts(customer.id)
-        except Exception as exc:
+        except SyncroError as exc:
             box.update(Text(f"Could not load contacts: {exc}"))
             return
         text = Text(f"Contacts of {clean(customer.display_name)}:", style="bold")

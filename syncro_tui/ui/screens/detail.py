@@ -4,22 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer
 
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.ui import actions
-from syncro_tui.ui.app import SyncroApp
+from syncro_tui.ui.screens.base import BaseScreen
 from syncro_tui.ui.widgets.detail import TicketDetailPane
 from syncro_tui.ui.widgets.header import StatusHeader
 
 
-class DetailScreen(Screen[None]):
-    app = getters.app(SyncroApp)
-
+class DetailScreen(BaseScreen):
     BINDINGS = [
         Binding("escape,q", "back", "Back", id="detail.back"),
         *actions.ticket_bindings(),

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import getters, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
+from syncro_tui.api.errors import SyncroError
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.core.text import clean
 from syncro_tui.ui import actions, views
-from syncro_tui.ui.app import SyncroApp
+from syncro_tui.ui.screens.base import BaseScreen
 from syncro_tui.ui.screens.dialogs import AskModal, PickModal
 from syncro_tui.ui.widgets.detail import TicketDetailPane
 from syncro_tui.ui.widgets.header import StatusHeader
@@ -23,9 +23,7 @@ from syncro_tui.ui.widgets.ticket_list import TicketList
 NARROW = 100  # below this many columns the detail opens full-screen on Enter
 
 
-class MainScreen(Screen[None]):
-    app = getters.app(SyncroApp)
-
+class MainScreen(BaseScreen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW, "-wide")]
     BINDINGS = actions.bindings(actions.MAIN_SCREEN)
 
@@ -165,7 +163,7 @@ class MainScreen(Screen[None]):
     async def fetch_detail(self, ticket_id: int) -> None:
         try:
             await self.app.session.fetch_detail(ticket_id)
-        except Exception as exc:
+        except SyncroError as exc:
             if self.tickets.highlighted_id == ticket_id:
                 row = self._row(ticket_id)
                 if row is not None:
@@ -296,7 +294,7 @@ class MainScreen(Screen[None]):
         self.notify(f"Loading {view.label}...", timeout=2, markup=False)
         try:
             rows = await self.app.session.search(**filters)
-        except Exception as exc:
+        except SyncroError as exc:
             self.notify(f"{view.label} failed: {exc}", severity="error", markup=False)
             return
         self.set_view(views.View(view.kind, f"{view.label} ({len(rows)})", view.value, tuple(rows)))
@@ -344,7 +342,7 @@ class MainScreen(Screen[None]):
             return
         try:
             detail = await self.app.session.find_by_number(number)
-        except Exception as exc:
+        except SyncroError as exc:
             self.notify(f"Could not look up #{number}: {exc}", severity="error", markup=False)
             return
         if detail is None:

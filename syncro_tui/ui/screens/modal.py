@@ -1,4 +1,5 @@
-"""``BaseModal``: what every modal of the app shares (the typed app, the look of the box).
+"""``BaseModal``: what every modal of the app shares (the typed app, the look of the box, and
+its workers' errors forwarded to the app's one route, ``SyncroApp.report_failure``).
 
 Subclasses put their content in one ``Vertical`` and add only their own rules to
 ``DEFAULT_CSS``; Textual matches ``BaseModal`` selectors on every subclass, and a subclass's
@@ -11,8 +12,10 @@ from typing import TypeVar
 
 from textual import getters
 from textual.screen import ModalScreen
+from textual.worker import Worker
 
 from syncro_tui.ui.app import SyncroApp
+from syncro_tui.ui.screens.base import forward_worker_error
 
 ResultT = TypeVar("ResultT")
 
@@ -34,3 +37,6 @@ class BaseModal(ModalScreen[ResultT]):
     """
 
     app = getters.app(SyncroApp)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        forward_worker_error(self.app, event)

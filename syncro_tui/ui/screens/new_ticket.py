@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, TextArea
 
+from syncro_tui.api.errors import SyncroError
 from syncro_tui.core.text import clean
 from syncro_tui.ui.screens.modal import BaseModal
 
@@ -361,7 +362,7 @@ class NewTicketFlow:
             return
         try:
             contacts = list((await app.session.client.contacts(customer_id=customer.id)).contacts)
-        except Exception as exc:
+        except SyncroError as exc:
             app.notify(
                 f"Could not load contacts of {clean(customer.display_name)}: {exc}",
                 severity="warning",
@@ -463,7 +464,7 @@ class NewTicketFlow:
             open_rows = await app.session.search(
                 customer_id=customer.id, status="Not Closed", max_pages=2
             )
-        except Exception:
+        except SyncroError:
             open_rows = [r for r in store.tickets.values() if r.customer_id == customer.id]
         alike = similar(form.subject, open_rows)
         notes = (

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from syncro_tui.api.errors import SyncroError
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.ui.screens.dialogs import AskModal, PickModal
 
@@ -31,7 +32,7 @@ class ResolveFlow:
         if detail is None:
             try:
                 detail = await app.session.fetch_detail(row.id)
-            except Exception as exc:
+            except SyncroError as exc:
                 app.notify(
                     f"Could not load #{row.number} to check its timers: {exc}",
                     severity="error",

@@ -29,6 +29,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Select, TextArea
 
+from syncro_tui.api.errors import SyncroError
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.core.text import clean
 from syncro_tui.ui.screens.dialogs import PickModal
@@ -509,7 +510,7 @@ class TimerFlow:
         app = self.app
         try:  # always fresh: a timer charged elsewhere meanwhile would be charged twice
             detail = await app.session.fetch_detail(row.id)
-        except Exception as exc:
+        except SyncroError as exc:
             app.notify(
                 f"Could not load the timers of #{row.number}: {exc}", severity="error", markup=False
             )
@@ -552,7 +553,7 @@ class TimerFlow:
             name = await labor_product_name(
                 app.session.client, app.settings.labor_products, timer.product_id
             )
-        except Exception as exc:
+        except SyncroError as exc:
             app.notify(
                 f"Charged, but could not re-read #{row.number} to check the line item's "
                 f"product: {exc}. Check it in Syncro.",

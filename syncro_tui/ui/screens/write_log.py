@@ -12,16 +12,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from rich.text import Text
-from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
+from syncro_tui.api.errors import SyncroError
 from syncro_tui.core import outbox as O
 from syncro_tui.core.text import clean
-from syncro_tui.ui.app import SyncroApp
+from syncro_tui.ui.screens.base import BaseScreen
 from syncro_tui.ui.screens.dialogs import ConfirmWriteModal, WritePreview, WriteStep
 from syncro_tui.ui.screens.modal import BaseModal
 from syncro_tui.ui.widgets.header import StatusHeader
@@ -109,11 +108,9 @@ class WriteEntryModal(BaseModal[None]):
         self.dismiss(None)
 
 
-class WriteLogScreen(Screen[None]):
+class WriteLogScreen(BaseScreen):
     """The journal as a table that follows every state change; the highlighted write's full
     text sits below it, since the columns are cut on a narrow terminal."""
-
-    app = getters.app(SyncroApp)
 
     DEFAULT_CSS = """
     WriteLogScreen #title { text-style: bold; color: $accent; padding: 0 1; }
@@ -302,5 +299,5 @@ class WriteLogScreen(Screen[None]):
         if outcome.applied and intent.ticket_id:
             try:
                 await self.app.session.fetch_detail(intent.ticket_id)
-            except Exception:  # the next poll or highlight shows it; the write itself is done
+            except SyncroError:  # the next poll or highlight shows it; the write itself is done
                 pass
