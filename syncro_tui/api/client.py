@@ -551,7 +551,12 @@ class SyncroClient:
         ]
         said = "; ".join(messages)
         problem = None if reply.is_json else self._scrub(_body_problem(reply))
-        kw = {"status": status, "method": method, "path": path, "messages": messages}
+        kw: dict[str, Any] = {
+            "status": status,
+            "method": method,
+            "path": path,
+            "messages": messages,
+        }
 
         if status >= 500:
             detail = said or problem or f"HTTP {status}"
@@ -954,8 +959,10 @@ class SyncroClient:
                     break
                 seen.update(p.id for p in fresh)
                 out.extend(fresh)
-        unique: set[int] = set()
-        return [p for p in out if not (p.id in unique or unique.add(p.id))]
+        unique: dict[int, Product] = {}
+        for product in out:
+            unique.setdefault(product.id, product)
+        return list(unique.values())
 
     async def users(self) -> list[User]:
         return await self._call(

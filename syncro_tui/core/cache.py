@@ -53,7 +53,7 @@ def _column(name: str, annotation: str) -> str:
     return f"{name} INTEGER PRIMARY KEY" if name == "id" else f"{name} {_SQL_TYPES[base]}"
 
 
-_ROW_COLUMNS = ", ".join(_column(f.name, f.type) for f in fields(TicketRow))
+_ROW_COLUMNS = ", ".join(_column(f.name, str(f.type)) for f in fields(TicketRow))
 _SELECT_ROWS = f"SELECT {', '.join(ROW_FIELDS)} FROM tickets"
 _INSERT_ROW = (
     f"INSERT OR REPLACE INTO tickets ({', '.join(ROW_FIELDS)}) "

@@ -604,7 +604,7 @@ class _Generator:
                     product_id=self.pick((5001, 5001, 5002, 5003)),
                     user_id=ticket.user_id,
                 )
-                if closed or rng.random() < 0.3:
+                if (closed or rng.random() < 0.3) and timer.end_time is not None:
                     state.charge_timer(ticket, timer, timer.end_time)
         if rng.random() < (0.6 if closed else 0.2):
             product = state.products[self.pick(BILLED_PRODUCTS)]

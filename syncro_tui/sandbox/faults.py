@@ -139,7 +139,7 @@ class FaultSet:
                 if rule.times == 0 or not rule.matches(method, path):
                     continue
                 if rule.kind == "latency":
-                    plan.latency += rule.arg / 1000.0
+                    plan.latency += (rule.arg or 0) / 1000.0
                 elif plan.rule is None:
                     plan.rule = rule
                 else:

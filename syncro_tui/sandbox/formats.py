@@ -77,7 +77,8 @@ def to_decimal(value: object) -> Decimal:
 def ruby_decimal(value: Decimal) -> str:
     """Decimal as Ruby's BigDecimal#to_s in JSON: "1.0", "0.75", "123.5"."""
     normal = value.normalize()
-    if normal.as_tuple().exponent >= 0:
+    exponent = normal.as_tuple().exponent
+    if isinstance(exponent, int) and exponent >= 0:
         return f"{int(normal)}.0"
     return format(normal, "f")
 

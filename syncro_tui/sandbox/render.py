@@ -10,6 +10,7 @@ quantities, numbers for ``price_*``), and every timestamp goes through one forma
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 from .formats import cents, json_number, render_time, rich_body, ruby_decimal, start_of_day
 from .state import (
@@ -41,6 +42,9 @@ class Views:
         return render_time(ts, self.tz)
 
     # -- people ------------------------------------------------------------------------
+
+    def user_by_id(self, user_id: int | None) -> dict | None:
+        return self.user(self.state.users.get(user_id) if user_id is not None else None)
 
     def user(self, user: User | None) -> dict | None:
         if user is None:
@@ -227,7 +231,7 @@ class Views:
             "response_time": None,
             "customer_icons": [],
             "comments": [self.comment(c) for c in ticket.comments[:1]],
-            "user": self.user(self.state.users.get(ticket.user_id)),
+            "user": self.user_by_id(ticket.user_id),
         }
 
     def ticket_detail(self, ticket: Ticket) -> dict:
@@ -260,7 +264,7 @@ class Views:
             "mentionables": [],
             "customer": self.customer(customer) if customer else None,
             "contact": self.contact(contact),
-            "user": self.user(self.state.users.get(ticket.user_id)),
+            "user": self.user_by_id(ticket.user_id),
             "ticket_type": None,
             "address": None,
         }
@@ -271,7 +275,7 @@ class Views:
         ``comment_format``, the POST answer): a rich-text comment reads back as HTML."""
         rich = comment.rich or self.state.rich_text
         body = rich_body(comment.body, paragraphs=comment.id % 2 == 1) if rich else comment.body
-        out = {
+        out: dict[str, Any] = {
             "id": comment.id,
             "created_at": self.time(comment.created_at),
             "updated_at": self.time(comment.updated_at),
@@ -284,7 +288,7 @@ class Views:
             "is_rich_text": rich,
         }
         if with_user:
-            out["user"] = self.user(self.state.users.get(comment.user_id)) or {}
+            out["user"] = self.user_by_id(comment.user_id) or {}
         return out
 
     def line_item(self, item: LineItem) -> dict:
@@ -427,7 +431,7 @@ class Views:
         ``do_not_email`` is the string "1"/"0" as in the spec example."""
         customer = self.state.customers.get(appointment.customer_id or 0)
         start = datetime.fromtimestamp(appointment.start_at, self.account_tz)
-        out = {
+        out: dict[str, Any] = {
             "id": appointment.id,
             "summary": appointment.summary,
             "description": appointment.description,
@@ -516,7 +520,7 @@ class Views:
         """POST /invoices answers without line items; GET /invoices/{id} carries them."""
         customer = self.state.customers.get(invoice.customer_id)
         day = self.time(start_of_day(invoice.date))
-        out = {
+        out: dict[str, Any] = {
             "id": invoice.id,
             "customer_id": invoice.customer_id,
             "customer_business_then_name": customer.business_then_name if customer else None,

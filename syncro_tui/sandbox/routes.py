@@ -59,10 +59,10 @@ class Call:
         return default if value in (None, "") else _ruby_int(value)
 
     def page(self) -> int:
-        return max(1, self.int_arg("page", 1))
+        return max(1, self.int_arg("page", 1) or 1)
 
     def per_page(self, default: int, maximum: int = TICKET_PAGE_MAX) -> int:
-        value = self.int_arg("per_page", default)
+        value = self.int_arg("per_page", default) or default
         return min(value, maximum) if value > 0 else default
 
     def time_arg(self, name: str) -> float | None:
@@ -304,7 +304,7 @@ class Routes:
             call.now,
             name=str(body["name"]),
             description=str(body["description"]),
-            quantity=self._decimal(body, "quantity", Decimal(1)),
+            quantity=self._quantity(body),
             product_id=_optional_int(body.get("product_id")),
             price_retail=self._decimal(body, "price_retail", None),
             taxable=_truthy(body.get("taxable", True)),
@@ -350,6 +350,11 @@ class Routes:
         ]
         if errors:
             raise Reject(422, {"errors": ", ".join(errors), "params": {}})
+
+    @staticmethod
+    def _quantity(body: dict) -> Decimal:
+        quantity = Routes._decimal(body, "quantity", Decimal(1))
+        return Decimal(1) if quantity is None else quantity
 
     @staticmethod
     def _decimal(body: dict, name: str, default: Decimal | None) -> Decimal | None:

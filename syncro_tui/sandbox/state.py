@@ -415,7 +415,9 @@ class State:
             id=self.new_id("appointment"),
             summary=summary,
             description=description,
-            customer_id=customer_id if customer_id is not None else (ticket and ticket.customer_id),
+            customer_id=customer_id
+            if customer_id is not None
+            else (ticket.customer_id if ticket else None),
             ticket_id=ticket.id if ticket else None,
             user_id=user_id,
             start_at=start_at,
