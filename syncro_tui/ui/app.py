@@ -16,6 +16,8 @@ from typing import Any
 
 from textual import events, work
 from textual.app import App, InvalidThemeError
+from textual.reactive import var
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from syncro_tui.api.errors import SyncroError
@@ -52,6 +54,9 @@ class SyncroApp(App[None]):
     COMMANDS = App.COMMANDS | {_ticket_commands}
     BINDINGS = actions.bindings(actions.APP)
 
+    header_info: var[HeaderState] = var(HeaderState)
+    """What the status line says; recomputed by ``refresh_header``."""
+
     def __init__(
         self,
         settings: Settings,
@@ -81,7 +86,7 @@ class SyncroApp(App[None]):
         self.store = Store()
         self.session: Any = None
         self._ring_bell = settings.ui.bell if bell is None else bell
-        self._poll_timer = None
+        self._poll_timer: Timer | None = None
         self._poll_delay = float(settings.poll_seconds)
         self._failures = 0
         self._stopped = False
@@ -215,8 +220,10 @@ class SyncroApp(App[None]):
     def on_ready(self) -> None:
         self.drafts, self.timers = _local_stores(self.settings, create=not self.read_only)
         self.store.set_timer(self.timers.current())
+        self.set_interval(1.0, self.refresh_header, name="header-tick")
         self.store.subscribe("timer", lambda _timer: self.refresh_header())
         self.store.subscribe("sync", lambda _state: self.refresh_header())
+        self.refresh_header()
         self.connect()
 
     @work(exclusive=True, group="connect", exit_on_error=False)
@@ -432,13 +439,9 @@ class SyncroApp(App[None]):
     # -- header ----------------------------------------------------------------------------
 
     def refresh_header(self) -> None:
-        """Redraw the status line now (it also ticks once a second by itself)."""
-        from syncro_tui.ui.widgets.header import StatusHeader
-
-        if not self.is_running or not self.screen_stack:
-            return
-        for header in self.screen.query(StatusHeader):
-            header.refresh_state()
+        """Recompute the status line's state now (also done once a second); every
+        ``StatusHeader`` follows ``header_info`` and redraws only when it changes."""
+        self.header_info = self.header_state()
 
     def header_state(self) -> HeaderState:
         now = self.clock()

@@ -28,7 +28,7 @@ class DetailScreen(BaseScreen):
         self._unsubscribe: Any = None
 
     def compose(self) -> ComposeResult:
-        yield StatusHeader(self.app.header_state, plain=self.app.settings.ui.plain)
+        yield StatusHeader(plain=self.app.settings.ui.plain)
         yield TicketDetailPane(plain=self.app.settings.ui.plain, id="full-detail")
         yield Footer()
 

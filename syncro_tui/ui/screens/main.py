@@ -40,7 +40,7 @@ class MainScreen(BaseScreen):
     def compose(self) -> ComposeResult:
         app = self.app
         plain = app.settings.ui.plain
-        yield StatusHeader(app.header_state, plain=plain, id="status")
+        yield StatusHeader(plain=plain, id="status")
         with Horizontal(id="panes"):
             yield TicketList(now=app.clock, plain=plain, id="tickets")
             yield TicketDetailPane(plain=plain, id="detail")
@@ -138,7 +138,7 @@ class MainScreen(BaseScreen):
                 "No ticket selected" if ticket_id is None else "Ticket not in this view"
             )
             return
-        detail = store.detail_for(ticket_id)
+        detail = store.detail_for(row.id)
         timer = store.timer
         running = timer is not None and timer.ticket_id == ticket_id
         if detail is not None:

@@ -129,9 +129,9 @@ class WriteLogScreen(BaseScreen):
         self._by_id: dict[int, O.OutboxEntry] = {}
 
     def compose(self) -> ComposeResult:
-        yield StatusHeader(self.app.header_state, plain=self.app.settings.ui.plain)
+        yield StatusHeader(plain=self.app.settings.ui.plain)
         yield Label(id="title")
-        table = DataTable(cursor_type="row", zebra_stripes=True, id="writes")
+        table: DataTable[Text | str] = DataTable(cursor_type="row", zebra_stripes=True, id="writes")
         table.add_column(" ", key="mine")
         table.add_column("Time", key="time")
         table.add_column("State", key="state")
@@ -199,7 +199,7 @@ class WriteLogScreen(BaseScreen):
         if table.row_count == 0:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return int(key.value)
+        return int(key.value) if key.value is not None else None
 
     def highlighted(self) -> O.OutboxEntry | None:
         entry_id = self._highlighted_id()

@@ -198,7 +198,7 @@ class TicketDetailPane(VerticalScroll, can_focus=True):
         key = ("row", row, note)
         if key == self._shown:
             return
-        children = list(self.children)
+        children = list(self.query_children(Static))
         if self._shown and self._shown[0] == "row" and len(children) == 2:
             self._shown = key
             children[0].update(describe_row(row))

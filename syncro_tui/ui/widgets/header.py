@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual.reactive import reactive
 from textual.widget import Widget
 
 
@@ -69,27 +69,35 @@ def describe_sync(state, now: float) -> tuple[str, str]:
 
 
 class StatusHeader(Widget):
-    """One line; rebuilt from a HeaderState (all API text goes in as plain Text)."""
+    """One line drawn from ``state`` (all API text goes in as plain Text).
+
+    ``state`` follows the app's ``header_info`` reactive, which the app recomputes when the
+    store's sync state or timer changes and once a second (ages, the timer's clock): the line
+    is redrawn only when what it says changes.
+    """
+
+    state: reactive[HeaderState] = reactive(HeaderState, layout=False)
 
     DEFAULT_CSS = """
     StatusHeader { height: 1; background: $panel; color: $foreground; }
     """
 
-    def __init__(self, state_fn: Callable[[], HeaderState], *, plain: bool = False, **kw) -> None:
+    def __init__(self, *, plain: bool = False, **kw) -> None:
         super().__init__(**kw)
-        self._state_fn = state_fn
         self._plain = plain
-        self.state = HeaderState()
 
     def on_mount(self) -> None:
-        self.refresh_state()
-        self.set_interval(1.0, self.refresh_state, name="header-tick")
+        self.refresh_state()  # the first paint already says what is known
+        self.watch(self.app, "header_info", self._follow, init=True)
+
+    def _follow(self, state: HeaderState) -> None:
+        self.state = state
 
     def refresh_state(self) -> None:
-        state = self._state_fn()
-        if state != self.state:
-            self.state = state
-            self.refresh()
+        """Bring the line up to date now (the app recomputes its state)."""
+        refresh = getattr(self.app, "refresh_header", None)
+        if refresh is not None:
+            refresh()
 
     def render(self) -> Text:
         s = self.state
