@@ -194,6 +194,8 @@ def plan(request: BillingRequest, ticket: Any) -> list[PlanStep]:
     """The steps, in order: comment, line item, and when invoicing: invoice, check the
     invoice holds the line item, status Invoiced."""
     t = TicketRef.of(ticket)
+    if request.product_id is None:  # BillingRequest refuses this already; said for the types
+        raise BillingInputError(["Choose the labor type: there is no default."])
     comment = W.comment(
         t.id, request.comment_subject, request.comment_body, request.visibility, number=t.number
     )
@@ -422,6 +424,8 @@ class BillingRun:
             outcome = await self.outbox.resend(entry.id)
         elif entry is not None and entry.state in (O.PENDING, O.SENT):
             return False  # still in flight in another process; its progress says so
+        elif step.intent is None:  # execute() sends only write steps here
+            raise ValueError(f"step {step.number} ({step.title}) has no write to send")
         else:
             outcome = await self.outbox.submit(
                 step.intent,
