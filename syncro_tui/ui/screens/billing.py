@@ -54,6 +54,7 @@ from syncro_tui.ui.screens.dialogs import (
     PickModal,
     WritePreview,
     WriteStep,
+    ask_send_again,
 )
 from syncro_tui.ui.screens.draft_modal import DraftModal, draft_buttons, not_sent_note
 from syncro_tui.ui.screens.modal import BaseModal
@@ -392,7 +393,7 @@ def preview_step(step: PlanStep) -> WriteStep:
     if step.intent is None:  # the read-back of step 4: its invoice id comes from step 3
         method, path = step.endpoint.split(" ", 1)
         return WriteStep(method, path, None, step.title)
-    return WriteStep(step.intent.method, step.intent.path, step.intent.payload, step.title)
+    return WriteStep.of(step.intent, step.title)
 
 
 class BillingFlow:
@@ -590,17 +591,11 @@ class BillingFlow:
             await self.billed(report)
 
     async def send_again(self, dup: DuplicateWrite) -> bool:
-        intent = dup.entry.intent
-        return bool(
-            await self.app.push_screen_wait(
-                ConfirmWriteModal(
-                    WritePreview(
-                        "You sent exactly this within the last day. Send it again?",
-                        [WriteStep(intent.method, intent.path, intent.payload, intent.label)],
-                        warnings=[str(dup)],
-                    )
-                )
-            )
+        return await ask_send_again(
+            self.app,
+            dup.entry.intent,
+            title="You sent exactly this within the last day. Send it again?",
+            warnings=[str(dup)],
         )
 
     async def billed(self, report: BillingReport) -> None:

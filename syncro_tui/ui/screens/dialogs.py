@@ -119,6 +119,13 @@ class WriteStep:
     payload: dict[str, Any] | None
     label: str = ""
 
+    @classmethod
+    def of(cls, intent: Any, label: str | None = None) -> WriteStep:
+        """The step of a ``core.writes.WriteIntent``: exactly what will be sent."""
+        return cls(
+            intent.method, intent.path, intent.payload, intent.label if label is None else label
+        )
+
     def json(self, *, compact: bool = False) -> str:
         """The exact body; ``compact`` puts it on one line (same JSON, no indentation)."""
         if self.payload is None:
@@ -139,6 +146,10 @@ class WritePreview:
     # What the write does in words, side by side above the steps: (heading, text) pairs.
     columns: list[tuple[str, str]] = field(default_factory=list)
     compact: bool = False  # one line of JSON per step (several steps fit on one screen)
+
+    def __post_init__(self) -> None:
+        # the write intents themselves may be given: each becomes its step
+        self.steps = [s if isinstance(s, WriteStep) else WriteStep.of(s) for s in self.steps]
 
 
 REPEAT_KEY = "a"
@@ -228,3 +239,27 @@ class ConfirmWriteModal(BaseModal[bool]):
 
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+
+async def ask_send_again(
+    app: Any,
+    intent: Any,
+    *,
+    title: str = "Send this write again?",
+    warnings: Sequence[str] = (),
+    notes: Sequence[str] = (),
+    attribution: str = "",
+) -> bool:
+    """The one "send it again?" dialog: the write's exact request, why it is asked, and `y`.
+
+    For a write verified absent (resend) and for one identical to a write sent earlier today
+    (a deliberate second copy). Runs in a worker (it waits for the answer).
+    """
+    preview = WritePreview(
+        title,
+        [WriteStep.of(intent)],
+        attribution=attribution,
+        warnings=list(warnings),
+        notes=list(notes),
+    )
+    return bool(await app.push_screen_wait(ConfirmWriteModal(preview)))

@@ -7,6 +7,7 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
@@ -26,6 +27,11 @@ NARROW = 100  # below this many columns the detail opens full-screen on Enter
 class MainScreen(BaseScreen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW, "-wide")]
     BINDINGS = actions.bindings(actions.MAIN_SCREEN)
+
+    list_only: reactive[bool] = reactive(False)
+    """`z`: the detail pane is hidden and the list gets every column (class -list-only)."""
+    filtering: reactive[bool] = reactive(False)
+    """The filter line is shown (class -active on #filter), even while it is empty."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -128,8 +134,20 @@ class MainScreen(BaseScreen):
             row = next((r for r in self.view.rows if r.id == ticket_id), None)
         return row
 
+    def watch_list_only(self, list_only: bool) -> None:
+        self.set_class(list_only, "-list-only")
+        if self.is_mounted:
+            self.tickets.focus()
+            if not list_only:
+                self._show(self.tickets.highlighted_id)
+
+    def watch_filtering(self, filtering: bool) -> None:
+        if self.is_mounted:
+            self.query_one("#filter", Input).set_class(filtering, "-active")
+
     def _show(self, ticket_id: int | None) -> None:
-        if self.has_class("-narrow") or self.has_class("-list-only"):
+        # -narrow is Textual's breakpoint class (HORIZONTAL_BREAKPOINTS), not our state
+        if self.has_class("-narrow") or self.list_only:
             return  # the pane is hidden; Enter opens the detail full-screen
         store = self.app.store
         row = self._row(ticket_id)
@@ -173,7 +191,7 @@ class MainScreen(BaseScreen):
         ticket_id = self.tickets.highlighted_id
         if ticket_id is None:
             return
-        if self.size.width < NARROW or self.has_class("-list-only"):
+        if self.size.width < NARROW or self.list_only:
             from syncro_tui.ui.screens.detail import DetailScreen
 
             self.app.push_screen(DetailScreen(ticket_id, self._row(ticket_id)))
@@ -182,10 +200,7 @@ class MainScreen(BaseScreen):
 
     def action_toggle_detail(self) -> None:
         """Hide the detail pane so the list gets the width for every column (priority, assignee)."""
-        self.toggle_class("-list-only")
-        self.tickets.focus()
-        if not self.has_class("-list-only"):
-            self._show(self.tickets.highlighted_id)
+        self.list_only = not self.list_only
 
     @on(TicketList.Selected)
     def _selected(self, event: TicketList.Selected) -> None:
@@ -198,7 +213,7 @@ class MainScreen(BaseScreen):
         if box.has_focus:
             return
         self.app.typeahead.hold()  # "/wif" in one burst: "wif" goes into the box
-        box.add_class("-active")
+        self.filtering = True
         box.focus()
 
     @on(Input.Changed, "#filter")
@@ -208,14 +223,14 @@ class MainScreen(BaseScreen):
     @on(Input.Submitted, "#filter")
     def _filter_done(self, event: Input.Submitted) -> None:
         if not event.value:
-            event.input.remove_class("-active")
+            self.filtering = False
         self.tickets.focus()
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)
-        if box.value or box.has_class("-active"):
+        if box.value or self.filtering:
             box.value = ""
-            box.remove_class("-active")
+            self.filtering = False
             self.tickets.set_filter("")
             self.tickets.focus()
         elif self.view is not views.OPEN:

@@ -21,7 +21,7 @@ from syncro_tui.api.errors import SyncroError
 from syncro_tui.core import outbox as O
 from syncro_tui.core.text import clean
 from syncro_tui.ui.screens.base import BaseScreen
-from syncro_tui.ui.screens.dialogs import ConfirmWriteModal, WritePreview, WriteStep
+from syncro_tui.ui.screens.dialogs import ask_send_again
 from syncro_tui.ui.screens.modal import BaseModal
 from syncro_tui.ui.widgets.header import StatusHeader
 
@@ -271,17 +271,16 @@ class WriteLogScreen(BaseScreen):
             warnings.append("This will email the customer.")
         if warning:
             warnings.append(warning)
-        preview = WritePreview(
-            "Send this write again?",
-            [WriteStep(intent.method, intent.path, intent.payload, intent.label)],
+        if not await ask_send_again(
+            self.app,
+            intent,
             attribution=line,
             warnings=warnings,
             notes=[
                 "It is checked once more just before sending: if it turned up meanwhile, "
                 "nothing is sent."
             ],
-        )
-        if not await self.app.push_screen_wait(ConfirmWriteModal(preview)):
+        ):
             self.notify("Not resent.", markup=False)
             return
         try:
