@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import zlib
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, ClassVar
@@ -21,6 +22,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationError,
     model_validator,
 )
 
@@ -76,7 +78,32 @@ def _ensure_tz(value: datetime | None) -> datetime | None:
 
 
 def _none_to_empty(value: Any) -> Any:
-    return "" if value is None else value
+    return "" if value is None else _number_to_text(value)
+
+
+def _number_to_text(value: Any) -> Any:
+    """A numeric subject, name or priority (``3``, ``12.5``) is read as its text."""
+    if isinstance(value, bool):
+        return value  # not text: left for the validator to refuse
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value)
+    return value
+
+
+def _lenient_time(value: Any) -> Any:
+    """For dates that do not decide anything in sync (due, start, end): an unreadable value
+    ("0000-00-00", "not a date") reads as no date rather than making the ticket unreadable."""
+    value = _to_aware(value)
+    if value is None or isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    return None
 
 
 def _none_to_list(value: Any) -> Any:
@@ -115,6 +142,10 @@ Quantity = Annotated[Decimal | None, BeforeValidator(_to_decimal)]
 
 Timestamp = Annotated[datetime | None, BeforeValidator(_to_aware), AfterValidator(_ensure_tz)]
 Text = Annotated[str, BeforeValidator(_none_to_empty)]
+OptText = Annotated[str | None, BeforeValidator(_number_to_text)]
+SoftTimestamp = Annotated[
+    datetime | None, BeforeValidator(_lenient_time), AfterValidator(_ensure_tz)
+]
 OptInt = Annotated[int | None, BeforeValidator(_int_or_none)]
 
 
@@ -433,29 +464,38 @@ class Ticket(_Light):
     priority: Text = ""
     problem_type: Text = ""
     customer_id: OptInt = None
-    customer_business_then_name: str | None = None
+    customer_business_then_name: OptText = None
     contact_id: OptInt = None
-    contact_fullname: str | None = None
+    contact_fullname: OptText = None
     user_id: OptInt = None
     user: User | None = None
     location_id: OptInt = None
-    location_name: str | None = None
+    location_name: OptText = None
     ticket_type_id: OptInt = None
-    ticket_type_name: str | None = None
-    billing_status: str | None = None
+    ticket_type_name: OptText = None
+    billing_status: OptText = None
     customer_reply: bool | None = None
+    sla_id: OptInt = None
+    sla_name: OptText = None
     sla_breached: bool | None = None
+    sla_breaching_soon: bool | None = None
+    contract_id: OptInt = None
+    contract_name: OptText = None
     parent_id: OptInt = None
     tag_list: StrList = []
     properties: AnyDict = {}
-    total_formatted_billable_time: str | None = None
+    total_formatted_billable_time: OptText = None
     created_at: Timestamp = None
     updated_at: Timestamp = None
-    due_date: Timestamp = None
-    start_at: Timestamp = None
-    end_at: Timestamp = None
-    resolved_at: Timestamp = None
+    due_date: SoftTimestamp = None
+    start_at: SoftTimestamp = None
+    end_at: SoftTimestamp = None
+    resolved_at: SoftTimestamp = None
     comments: Annotated[list[Comment], BeforeValidator(_none_to_list)] = []
+    # Set only on a placeholder for a ticket of a list page that could not be read: what was
+    # wrong with it (the rest of the page is read as usual).
+    unreadable: str | None = None
+    due_date_raw: str | None = Field(default=None, exclude=True)
 
     @model_validator(mode="before")
     @classmethod
@@ -465,7 +505,38 @@ class Ticket(_Light):
             if (user is not None and not isinstance(user, dict)) or user == {}:
                 data = dict(data)
                 data["user"] = None
+            due = data.get("due_date")
+            if isinstance(due, str) and due.strip():
+                data = dict(data)
+                data["due_date_raw"] = due.strip()
         return data
+
+    @classmethod
+    def placeholder(cls, item: Any, problem: str) -> Ticket:
+        """A stand-in for a list item that could not be read: its id and number when they
+        can be made out (else a negative id that no request will use), and what was wrong."""
+        raw = item if isinstance(item, dict) else {}
+        ident = raw.get("id")
+        try:
+            tid = int(ident) if not isinstance(ident, bool) else None
+        except (TypeError, ValueError):
+            tid = None
+        number = raw.get("number")
+        number_text = str(number) if isinstance(number, (str, int)) and number != "" else ""
+        if tid is None or tid <= 0:
+            seed = f"{ident!r}/{number_text}".encode()
+            tid = -(zlib.crc32(seed) % 2_000_000_000 + 1)  # stable across runs (the cache)
+        return cls.model_construct(
+            id=tid,
+            number=number_text or (str(tid) if tid > 0 else "?"),
+            unreadable=problem,
+        )
+
+    @property
+    def due_calendar_date(self) -> str | None:
+        """``YYYY-MM-DD`` as Syncro sent it when the due date has no time (date only)."""
+        raw = self.due_date_raw
+        return raw if raw and len(raw) == 10 and self.due_date is not None else None
 
     @property
     def customer_name(self) -> str:
@@ -813,8 +884,50 @@ class _Page(_Light):
 
 
 class TicketPage(_Page):
+    """A list page, read ticket by ticket: one malformed ticket becomes a placeholder
+    (``Ticket.unreadable`` says what was wrong) and never fails the others."""
+
     items_key: ClassVar[str] = "tickets"
     tickets: list[Ticket]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _each_ticket(cls, data: Any) -> Any:
+        if isinstance(data, list):
+            data = {"tickets": data}
+        if not isinstance(data, dict) or not isinstance(data.get("tickets"), list):
+            return data
+        data = dict(data)
+        data["tickets"] = [_read_ticket(item) for item in data["tickets"]]
+        return data
+
+    @property
+    def unreadable(self) -> list[Ticket]:
+        return [t for t in self.tickets if t.unreadable]
+
+
+def _read_ticket(item: Any) -> Ticket:
+    if isinstance(item, Ticket):
+        return item
+    try:
+        return Ticket.model_validate(item)
+    except ValidationError as exc:
+        return Ticket.placeholder(item, describe_validation(exc))
+
+
+def describe_validation(exc: ValidationError) -> str:
+    """``priority: not text (got a list)``: the first problem, in a few plain words."""
+    try:
+        err = exc.errors(include_url=False, include_input=True)[0]
+    except Exception:  # pragma: no cover - pydantic always has one error here
+        return "unreadable"
+    where = ".".join(str(p) for p in err.get("loc", ())) or "ticket"
+    got = err.get("input")
+    kind = type(got).__name__ if got is not None else "null"
+    kind = {"str": "text", "int": "a number", "float": "a number", "list": "a list"}.get(kind, kind)
+    shown = repr(got)[:40] if isinstance(got, (str, int, float)) else kind
+    msg = str(err.get("msg", "invalid")).replace("Input should be", "should be")
+    return f"{where}: {msg[:80]} (got {shown})"
 
 
 class CommentPage(_Page):

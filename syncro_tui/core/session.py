@@ -58,8 +58,23 @@ def _ts(value: Any) -> float:
     return 0.0
 
 
-def row_from_ticket(ticket: Any, users: dict[int, str] | None = None) -> TicketRow:
-    """A list or detail ticket model -> the row the list shows (plain, cleaned text)."""
+def unreadable_row(ticket: Any) -> TicketRow:
+    """The row for a list item that could not be read: its number and what was wrong."""
+    return TicketRow(
+        id=int(ticket.id),
+        number=str(getattr(ticket, "number", "") or "?"),
+        subject=one_line(f"UNREADABLE ticket from Syncro: {ticket.unreadable}"),
+        status="",
+    )
+
+
+def row_from_ticket(
+    ticket: Any, users: dict[int, str] | None = None, zone: Any = None
+) -> TicketRow:
+    """A list or detail ticket model -> the row the list shows (plain, cleaned text).
+    ``zone`` is the account's time zone: a due date is the account's calendar date."""
+    if getattr(ticket, "unreadable", None):
+        return unreadable_row(ticket)
     users = users or {}
     user_id = getattr(ticket, "user_id", None)
     user = getattr(ticket, "user", None)
@@ -86,9 +101,17 @@ def row_from_ticket(ticket: Any, users: dict[int, str] | None = None) -> TicketR
         created_at=_iso(getattr(ticket, "created_at", None)),
         updated_at=_iso(getattr(ticket, "updated_at", None)),
         updated_ts=_ts(getattr(ticket, "updated_at", None)),
-        due_date=_iso(due)[:10] if due else "",
+        due_date=_due_day(ticket, due, zone),
         customer_reply=bool(getattr(ticket, "customer_reply", False)),
     )
+
+
+def _due_day(ticket: Any, due: Any, zone: Any) -> str:
+    from syncro_tui.core.account_time import due_date
+
+    raw = getattr(ticket, "due_calendar_date", None)
+    found = due_date(raw or due, zone or UTC)
+    return found.iso() if found else ""
 
 
 @dataclass
@@ -139,6 +162,8 @@ class Session:
         self._last_full: float | None = None
         self._newest_seen: datetime | None = None
         self._loaded_once = False
+        self.zone: Any = UTC  # the account's time zone, from GET /settings
+        self._reported_unreadable: set[tuple[int, str]] = set()
 
     def _open_outbox(self, path: Path | None) -> Any:
         from syncro_tui.core.outbox import Outbox
@@ -223,7 +248,15 @@ class Session:
         if not users:
             users = {u.id: clean(u.name) for u in await self.client.users()}
         self.users = users
+        from syncro_tui.core.account_time import account_zone
+
+        locale = getattr(account_settings, "locale", None)
+        time_zone = getattr(locale, "time_zone", None) or ""
+        time_offset = getattr(locale, "time_offset", None) or ""
+        self.zone = account_zone(time_zone, time_offset)
         self.store.set_account(
+            time_zone=time_zone,
+            time_offset=time_offset,
             statuses=list(getattr(ticket_settings, "ticket_status_list", []) or []),
             priorities=[p for p in getattr(account_settings, "priorities", []) or [] if p],
             problem_types=list(getattr(account_settings, "problem_types", []) or []),
@@ -233,7 +266,25 @@ class Session:
     # -- tickets ---------------------------------------------------------------------------
 
     def _rows(self, tickets: list[Any]) -> list[TicketRow]:
-        return [row_from_ticket(t, self.users) for t in tickets]
+        rows = [row_from_ticket(t, self.users, self.zone) for t in tickets]
+        for ticket in tickets:
+            if getattr(ticket, "unreadable", None):
+                self._report_unreadable(ticket)
+        return rows
+
+    def _report_unreadable(self, ticket: Any) -> None:
+        """Log each unreadable ticket once per problem (polls repeat every minute)."""
+        key = (int(ticket.id), str(ticket.unreadable))
+        if key in self._reported_unreadable:
+            return
+        self._reported_unreadable.add(key)
+        import logging
+
+        logging.getLogger("syncro_tui.sync").warning(
+            "ticket #%s could not be read from Syncro and is shown as unreadable: %s",
+            clean(str(ticket.number)),
+            clean(str(ticket.unreadable)),
+        )
 
     def _note_newest(self, rows: list[TicketRow]) -> None:
         newest = max((r.updated_ts for r in rows), default=0.0)
@@ -362,8 +413,17 @@ class Session:
         from syncro_tui.api.ratelimit import Priority, current_priority
 
         current_priority.set(Priority.DETAIL)
+        if ticket_id <= 0:
+            from syncro_tui.api.errors import UnexpectedResponse
+
+            row = self.store.tickets.get(ticket_id)
+            raise UnexpectedResponse(
+                "Syncro sent this ticket in a form that cannot be read"
+                + (f" ({row.subject})" if row is not None else "")
+                + ", and without a usable id its details cannot be asked for."
+            )
         detail = await self.client.get_ticket(ticket_id)
-        row = row_from_ticket(detail, self.users)
+        row = row_from_ticket(detail, self.users, self.zone)
         current = self.store.tickets.get(ticket_id)
         if current is not None and current != row:
             self.store.apply_tickets(
@@ -378,7 +438,7 @@ class Session:
         current_priority.set(Priority.USER)
         detail = await self.client.ticket_by_number(number)
         if detail is not None:
-            row = row_from_ticket(detail, self.users)
+            row = row_from_ticket(detail, self.users, self.zone)
             self.store.set_detail(row.id, detail, row.updated_at)
         return detail
 
@@ -395,7 +455,7 @@ class Session:
         while page <= max_pages:
             result = await self.client.list_tickets(page=page, **filters)
             for ticket in result.tickets:
-                rows.setdefault(int(ticket.id), row_from_ticket(ticket, self.users))
+                rows.setdefault(int(ticket.id), row_from_ticket(ticket, self.users, self.zone))
             total = getattr(result.meta, "total_pages", 1) or 1
             if page >= total:
                 break

@@ -74,12 +74,16 @@ class Account:
     problem_types: tuple[str, ...] = ()
     users: Mapping[int, str] = field(default_factory=lambda: MappingProxyType({}))  # id -> name
     labor_products: Mapping[Any, Any] = field(default_factory=lambda: MappingProxyType({}))
+    time_zone: str = ""  # the account's zone from GET /settings (locale.time_zone)
+    time_offset: str = ""  # and its offset there ("-08:00"), the fallback
 
 
 def _frozen(name: str, value: Any) -> Any:
     """A read-only copy of an ``Account`` field's value."""
     if name in ("users", "labor_products"):
         return MappingProxyType(dict(value))
+    if name in ("time_zone", "time_offset"):
+        return str(value or "")
     return value if name == "me" else tuple(value)
 
 

@@ -11,18 +11,24 @@ from __future__ import annotations
 
 import random
 from bisect import bisect
+from datetime import datetime, time
 from decimal import Decimal
 from itertools import accumulate
 
 from .defaults import DEFAULT_LABOR_PRODUCT_ID
+from .formats import zone
 from .state import (
     CLOSED_STATUSES,
+    PLAIN_PRIORITIES,
+    PRIORITY_STYLES,
     CannedResponse,
     Contact,
     Customer,
     Product,
     State,
     Ticket,
+    TicketField,
+    TicketType,
     User,
 )
 
@@ -338,32 +344,101 @@ APPOINTMENT_SUMMARIES = ("Onsite visit", "Remote session", "Install", "Follow-up
 LOCATIONS = ("Onsite", "Remote", "In Shop")
 
 
-def generate(seed: int, tickets: int, now: float) -> State:
-    """Build the demo account. Same (seed, tickets, now) -> identical data."""
-    return _Generator(random.Random(seed), now, random.Random(f"{seed}/variety")).build(tickets)
+# Custom fields of the demo's ticket types: (id, name, field_type, answers).
+TICKET_TYPES = (
+    (
+        41,
+        "Hardware Repair",
+        (
+            (411, "Device Type", "select_box", ("Laptop", "Desktop", "Printer", "Hard Drive")),
+            (412, "Serial Number", "text_field", ()),
+            (413, "Under Warranty", "check_box", ()),
+            (414, "Purchase Date", "date_field", ()),
+        ),
+    ),
+    (
+        42,
+        "User Onboarding",
+        (
+            (421, "Start Date", "date_field", ()),
+            (422, "Needs Laptop", "check_box", ()),
+            (423, "Department", "select_box", ("Front Office", "Clinical", "Billing")),
+        ),
+    ),
+    (43, "Remote Support", ()),
+)
+DEPARTMENT_ANSWER_IDS = {"Front Office": 35984, "Clinical": 35985, "Billing": 35986}
+SLAS = ((1, "Standard 8x5"), (2, "Premium 24x7"))
+CONTRACTS = ((71, "Managed Services - Gold"), (72, "Block Hours (10 h)"))
+MANAGED_STATUS = (35001, 35002, 35003)  # a dropdown customer field: answer ids, as integers
+PLAIN_FOR = {"0 Urgent": "Urgent", "1 High": "High", "2 Normal": "Normal", "3 Low": "Low"}
+
+# Ids of the demo account; ``big_ids`` moves every one above 2^31 (real invoice and
+# appointment ids already are: 1649793879, 5560138523).
+SMALL_IDS = {
+    "customer": 2001,
+    "contact": 6001,
+    "ticket": 20001,
+    "comment": 100001,
+    "line_item": 300001,
+    "timer": 400001,
+    "invoice": 1_649_793_001,
+    "invoice_line": 600001,
+    "appointment": 5_560_138_501,
+}
+BIG_IDS = {
+    "customer": 2_500_000_001,
+    "contact": 2_600_000_001,
+    "ticket": 4_300_000_001,
+    "comment": 6_000_000_001,
+    "line_item": 7_000_000_001,
+    "timer": 8_000_000_001,
+    "invoice": 9_100_000_001,
+    "invoice_line": 9_200_000_001,
+    "appointment": 9_300_000_001,
+}
+BIG_FIRST_NUMBER = 2_200_000_001  # ticket numbers above 2^31 too (the list's column)
+
+
+def generate(
+    seed: int,
+    tickets: int,
+    now: float,
+    *,
+    priorities: str = "mixed",
+    big_ids: bool = False,
+    time_zone: str = "America/Los_Angeles",
+) -> State:
+    """Build the demo account. Same (seed, tickets, now, switches) -> identical data."""
+    if priorities not in PRIORITY_STYLES:
+        raise ValueError(f"priorities must be one of {PRIORITY_STYLES}, got {priorities!r}")
+    generator = _Generator(
+        random.Random(seed), now, random.Random(f"{seed}/variety"), big_ids=big_ids
+    )
+    generator.state.time_zone = time_zone
+    generator.priority_style = priorities
+    return generator.build(tickets)
 
 
 class _Generator:
-    def __init__(self, rng: random.Random, now: float, extra: random.Random | None = None) -> None:
+    def __init__(
+        self,
+        rng: random.Random,
+        now: float,
+        extra: random.Random | None = None,
+        *,
+        big_ids: bool = False,
+    ) -> None:
         self.rng = rng
         # Variety added after the first demo data draws from its own generator, so the base
         # account (and every screenshot of it) stays the same when a kind of variety is added.
         self.extra = extra or random.Random(0)
+        self.priority_style = "mixed"
         self.now = now
         self.state = State()
-        for kind, first in (
-            ("customer", 2001),
-            ("contact", 6001),
-            ("ticket", 20001),
-            ("comment", 100001),
-            ("line_item", 300001),
-            ("timer", 400001),
-            ("invoice", 500001),
-            ("invoice_line", 600001),
-            ("appointment", 5_560_138_501),  # real appointment ids are above 2^31
-        ):
+        for kind, first in (BIG_IDS if big_ids else SMALL_IDS).items():
             self.state.start_ids(kind, first)
-        self.state.next_ticket_number = 1001
+        self.state.next_ticket_number = BIG_FIRST_NUMBER if big_ids else 1001
         self.state.next_invoice_number = 7001
 
     # randint/choices are slow enough to matter at 10,000 tickets; these are 3-5x faster.
@@ -400,7 +475,102 @@ class _Generator:
         self.appointments(made)
         self.canned_responses()
         self.mark_rich_text(made)
+        self.account_fields()
+        self.customer_variety(customers)
+        self.ticket_variety(made)
         return state
+
+    def account_fields(self) -> None:
+        state = self.state
+        for type_id, name, fields in TICKET_TYPES:
+            state.ticket_types[type_id] = TicketType(
+                type_id,
+                name,
+                [
+                    TicketField(fid, fname, kind, self.answer_ids(fid, answers))
+                    for fid, fname, kind, answers in fields
+                ],
+            )
+        state.slas = dict(SLAS)
+        state.contracts = dict(CONTRACTS)
+        state.customer_fields = [
+            {"id": 901, "name": "Managed Status", "field_type": "select_box"},
+            {"id": 902, "name": "Managed IT", "field_type": "check_box"},
+            {"id": 903, "name": "Contract Start", "field_type": "date_field"},
+            {"id": 904, "name": "Account Manager", "field_type": "text_field"},
+        ]
+        if self.priority_style == "plain":
+            state.priorities = list(PLAIN_PRIORITIES)
+
+    def customer_variety(self, customers: list[Customer]) -> None:
+        """Custom fields, "No Email" customers (a bounce sets it), contacts without email
+        and contracts."""
+        rng = self.extra
+        for customer in customers:
+            if rng.random() < 0.6:
+                customer.properties = {
+                    "Managed Status": rng.choice(MANAGED_STATUS),
+                    "Managed IT": rng.choice(("1", "0")),
+                    "Contract Start": f"20{rng.randint(20, 26)}-0{rng.randint(1, 9)}-01",
+                    "Account Manager": rng.choice(("Alex Rivera", "Priya Shah", "")),
+                }
+            customer.no_email = rng.random() < 0.1
+            for contact in customer.contacts:
+                if rng.random() < 0.15:
+                    contact.email = None
+        self.contract_of = {c.id: rng.choice(CONTRACTS)[0] for c in customers if rng.random() < 0.4}
+
+    def ticket_variety(self, tickets: list[Ticket]) -> None:
+        """Priorities as the account's style has them (plus legacy words, empty and null),
+        ticket types with custom fields, SLA and contract fields, date-only due dates."""
+        rng, state, style = self.extra, self.state, self.priority_style
+        day_zone = zone(state.time_zone)
+        for ticket in tickets:
+            roll = rng.random()
+            if style == "plain":
+                ticket.priority = PLAIN_FOR.get(ticket.priority or "", ticket.priority)
+            elif style == "mixed" and roll < 0.15:
+                ticket.priority = PLAIN_FOR.get(ticket.priority or "", "Normal")
+            if roll > 0.96:
+                ticket.priority = None
+            if rng.random() < 0.5:
+                ticket.ticket_type_id = rng.choice(TICKET_TYPES)[0]
+                ticket.properties = self.ticket_properties(ticket.ticket_type_id)
+            if rng.random() < 0.4:
+                ticket.sla_id = rng.choice(SLAS)[0]
+                if ticket.status not in CLOSED_STATUSES:
+                    age_days = (self.now - ticket.created_at) / DAY
+                    ticket.sla_breached = age_days > 10 and rng.random() < 0.6
+                    ticket.sla_breaching_soon = not ticket.sla_breached and rng.random() < 0.2
+            ticket.contract_id = self.contract_of.get(ticket.customer_id)
+            if ticket.due_date is not None and rng.random() < 0.5:
+                # A date-only due date: midnight of that calendar day in the account's zone.
+                when = datetime.fromtimestamp(ticket.due_date, day_zone).date()
+                ticket.due_date = datetime.combine(when, time(), day_zone).timestamp()
+
+    @staticmethod
+    def answer_ids(field_id: int, answers: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
+        return tuple(
+            (DEPARTMENT_ANSWER_IDS.get(text, field_id * 100 + n), text)
+            for n, text in enumerate(answers)
+        )
+
+    def ticket_properties(self, type_id: int) -> dict:
+        rng = self.extra
+        if type_id == 41:
+            return {
+                "Device Type": rng.choice(("Laptop", "Desktop", "Printer", "Hard Drive")),
+                "Serial Number": f"SN-{rng.randint(100000, 999999)}",
+                "Under Warranty": rng.choice(("1", "0")),
+                "Purchase Date": f"202{rng.randint(1, 6)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+            }
+        if type_id == 42:
+            return {
+                "Start Date": f"2026-{rng.randint(10, 12)}-0{rng.randint(1, 9)}",
+                "Needs Laptop": rng.choice(("1", "0")),
+                "Department": rng.choice(tuple(DEPARTMENT_ANSWER_IDS.values())),
+            }
+        return {}
 
     # -- variety drawn from ``self.extra`` -----------------------------------------------------
 

@@ -43,6 +43,14 @@ class Sandbox:
     as ``<br>`` or ``<p>``, ``& < >`` as entities, trailing whitespace trimmed) on every
     endpoint that returns comments; without it about a quarter of the demo's comments do. ``permissions`` switches named token permissions
     (see ``state.PERMISSIONS``) off, e.g. ``{"Tickets - Edit": False}``.
+
+    Variance of real accounts: ``priorities`` is the account's style ("numbered": the
+    spec's ``"", "0 Urgent" .. "3 Low"``; "plain": ``Low, Normal, High, Urgent``; "mixed",
+    the default: numbered in /settings with legacy plain words on some tickets), always
+    with some ``null`` priorities; ``big_ids`` puts every id and ticket number above 2^31;
+    ``time_zone`` is the account's zone (GET /settings ``locale``; a date-only due date
+    is midnight there). The demo data always carries custom fields and ticket types, SLA
+    and contract fields, "No Email" customers and contacts without email.
     """
 
     def __init__(
@@ -59,13 +67,18 @@ class Sandbox:
         time_offset: str | None = None,
         since_date_only: bool = False,
         rich_text: bool = False,
+        priorities: str = "mixed",
+        big_ids: bool = False,
+        time_zone: str = "America/Los_Angeles",
     ) -> None:
         if not 0 <= tickets <= MAX_TICKETS:
             raise ValueError(f"tickets must be between 0 and {MAX_TICKETS}, got {tickets}")
         self.seed = seed
         self.api_key = api_key
         self.clock = clock
-        self.state: State = generate(seed, tickets, clock())
+        self.state: State = generate(
+            seed, tickets, clock(), priorities=priorities, big_ids=big_ids, time_zone=time_zone
+        )
         self.state.rich_text = rich_text
         for name, allowed in (permissions or {}).items():
             self.state.set_permission(name, allowed)
@@ -144,6 +157,16 @@ class Sandbox:
             )
             self.state.update_ticket(ticket, now, status="Customer Reply")
             return comment
+
+    def simulate_broken_ticket(self, ticket_id: int, **raw) -> Ticket:
+        """Serve these raw JSON values for the ticket (list and detail) from now on, e.g.
+        ``simulate_broken_ticket(id, priority=3, due_date="0000-00-00")``: hostile or broken
+        server data. The ticket counts as changed now, so incremental polls see it."""
+        with self._core.lock:
+            ticket = self.state.tickets[ticket_id]
+            ticket.raw_overrides.update(raw)
+            ticket.updated_at = self.clock()
+            return ticket
 
     def simulate_update(self, ticket_id: int, **fields) -> Ticket:
         """Fields changed elsewhere, e.g. ``simulate_update(id, status="Closed")``."""

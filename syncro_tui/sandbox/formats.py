@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html as _html
 import re
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
 
 _OFFSET = re.compile(r"^([+-])(\d{2}):(\d{2})$")
@@ -36,16 +36,17 @@ def render_time(ts: float | None, tz: timezone = UTC) -> str | None:
     return text.replace("+00:00", "Z") if tz is UTC else text
 
 
-def parse_time(value: object) -> float:
+def parse_time(value: object, date_zone: tzinfo = UTC) -> float:
     """Read a client-supplied date or date-time the way Syncro accepts them.
 
-    Date-only strings mean midnight UTC; naive date-times are taken as UTC. Anything else
-    raises ValueError with Ruby's wording, which the routes turn into a 422.
+    Date-only strings mean midnight in ``date_zone`` (UTC for filters; the account's zone for
+    a ticket's due date, as a Rails app reads a zone-less date); naive date-times are taken as
+    UTC. Anything else raises ValueError with Ruby's wording, which the routes turn into a 422.
     """
     text = str(value).strip() if value is not None else ""
     try:
         if len(text) == 10:
-            parsed = datetime.combine(date.fromisoformat(text), time(), UTC)
+            parsed = datetime.combine(date.fromisoformat(text), time(), date_zone)
         else:
             parsed = datetime.fromisoformat(text)
     except ValueError:
@@ -100,3 +101,19 @@ def rich_body(text: str, *, paragraphs: bool) -> str:
     if paragraphs:
         return "".join(f"<p>{line}</p>" for line in lines)
     return "<br>".join(lines)
+
+
+def zone(name: str, fallback: timezone = UTC) -> tzinfo:
+    """The IANA zone ``name`` (the account's), or ``fallback`` where the machine lacks it."""
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(name)
+    except Exception:
+        return fallback
+
+
+def offset_text(tz: tzinfo, at: float) -> str:
+    """``-08:00`` (or ``-07:00`` in summer): the zone's offset at ``at``."""
+    text = datetime.fromtimestamp(at, tz).strftime("%z") or "+0000"
+    return f"{text[:3]}:{text[3:]}"

@@ -12,7 +12,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from .formats import cents, json_number, render_time, rich_body, ruby_decimal, start_of_day
+from .formats import (
+    cents,
+    json_number,
+    offset_text,
+    render_time,
+    rich_body,
+    ruby_decimal,
+    start_of_day,
+    zone,
+)
 from .state import (
     Appointment,
     CannedResponse,
@@ -24,6 +33,8 @@ from .state import (
     LineItem,
     State,
     Ticket,
+    TicketField,
+    TicketType,
     Timer,
     User,
 )
@@ -35,8 +46,8 @@ class Views:
     ) -> None:
         self.state = state
         self.tz = tz
-        # The account's own zone (GET /settings locale), for labels Syncro renders locally.
-        self.account_tz = account_tz or timezone(-timedelta(hours=8))
+        # The account's own zone (GET /settings locale): local labels and date-only values.
+        self.account_tz = account_tz or zone(state.time_zone, timezone(-timedelta(hours=8)))
 
     def time(self, ts: float | None) -> str | None:
         return render_time(ts, self.tz)
@@ -78,11 +89,18 @@ class Views:
         }
 
     def permissions(self) -> dict:
-        """The named permissions the sandbox enforces ("Tickets - Edit": true, ...), plus
-        the spec sample's read/write/delete groups derived from them (the sandbox serves no
-        deletes, so ``delete`` is false)."""
+        """The spec example's shape: groups of read/write/delete (worksheet add/manage/
+        delete, script execute), derived from the named token permissions the sandbox
+        enforces. No flat "Tickets - Edit" keys: a real tenant sends none (the sandbox
+        serves no deletes, so ``delete`` is false)."""
         allowed = self.state.permissions
         return {
+            "asset": {"read": False, "write": False, "delete": False},
+            "customer": {
+                "read": allowed["Customers - View Detail"],
+                "write": False,
+                "delete": False,
+            },
             "ticket": {
                 "read": allowed["Tickets - View Details"],
                 "write": allowed["Tickets - Edit"],
@@ -93,12 +111,9 @@ class Views:
                 "write": allowed["Invoices - Create"],
                 "delete": False,
             },
-            "customer": {
-                "read": allowed["Customers - View Detail"],
-                "write": False,
-                "delete": False,
-            },
-            **allowed,
+            "payment": {"read": False, "write": False, "delete": False},
+            "worksheet": {"add": False, "manage": False, "delete": False},
+            "script": {"execute": False},
         }
 
     def contact(self, contact: Contact | None) -> dict | None:
@@ -112,7 +127,7 @@ class Views:
             "city": None,
             "state": None,
             "zip": None,
-            "email": contact.email,
+            "email": contact.email or None,
             "phone": contact.phone,
             "mobile": contact.mobile,
             "latitude": None,
@@ -152,10 +167,10 @@ class Views:
             "get_sms": False,
             "opt_out": False,
             "disabled": False,
-            "no_email": False,
+            "no_email": customer.no_email,
             "location_name": None,
             "location_id": None,
-            "properties": {},
+            "properties": dict(customer.properties),
             "online_profile_url": None,
             "tax_rate_id": None,
             "notification_email": None,
@@ -204,16 +219,17 @@ class Views:
         """GET /tickets: list-only fields and only the first (initial) comment."""
         contact = self.state.contacts.get(ticket.contact_id) if ticket.contact_id else None
         customer = self.state.customers.get(ticket.customer_id)
-        return {
+        ticket_type = self.state.ticket_types.get(ticket.ticket_type_id or 0)
+        out = {
             **self._ticket_common(ticket),
             "location_name": None,
-            "ticket_type_id": None,
-            "ticket_type_name": None,
+            "ticket_type_id": ticket.ticket_type_id,
+            "ticket_type_name": ticket_type.name if ticket_type else None,
             "billing_status": "Invoiced" if ticket.invoice_ids else None,
-            "sla_name": None,
+            "sla_name": self.state.slas.get(ticket.sla_id or 0),
             "creator_name_or_email": customer.email if customer else None,
             "contact_fullname": contact.name if contact else None,
-            "contract_name": None,
+            "contract_name": self.state.contracts.get(ticket.contract_id or 0),
             "address_id": None,
             "parent": False,
             "parent_id": None,
@@ -222,10 +238,10 @@ class Views:
             "customer_reply": ticket.customer_reply,
             "total_formatted_billable_time": None,
             "contact_id": ticket.contact_id,
-            "sla_breached": False,
-            "sla_breaching_soon": False,
-            "contract_id": None,
-            "sla_id": None,
+            "sla_breached": ticket.sla_breached,
+            "sla_breaching_soon": ticket.sla_breaching_soon,
+            "contract_id": ticket.contract_id,
+            "sla_id": ticket.sla_id,
             "customer_tag_list": [],
             "resolution_time": None,
             "response_time": None,
@@ -233,13 +249,20 @@ class Views:
             "comments": [self.comment(c) for c in ticket.comments[:1]],
             "user": self.user_by_id(ticket.user_id),
         }
+        return {**out, **ticket.raw_overrides} if ticket.raw_overrides else out
 
     def ticket_detail(self, ticket: Ticket) -> dict:
         """GET/POST/PUT one ticket: comments (newest first), line_items, ticket_timers,
         customer with contacts, contact and user; no ``contact_id`` (as in the spec)."""
         customer = self.state.customers.get(ticket.customer_id)
         contact = self.state.contacts.get(ticket.contact_id) if ticket.contact_id else None
-        return {
+        ticket_type = self.state.ticket_types.get(ticket.ticket_type_id or 0)
+        fields = (
+            [self.ticket_field(f, ticket_type.id) for f in ticket_type.fields]
+            if ticket_type
+            else []
+        )
+        out = {
             **self._ticket_common(ticket),
             "intake_form_html": None,
             "signature_name": None,
@@ -259,14 +282,44 @@ class Views:
                 for a in ticket.appointment_ids
                 if a in self.state.appointments
             ],
-            "ticket_fields": [],
+            "ticket_fields": fields,
             "ticket_answers": [],
             "mentionables": [],
             "customer": self.customer(customer) if customer else None,
             "contact": self.contact(contact),
             "user": self.user_by_id(ticket.user_id),
-            "ticket_type": None,
+            "ticket_type": self.ticket_type(ticket_type) if ticket_type else None,
             "address": None,
+        }
+        return {**out, **ticket.raw_overrides} if ticket.raw_overrides else out
+
+    def ticket_field(self, f: TicketField, type_id: int) -> dict:
+        """A custom field as the spec's ticket_type.ticket_fields[] has it."""
+        return {
+            "id": f.id,
+            "name": f.name,
+            "field_type": f.field_type,
+            "required": f.required or None,
+            "account_id": 1,
+            "ticket_type_id": type_id,
+            "hidden": False,
+            "position": None,
+            "answers": [
+                {"id": aid, "ticket_field_id": f.id, "content": text} for aid, text in f.answers
+            ],
+        }
+
+    def ticket_type(self, ticket_type: TicketType) -> dict:
+        return {
+            "id": ticket_type.id,
+            "name": ticket_type.name,
+            "account_id": 1,
+            "disabled": False,
+            "intake_terms": None,
+            "skip_intake": False,
+            "outtake_terms": None,
+            "skip_outtake": False,
+            "ticket_fields": [self.ticket_field(f, ticket_type.id) for f in ticket_type.fields],
         }
 
     def comment(self, comment: Comment, *, with_user: bool = False) -> dict:
@@ -349,9 +402,9 @@ class Views:
             "default_labor_product_id": state.default_labor_product_id,
             "ticket_timer_charge_by_default": False,
             "saved_searches": [],
-            "ticket_types": [],
-            "ticket_type_fields": [],
-            "ticket_type_field_answers": [],
+            "ticket_types": [{"id": t.id, "name": t.name} for t in state.ticket_types.values()],
+            "ticket_type_fields": self._type_fields(),
+            "ticket_type_field_answers": self._type_answers(),
             "appointment_types": [],
             "users": [{"id": u.id, "name": u.name} for u in state.users.values()],
             "dashboard_settings": None,
@@ -362,11 +415,28 @@ class Views:
             "ticket_workflow_default_id": None,
         }
 
-    def account_settings(self) -> dict:
+    def _type_fields(self) -> list[dict]:
+        return [
+            {k: v for k, v in self.ticket_field(f, t.id).items() if k != "answers"}
+            for t in self.state.ticket_types.values()
+            for f in t.fields
+        ]
+
+    def _type_answers(self) -> list[dict]:
+        return [
+            {"id": aid, "ticket_field_id": f.id, "content": text}
+            for t in self.state.ticket_types.values()
+            for f in t.fields
+            for aid, text in f.answers
+        ]
+
+    def account_settings(self, now: float) -> dict:
+        """GET /settings. ``locale.time_zone`` is the account's zone and ``time_offset`` its
+        offset today."""
         return {
             "customers": {
                 "required_fields": None,
-                "customer_fields": [],
+                "customer_fields": list(self.state.customer_fields),
                 "customer_field_answers": [],
             },
             "locale": {
@@ -374,13 +444,15 @@ class Views:
                 "currency_symbol": "$",
                 "date_format": "mm-dd-yy",
                 "time_format": "hh:mm tt",
-                "time_zone": "America/Los_Angeles",
-                "time_offset": "-08:00",
+                "time_zone": self.state.time_zone,
+                "time_offset": offset_text(self.account_tz, now),
             },
             "ticket": {
-                "ticket_types": [],
-                "ticket_type_fields": [],
-                "ticket_type_field_answers": [],
+                "ticket_types": [
+                    {"id": t.id, "name": t.name} for t in self.state.ticket_types.values()
+                ],
+                "ticket_type_fields": self._type_fields(),
+                "ticket_type_field_answers": self._type_answers(),
                 "problem_types": list(self.state.problem_types),
                 "priorities": list(self.state.priorities),
             },

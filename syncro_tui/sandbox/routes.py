@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 from decimal import Decimal
 from operator import attrgetter
 
@@ -76,9 +77,9 @@ def _ruby_int(value: object) -> int:
     return int(match.group(1)) if match else 0
 
 
-def _time(value: object) -> float:
+def _time(value: object, date_zone: tzinfo = UTC) -> float:
     try:
-        return parse_time(value)
+        return parse_time(value, date_zone)
     except ValueError as exc:
         raise Reject(422, {"error": str(exc)}) from None
 
@@ -128,7 +129,7 @@ class Routes:
         return 200, self.views.ticket_settings()
 
     def account_settings(self, call: Call) -> tuple[int, object]:
-        return 200, self.views.account_settings()
+        return 200, self.views.account_settings(call.now)
 
     # -- tickets ---------------------------------------------------------------------------
 
@@ -228,12 +229,14 @@ class Routes:
                 fields[name] = None if value is None else str(value)
         if fields.get("status") in (None, ""):
             fields.pop("status", None)
-        for name in ("user_id", "contact_id"):
+        for name in ("user_id", "contact_id", "ticket_type_id", "sla_id"):
             if name in body:
                 fields[name] = _optional_int(body[name])
         for name in ("due_date", "start_at", "end_at"):
             if name in body:
-                fields[name] = None if body[name] in (None, "") else _time(body[name])
+                # A date-only due date is a calendar date of the account (its midnight).
+                day_zone = self.views.account_tz if name == "due_date" else UTC
+                fields[name] = None if body[name] in (None, "") else _time(body[name], day_zone)
         if isinstance(body.get("tag_list"), list):
             fields["tag_list"] = [str(tag) for tag in body["tag_list"]]
         if isinstance(body.get("properties"), dict):
@@ -455,7 +458,7 @@ class Routes:
             for c in customers
             if text in c.business_then_name.lower()
             or text in c.fullname.lower()
-            or text in c.email.lower()
+            or text in (c.email or "").lower()
             or any(text in contact.name.lower() for contact in c.contacts)  # as Syncro does
         ]
 

@@ -23,7 +23,9 @@ DEFAULT_STATUSES = (
     "Customer Reply",
 )
 CUSTOM_STATUSES = ("Waiting on Vendor", "Closed")
-PRIORITIES = ("", "0 Urgent", "1 High", "2 Normal", "3 Low")
+PRIORITIES = ("", "0 Urgent", "1 High", "2 Normal", "3 Low")  # the spec's /settings list
+PLAIN_PRIORITIES = ("Low", "Normal", "High", "Urgent")  # seen live (ADV-TEST)
+PRIORITY_STYLES = ("numbered", "plain", "mixed")
 PROBLEM_TYPES = (
     "Hardware",
     "Software",
@@ -72,7 +74,7 @@ class Contact:
     id: int
     customer_id: int
     name: str
-    email: str
+    email: str | None
     phone: str
     mobile: str | None
     title: str | None
@@ -95,6 +97,8 @@ class Customer:
     created_at: float
     updated_at: float
     contacts: list[Contact] = field(default_factory=list)
+    no_email: bool = False
+    properties: dict = field(default_factory=dict)
 
     @property
     def fullname(self) -> str:
@@ -266,6 +270,29 @@ class Ticket:
     timers: list[Timer] = field(default_factory=list)
     invoice_ids: list[int] = field(default_factory=list)
     appointment_ids: list[int] = field(default_factory=list)
+    ticket_type_id: int | None = None
+    sla_id: int | None = None
+    sla_breached: bool = False
+    sla_breaching_soon: bool = False
+    contract_id: int | None = None
+    # Raw JSON values served instead of the real ones (hostile or broken server data).
+    raw_overrides: dict = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class TicketField:
+    id: int
+    name: str
+    field_type: str  # "text_field", "select_box", "check_box", "date_field"
+    answers: tuple[tuple[int, str], ...] = ()  # select_box choices: (answer id, text)
+    required: bool = False
+
+
+@dataclass(slots=True)
+class TicketType:
+    id: int
+    name: str
+    fields: list[TicketField] = field(default_factory=list)
 
 
 class State:
@@ -283,6 +310,11 @@ class State:
         self.appointments: dict[int, Appointment] = {}
         self.canned_responses: dict[int, CannedResponse] = {}
         self.canned_categories: dict[int, str] = {}
+        self.ticket_types: dict[int, TicketType] = {}
+        self.slas: dict[int, str] = {}
+        self.contracts: dict[int, str] = {}
+        self.customer_fields: list[dict] = []
+        self.time_zone = "America/Los_Angeles"
         self.statuses = list(DEFAULT_STATUSES + CUSTOM_STATUSES)
         self.priorities = list(PRIORITIES)
         self.problem_types = list(PROBLEM_TYPES)

@@ -7,7 +7,19 @@ async def test_me_is_bare_and_names_the_first_technician(client):
     me = (await client.get("/me")).json()
     assert me["user_id"] == 101 and me["user_name"] == "Alex Rivera"
     assert me["subdomain"] == "demo" and me["admin"] is True
-    assert me["permissions"]["Tickets - Edit"] is True
+    # The spec example's groups, and nothing else (no flat "Tickets - Edit" keys).
+    assert set(me["permissions"]) == {
+        "asset",
+        "customer",
+        "ticket",
+        "invoice",
+        "payment",
+        "worksheet",
+        "script",
+    }
+    assert me["permissions"]["ticket"] == {"read": True, "write": True, "delete": False}
+    assert set(me["permissions"]["worksheet"]) == {"add", "manage", "delete"}
+    assert set(me["permissions"]["script"]) == {"execute"}
 
 
 async def test_users_are_id_name_pairs(client):

@@ -106,7 +106,7 @@ async def test_permission_switched_off_is_401_with_the_real_body(
         len(sb.state.invoices),
     )
     assert after == before
-    assert (await client.get("/me")).json()["permissions"][permission] is False
+    assert permission not in (await client.get("/me")).json()["permissions"]  # groups only
 
 
 async def test_permissions_at_construction(clock):
@@ -118,7 +118,7 @@ async def test_permissions_at_construction(clock):
             f"/tickets/{ticket_id}/comment", json={"subject": "s", "body": "b"}
         )
         read = await http.get(f"/tickets/{ticket_id}")
-    assert me["permissions"]["Tickets - Edit"] is False
+    assert "Tickets - Edit" not in me["permissions"]
     assert me["permissions"]["ticket"]["write"] is False
     assert comment.status_code == 401
     assert read.status_code == 200
