@@ -67,6 +67,8 @@ class Settings:
     ui: UISettings = field(default_factory=UISettings)
     budget: BudgetSettings = field(default_factory=BudgetSettings)
     keymap: Mapping[str, str] = field(default_factory=dict)
+    # A profile that cannot write: every write is hidden in the UI and refused by the client.
+    read_only: bool = False
     # Where the values came from; not settings themselves.
     config_file: Path | None = None
     config_found: bool = False
@@ -427,4 +429,5 @@ def _validated(s: Settings, where: str) -> Settings:
         log_level=level,
         ui=ui,
         budget=budget_settings,
+        read_only=_as_bool(at("read_only"), "read_only", s.read_only),
     )

@@ -307,6 +307,7 @@ class SyncroClient:
         read_retries: int = 3,
         backoff_base: float = 5.0,
         sleep: Sleep = asyncio.sleep,
+        read_only: bool = False,
     ) -> None:
         if auth_style not in AUTH_STYLES:
             raise ValueError(f"auth_style must be one of {AUTH_STYLES}, not {auth_style!r}")
@@ -321,6 +322,7 @@ class SyncroClient:
         self.read_retries = max(0, int(read_retries))
         self.backoff_base = float(backoff_base)
         self._sleep = sleep
+        self.read_only = bool(read_only)  # every POST/PUT/PATCH/DELETE refused, nothing sent
         self._limiter = limiter if limiter is not None else RateLimiter(150)
         self._auth = _SyncroAuth(key, auth_style)
         self._http = httpx.AsyncClient(
@@ -426,6 +428,9 @@ class SyncroClient:
     ) -> _Reply:
         """One logical request: limiter, send, read retries. Returns a 2xx reply or raises."""
         write = method != "GET"
+        if write and self.read_only:
+            log.info("%s %s refused: read-only profile", method, self._scrub(path))
+            raise E.ReadOnlyRefused(method, path)
         query = self._clean_params(params)
         content = None
         if write:

@@ -25,6 +25,7 @@ __all__ = [
     "NetworkError",
     "UnexpectedResponse",
     "OutcomeUnknown",
+    "ReadOnlyRefused",
     "parse_error_messages",
     "describe_body",
     "text_excerpt",
@@ -79,6 +80,21 @@ def _rebuild(cls, state):
     Exception.__init__(obj, state.get("message", ""))
     obj.__dict__.update(state)
     return obj
+
+
+class ReadOnlyRefused(SyncroError):
+    """A write asked of a read-only profile: refused before anything was sent."""
+
+    title = "Read-only profile"
+
+    def __init__(self, method: str, path: str) -> None:
+        super().__init__(
+            f"This is a read-only profile: {method} {path} was not sent (nothing changed "
+            "in Syncro). Start syncro-tui without --read-only, or set read_only = false in "
+            "the config, to write.",
+            method=method,
+            path=path,
+        )
 
 
 class AuthError(SyncroError):

@@ -40,6 +40,12 @@ def add_common(parser: argparse.ArgumentParser, *, sub: bool = False) -> None:
         help="use the embedded demo account (no Syncro needed)",
     )
     parser.add_argument(
+        "--read-only",
+        action="store_true",
+        help="a profile that cannot write: every write is hidden and refused",
+        **(default or {"default": False}),
+    )
+    parser.add_argument(
         "--log-level",
         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
         type=str.upper,
@@ -59,6 +65,8 @@ def settings_from(args: argparse.Namespace, *, demo: bool | None = None) -> Sett
         "base_url": getattr(args, "base_url", None),
         "subdomain": getattr(args, "subdomain", None),
         "log_level": getattr(args, "log_level", None),
+        # Only a given flag counts: without it, the file and the environment decide.
+        "read_only": True if getattr(args, "read_only", False) else None,
     }
     settings = load_settings(getattr(args, "config", None), flags=flags)
     if getattr(args, "demo", False) if demo is None else demo:

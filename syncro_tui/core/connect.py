@@ -68,5 +68,6 @@ def make_client(
         else make_limiter(settings, shared=transport is None),
         transport=transport,
         timeout=settings.timeout_seconds,
+        read_only=settings.read_only,
         **kwargs,
     )

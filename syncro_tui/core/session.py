@@ -179,6 +179,12 @@ class Session:
             )
         return Outbox(path, self.client, clock=self.clock, drafts=self.drafts)
 
+    @property
+    def read_only_profile(self) -> bool:
+        """A read-only profile (``--read-only`` / ``read_only = true``): no write is sent.
+        (``read_only`` says why the data folder cannot hold a journal; see ``_open_outbox``.)"""
+        return bool(self.settings.read_only or getattr(self.client, "read_only", False))
+
     async def aclose(self) -> None:
         self.outbox.close()
         await self.client.aclose()
@@ -198,6 +204,10 @@ class Session:
         """Send one confirmed write through the outbox (journaled first, never re-sent blindly)."""
         from syncro_tui.api.ratelimit import Priority, current_priority
 
+        if self.read_only_profile:  # refused before the journal: a profile that writes nothing
+            from syncro_tui.api.errors import ReadOnlyRefused
+
+            raise ReadOnlyRefused(intent.method, intent.path)
         current_priority.set(Priority.USER)
         link = self.drafts.link(*draft_key) if (draft_key and self.drafts is not None) else None
         return await self.outbox.submit(intent, draft=link, allow_duplicate=allow_duplicate)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from textual.binding import Binding, BindingType
 
@@ -34,6 +35,7 @@ class Action:
     palette: bool = True  # in the command palette (list navigation is not)
     priority: bool = False
     ticket: bool = False  # acts on one ticket: also bound in the full-screen detail
+    writes: bool = False  # leads to a write: off (hidden, refused with a note) when read-only
 
     @property
     def title(self) -> str:
@@ -63,23 +65,23 @@ def bindings(actions: Iterable[Action]) -> list[BindingType]:
 # fmt: off
 MAIN_SCREEN: tuple[Action, ...] = (
     Action("comment", "c", "Comment", "Comment: internal, public, or public + email",
-           name="Comment on the ticket", ticket=True),
+           name="Comment on the ticket", ticket=True, writes=True),
     Action("bill", "b", "Bill", "Bill time: comment, line item, invoice, status Invoiced",
-           name="Bill time", ticket=True),
+           name="Bill time", ticket=True, writes=True),
     Action("timer", "t", "Timer", "Start / stop the timer (survives restarts)",
-           name="Timer: start / stop", ticket=True),
+           name="Timer: start / stop", ticket=True, writes=True),
     Action("status", "s", "Status", "Change status (preview, then y)", name="Change status",
-           ticket=True),
+           ticket=True, writes=True),
     Action("resolve", "x", "Resolve", "Resolve; warns about timers; offers a session log",
-           name="Resolve ticket", ticket=True),
+           name="Resolve ticket", ticket=True, writes=True),
     Action("assign", "a", "Assign", "Assign a technician (preview, then y)",
-           name="Assign technician", ticket=True),
+           name="Assign technician", ticket=True, writes=True),
     Action("priority", "p", "Priority", "Change priority (preview, then y)",
-           name="Change priority", show=False, ticket=True),
+           name="Change priority", show=False, ticket=True, writes=True),
     Action("charge_timer", "T", "Charge timer", "Charge a timer entry to a line item",
-           name="Charge timer entry", show=False, ticket=True),
+           name="Charge timer entry", show=False, ticket=True, writes=True),
     Action("new_ticket", "n", "New", "New ticket (customer, contact, subject, ...)",
-           name="New ticket"),
+           name="New ticket", writes=True),
     Action("filter", "slash", "Filter",
            "Filter the list as you type (number, subject, customer, status)",
            name="Filter the list"),
@@ -158,6 +160,28 @@ def ticket_bindings() -> list[BindingType]:
     return [replace(a, action=f"ticket({a.id!r})").binding() for a in MAIN_SCREEN if a.ticket]
 
 
-def palette_actions() -> list[Action]:
-    """What the command palette offers (it runs them on the main screen)."""
-    return [action for action in catalogue() if action.palette]
+def palette_actions(*, read_only: bool = False) -> list[Action]:
+    """What the command palette offers (it runs them on the main screen); a read-only
+    profile offers no write."""
+    return [a for a in catalogue() if a.palette and not (read_only and a.writes)]
+
+
+def write_action_ids() -> frozenset[str]:
+    """Binding ids of the actions that lead to a write."""
+    return frozenset(a.id for a in catalogue() if a.writes)
+
+
+def hide_writes(node: Any) -> None:
+    """A read-only profile: the write keys leave ``node``'s footer (its own copy of its
+    bindings); pressed anyway, the screen says why nothing happens."""
+    writes = write_action_ids()
+    for key, bound in node._bindings.key_to_bindings.items():
+        node._bindings.key_to_bindings[key] = [
+            replace(b, show=False) if b.id in writes else b for b in bound
+        ]
+
+
+READ_ONLY_NOTE = (
+    "Read-only profile: writing is off (started with --read-only or read_only = true). "
+    "Nothing was sent."
+)

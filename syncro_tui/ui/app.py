@@ -216,6 +216,14 @@ class SyncroApp(App[None]):
             self.notify(
                 "\n".join(notices), title="Settings", severity="warning", markup=False, timeout=20
             )
+        if self.settings.read_only:
+            self.notify(
+                "Read-only profile: nothing can be written to Syncro from this session "
+                "(no comments, billing, timers or ticket changes).",
+                title="Read-only",
+                markup=False,
+                timeout=10,
+            )
 
     def on_ready(self) -> None:
         self.drafts, self.timers = _local_stores(self.settings, create=not self.read_only)

@@ -17,6 +17,12 @@ ACTIONS: list[tuple[str, str, str]] = [
 ]
 """(what the palette lists, the action string run on the main screen, the help line)."""
 
+READ_ONLY_ACTIONS: list[tuple[str, str, str]] = [
+    (action.title, action.action_string, action.description)
+    for action in actions.palette_actions(read_only=True)
+]
+"""The same for a read-only profile: no write."""
+
 
 class TicketCommands(Provider):
     """Actions run on the main screen; numbers offer a jump to that ticket."""
@@ -39,8 +45,12 @@ class TicketCommands(Provider):
         if main is not None:
             main.goto_number(number)
 
+    def _actions(self) -> list[tuple[str, str, str]]:
+        read_only = bool(getattr(getattr(self.app, "settings", None), "read_only", False))
+        return READ_ONLY_ACTIONS if read_only else ACTIONS
+
     async def discover(self) -> Hits:
-        for title, action, help_text in ACTIONS:
+        for title, action, help_text in self._actions():
             yield DiscoveryHit(title, partial(self._run, action), help=help_text)
 
     async def search(self, query: str) -> Hits:
@@ -53,7 +63,7 @@ class TicketCommands(Provider):
             )
             label = f"Go to ticket #{number}" + (f"  {known.subject}" if known else "")
             yield Hit(1.0, label, partial(self._goto, number), text=label)
-        for title, action, help_text in ACTIONS:
+        for title, action, help_text in self._actions():
             score = matcher.match(title)
             if score > 0:
                 yield Hit(

@@ -147,3 +147,32 @@ def test_appointment_bare_or_wrapped_and_string_flags():
     first, second = page.appointments
     assert first.id == 5560138523 and first.do_not_email is True
     assert second.summary == "B" and second.do_not_email is False and second.all_day is None
+
+
+# -- read-only profile: the client refuses every write ------------------------------------------
+
+WRITES = [
+    ("create_ticket", ({"customer_id": 1, "subject": "s"},)),
+    ("update_ticket", (1, {"status": "New"})),
+    ("add_comment", (1, {"subject": "s", "body": "b"})),
+    ("add_line_item", (1, {"name": "n", "description": "d"})),
+    ("update_line_item", (1, {"ticket_line_item_id": 1})),
+    ("remove_line_item", (1, 1)),
+    ("add_timer_entry", (1, {"start_at": "2026-05-28T10:00:00Z"})),
+    ("update_timer_entry", (1, {"timer_entry_id": 1})),
+    ("delete_timer_entry", (1, 1)),
+    ("charge_timer_entry", (1, 1)),
+    ("create_invoice", ({"ticket_id": 1},)),
+]
+
+
+@pytest.mark.parametrize(("method", "args"), WRITES, ids=[m for m, _ in WRITES])
+async def test_read_only_client_refuses_every_write_and_sends_nothing(sb, clock, method, args):
+    async with make_client(sb, clock, read_only=True) as client:
+        await client.me()  # reads work
+        before = len(sb.requests)
+        with pytest.raises(E.ReadOnlyRefused) as info:
+            await getattr(client, method)(*args)
+        assert len(sb.requests) == before and client.request_count == 1
+    assert not isinstance(info.value, E.OutcomeUnknown)
+    assert "read-only" in str(info.value) and info.value.title == "Read-only profile"

@@ -23,6 +23,8 @@ class DetailScreen(BaseScreen):
 
     def __init__(self, ticket_id: int, row: TicketRow | None) -> None:
         super().__init__()
+        if self.app.settings.read_only or self.app.read_only:
+            actions.hide_writes(self)  # the keys still answer, with the read-only note
         self.ticket_id = ticket_id
         self.row = row
         self._unsubscribe: Any = None

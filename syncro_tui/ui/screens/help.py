@@ -34,12 +34,13 @@ def _key_names(key: str) -> str:
     return " / ".join(names)
 
 
-def binding_rows(keymap: dict[str, str]) -> list[tuple[str, str, str]]:
+def binding_rows(keymap: dict[str, str], *, read_only: bool = False) -> list[tuple[str, str, str]]:
     """(keys in effect, what it does, binding id) for every catalogued action, then the
-    keys Textual provides."""
+    keys Textual provides. A read-only profile lists no write."""
     rows = [
         (_key_names(keymap.get(action.id, action.key)), action.description, action.id)
         for action in actions.catalogue()
+        if not (read_only and action.writes)
     ]
     return rows + EXTRA
 
@@ -58,9 +59,17 @@ class HelpScreen(BaseModal[None]):
         table.add_column("Key", style="bold", no_wrap=True)
         table.add_column("Does")
         table.add_column("Binding id", style="dim", no_wrap=True)
-        for key, text, bid in binding_rows(keymap):
+        read_only = self.app.settings.read_only
+        for key, text, bid in binding_rows(keymap, read_only=read_only):
             table.add_row(Text(key), Text(text), Text(bid))
         with VerticalScroll():
+            if read_only:
+                yield Static(
+                    Text(
+                        "Read-only profile: writing is off, so no write is listed here.",
+                        style="bold",
+                    )
+                )
             yield Static(table)
             yield Static(
                 Text(

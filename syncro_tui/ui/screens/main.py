@@ -35,6 +35,8 @@ class MainScreen(BaseScreen):
 
     def __init__(self) -> None:
         super().__init__()
+        if self.app.settings.read_only or self.app.read_only:
+            self._hide_writes()
         self.view: views.View = views.OPEN
         self._detail_timer: Timer | None = None
         self._target: tuple[int, TicketRow | None] | None = None  # act_on's ticket
@@ -42,6 +44,19 @@ class MainScreen(BaseScreen):
         self._touched = (
             False  # the technician has moved the cursor (not just the start-up highlight)
         )
+
+    # -- read-only profile -------------------------------------------------------------------
+
+    def _hide_writes(self) -> None:
+        """Write keys leave the footer; pressed anyway, ``_read_only_guard`` says why."""
+        actions.hide_writes(self)
+
+    def refuse_write(self) -> bool:
+        """True (after a clear note) when this is a read-only profile."""
+        if not self.app.settings.read_only:
+            return False
+        self.app.notify(actions.READ_ONLY_NOTE, title="Read-only", severity="warning", markup=False)
+        return True
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -539,3 +554,33 @@ def _check_number(value: str) -> str | None:
     if not value.isdigit():
         return "A ticket number is digits only, e.g. 32164."
     return None
+
+
+def _read_only_guard(method: Any) -> Any:
+    """Wrap a write action: in a read-only profile it only says why nothing happens."""
+    import functools
+    import inspect
+
+    if inspect.iscoroutinefunction(method):
+
+        @functools.wraps(method)
+        async def guarded_async(self: MainScreen, *args: Any, **kwargs: Any) -> Any:
+            if self.refuse_write():
+                return None
+            return await method(self, *args, **kwargs)
+
+        return guarded_async
+
+    @functools.wraps(method)
+    def guarded(self: MainScreen, *args: Any, **kwargs: Any) -> Any:
+        if self.refuse_write():
+            return None
+        return method(self, *args, **kwargs)
+
+    return guarded
+
+
+for _action in actions.MAIN_SCREEN:
+    if _action.writes:
+        _name = f"action_{_action.action_string}"
+        setattr(MainScreen, _name, _read_only_guard(getattr(MainScreen, _name)))
