@@ -25,8 +25,12 @@ class TicketRow:
     created_at: str = ""  # ISO-8601 as the API sent it
     updated_at: str = ""  # ISO-8601 as the API sent it
     updated_ts: float = 0.0  # updated_at as POSIX seconds (sorting, relative age)
-    due_date: str = ""
+    due_date: str = ""  # YYYY-MM-DD, the account's calendar date
     customer_reply: bool = False
+    ticket_type: str = ""
+    sla_name: str = ""
+    sla_state: str = ""  # "breached", "breaching soon" or ""
+    contract_name: str = ""
 
     def as_tuple(self) -> tuple:
         return tuple(getattr(self, f.name) for f in fields(self))

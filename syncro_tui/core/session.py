@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from syncro_tui import paths
 from syncro_tui.config import Settings
+from syncro_tui.core import ticket_facts as facts
+from syncro_tui.core.account_time import due_date
 from syncro_tui.core.backend import Connection
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.core.store import Store
@@ -103,14 +105,37 @@ def row_from_ticket(
         updated_ts=_ts(getattr(ticket, "updated_at", None)),
         due_date=_due_day(ticket, due, zone),
         customer_reply=bool(getattr(ticket, "customer_reply", False)),
+        **_type_sla_contract(ticket),
     )
 
 
-def _due_day(ticket: Any, due: Any, zone: Any) -> str:
-    from syncro_tui.core.account_time import due_date
+def _type_sla_contract(ticket: Any) -> dict[str, str]:
+    return {
+        "ticket_type": facts.type_name(ticket),
+        "sla_name": one_line(getattr(ticket, "sla_name", None) or ""),
+        "sla_state": facts.sla_state(ticket),
+        "contract_name": facts.contract_text(ticket),
+    }
 
+
+def _keep_list_only(row: TicketRow, listed: TicketRow | None, detail: Any) -> TicketRow:
+    """The detail view may lack the list-only fields (type name, SLA, contract: the spec's
+    detail example has none): keep what the list said rather than blank them."""
+    if listed is None:
+        return row
+    keep: dict[str, str] = {}
+    if getattr(detail, "ticket_type", None) is None and not row.ticket_type:
+        keep["ticket_type"] = listed.ticket_type
+    if getattr(detail, "sla_breached", None) is None and getattr(detail, "sla_name", None) is None:
+        keep["sla_name"], keep["sla_state"] = listed.sla_name, listed.sla_state
+    if getattr(detail, "contract_name", None) is None and not getattr(detail, "contract_id", None):
+        keep["contract_name"] = listed.contract_name
+    return replace(row, **keep) if keep else row
+
+
+def _due_day(ticket: Any, due: Any, zone: Any) -> str:
     raw = getattr(ticket, "due_calendar_date", None)
-    found = due_date(raw or due, zone or UTC)
+    found = due_date(raw or due, zone or UTC)  # the account's calendar date
     return found.iso() if found else ""
 
 
@@ -433,8 +458,8 @@ class Session:
                 + ", and without a usable id its details cannot be asked for."
             )
         detail = await self.client.get_ticket(ticket_id)
-        row = row_from_ticket(detail, self.users, self.zone)
         current = self.store.tickets.get(ticket_id)
+        row = _keep_list_only(row_from_ticket(detail, self.users, self.zone), current, detail)
         if current is not None and current != row:
             self.store.apply_tickets(
                 [row], full=False, closed_statuses=set(self.settings.closed_statuses)

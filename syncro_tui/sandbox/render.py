@@ -290,6 +290,14 @@ class Views:
             "user": self.user_by_id(ticket.user_id),
             "ticket_type": self.ticket_type(ticket_type) if ticket_type else None,
             "address": None,
+            # List-only in the spec's examples; the issue has them in both views (the
+            # client copes with either).
+            "sla_id": ticket.sla_id,
+            "sla_name": self.state.slas.get(ticket.sla_id or 0),
+            "sla_breached": ticket.sla_breached,
+            "sla_breaching_soon": ticket.sla_breaching_soon,
+            "contract_id": ticket.contract_id,
+            "contract_name": self.state.contracts.get(ticket.contract_id or 0),
         }
         return {**out, **ticket.raw_overrides} if ticket.raw_overrides else out
 

@@ -202,3 +202,72 @@ async def test_big_ids_and_numbers_through_sync_and_cache(make_session, tmp_path
     assert detail.id == tid and detail.customer.id > 2**31
     found = await session.find_by_number(rows[tid].number)
     assert found is not None and found.id == tid
+
+
+# -- custom fields, SLA, priorities: pure helpers ------------------------------------------------
+
+
+def test_custom_fields_in_the_type_order_with_answer_text_and_checkboxes():
+    from syncro_tui.core.ticket_facts import custom_fields
+
+    ticket = {
+        "properties": {"Extra": 7, "Department": 35985, "Needs Laptop": "0", "Start": ""},
+        "ticket_type": {
+            "name": "User Onboarding",
+            "ticket_fields": [
+                {"name": "Needs Laptop", "field_type": "check_box"},
+                {
+                    "name": "Department",
+                    "field_type": "select_box",
+                    "answers": [{"id": 35985, "content": "Clinical"}],
+                },
+                {"name": "Start", "field_type": "date_field"},
+            ],
+        },
+    }
+    assert custom_fields(ticket) == [
+        ("Needs Laptop", "no"),
+        ("Department", "Clinical"),
+        ("Extra", "7"),
+    ]
+    assert custom_fields({"properties": None}) == []
+
+
+def test_priority_rank_follows_the_account_and_never_invents():
+    from syncro_tui.core.priorities import choices, rank
+
+    account = ["", "0 Urgent", "1 High", "2 Normal", "3 Low"]
+    values = ["3 Low", None, "High", "0 Urgent", "", "Weird", "2 Normal"]
+    ordered = sorted(values, key=lambda v: rank(v, account))
+    assert ordered == ["0 Urgent", "High", "2 Normal", "3 Low", "Weird", None, ""]
+    plain = ["Low", "Normal", "High", "Urgent"]
+    assert sorted(["Urgent", "Low", "High"], key=lambda v: rank(v, plain)) == [
+        "Low",
+        "High",
+        "Urgent",
+    ]
+    assert choices(account, "High") == ["0 Urgent", "1 High", "2 Normal", "3 Low", "High"]
+    assert choices(plain, None) == plain and choices([], "") == []
+
+
+def test_a_detail_without_list_only_fields_keeps_what_the_list_said():
+    from syncro_tui.api.models import TicketDetail
+    from syncro_tui.core.rows import TicketRow
+    from syncro_tui.core.session import _keep_list_only, row_from_ticket
+
+    listed = TicketRow(
+        1, "5", "s", "New", ticket_type="Repair", sla_name="Gold", sla_state="breached",
+        contract_name="Managed",
+    )  # fmt: skip
+    detail = TicketDetail.model_validate({"id": 1, "number": 5, "subject": "s"})
+    kept = _keep_list_only(row_from_ticket(detail), listed, detail)
+    assert (kept.ticket_type, kept.sla_name, kept.sla_state, kept.contract_name) == (
+        "Repair",
+        "Gold",
+        "breached",
+        "Managed",
+    )
+    cleared = TicketDetail.model_validate(
+        {"id": 1, "number": 5, "sla_breached": False, "sla_name": None, "contract_id": None}
+    )
+    assert _keep_list_only(row_from_ticket(cleared), listed, cleared).sla_state == ""

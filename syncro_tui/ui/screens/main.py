@@ -433,7 +433,10 @@ class MainScreen(BaseScreen):
         row = self.current_row()
         if row is None or not self._need_session():
             return
-        priorities = self.app.store.priorities or [row.priority]
+        from syncro_tui.core.priorities import choices
+
+        # The account's own list (GET /settings), never one of ours.
+        priorities = choices(self.app.store.priorities, row.priority) or [row.priority]
         self.app.push_screen(
             PickModal(
                 f"Priority for #{row.number}", [(p, p) for p in priorities], current=row.priority

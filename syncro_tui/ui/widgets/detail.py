@@ -14,6 +14,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from syncro_tui.core import ticket_facts
+from syncro_tui.core.account_time import account_zone, due_text
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.core.text import clean, html_to_text, looks_like_html
 
@@ -94,9 +96,21 @@ def describe_row(row: TicketRow) -> Text:
             ("Contact", row.contact_name),
             ("Assigned", row.assignee or "unassigned"),
             ("Updated", _when(row.updated_at)),
+            *_row_extras(row),
         ]
     )
     return Text("\n").join([title, facts])
+
+
+def _row_extras(row: TicketRow) -> list[tuple[str, str]]:
+    """Type, due date, SLA and contract, only when the ticket has them."""
+    pairs = [
+        ("Type", row.ticket_type),
+        ("Due", row.due_date),
+        ("SLA", ticket_facts.sla_text(row.sla_name, row.sla_state)),
+        ("Contract", row.contract_name),
+    ]
+    return [(k, v) for k, v in pairs if v]
 
 
 class TicketDetailPane(VerticalScroll, can_focus=True):
@@ -213,6 +227,17 @@ class TicketDetailPane(VerticalScroll, can_focus=True):
 
     # -- rendering -----------------------------------------------------------------------------
 
+    def _listed(self, ticket_id: Any) -> TicketRow | None:
+        """The list's row (list-only fields the detail view may lack: SLA, contract)."""
+        store = getattr(self.app, "store", None)
+        return store.tickets.get(ticket_id) if store is not None else None
+
+    def _account_zone(self) -> Any:
+        account = getattr(getattr(self.app, "store", None), "account", None)
+        return account_zone(
+            getattr(account, "time_zone", ""), getattr(account, "time_offset", "")
+        )
+
     def _build(self, d: Any, timer_running: bool, note: str) -> list[Static]:
         out: list[Static] = []
         title = Text(f"#{d.number}  ", style="bold")
@@ -226,18 +251,36 @@ class TicketDetailPane(VerticalScroll, can_focus=True):
                 if value:
                     contact_bits.append(clean(value))
         customer = d.customer.display_name if d.customer is not None else d.customer_name
+        row = self._listed(d.id)
+        zone = self._account_zone()
+        if d.customer is not None and d.customer.no_email:
+            customer = f"{customer}  (No Email: Syncro sends this customer no email)"
         facts = [
             ("Status", d.status or ""),
             ("Priority", d.priority or ""),
+            ("Type", ticket_facts.type_name(d) or (row.ticket_type if row else "")),
             ("Problem", d.problem_type or ""),
             ("Customer", customer or ""),
             ("Contact", "  ".join(b for b in contact_bits if b) or (d.contact_name or "")),
             ("Assigned", d.assignee or "unassigned"),
             ("Created", _when(d.created_at)),
-            ("Due", _date(d.due_date)),
+            ("Due", due_text(d.due_calendar_date or d.due_date, zone) or "-"),
             ("Updated", _when(d.updated_at)),
         ]
+        sla = ticket_facts.sla_text(d.sla_name or "", ticket_facts.sla_state(d))
+        if not sla and row is not None and d.sla_breached is None:
+            sla = ticket_facts.sla_text(row.sla_name, row.sla_state)
+        contract = ticket_facts.contract_text(d) or (row.contract_name if row else "")
+        facts += [(k, v) for k, v in (("SLA", sla), ("Contract", contract)) if v]
         out.append(Static(_facts(facts)))
+        fields = ticket_facts.custom_fields(d)
+        if fields:
+            out.append(Static(Text("Custom fields"), classes="section"))
+            out.append(Static(_facts(fields)))
+        appointments = ticket_facts.appointment_lines(d)
+        if appointments:
+            out.append(Static(Text("Appointments"), classes="section"))
+            out.append(Static(Text("\n".join(appointments))))
         if note:
             out.append(Static(Text(note, style="bold yellow")))
         comments = sorted(
