@@ -258,7 +258,6 @@ class TicketDetailPane(VerticalScroll, can_focus=True):
         facts = [
             ("Status", d.status or ""),
             ("Priority", d.priority or ""),
-            ("Type", ticket_facts.type_name(d) or (row.ticket_type if row else "")),
             ("Problem", d.problem_type or ""),
             ("Customer", customer or ""),
             ("Contact", "  ".join(b for b in contact_bits if b) or (d.contact_name or "")),
@@ -271,6 +270,9 @@ class TicketDetailPane(VerticalScroll, can_focus=True):
         if not sla and row is not None and d.sla_breached is None:
             sla = ticket_facts.sla_text(row.sla_name, row.sla_state)
         contract = ticket_facts.contract_text(d) or (row.contract_name if row else "")
+        kind = ticket_facts.type_name(d) or (row.ticket_type if row else "")
+        if kind:  # only when the ticket has one, like SLA and contract
+            facts.insert(2, ("Type", kind))
         facts += [(k, v) for k, v in (("SLA", sla), ("Contract", contract)) if v]
         out.append(Static(_facts(facts)))
         fields = ticket_facts.custom_fields(d)
