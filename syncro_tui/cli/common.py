@@ -42,8 +42,8 @@ def add_common(parser: argparse.ArgumentParser, *, sub: bool = False) -> None:
     parser.add_argument(
         "--read-only",
         action="store_true",
+        default=default(False),
         help="a profile that cannot write: every write is hidden and refused",
-        **(default or {"default": False}),
     )
     parser.add_argument(
         "--log-level",
