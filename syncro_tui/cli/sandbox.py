@@ -29,6 +29,41 @@ def add_arguments(sb: argparse.ArgumentParser) -> None:
         default=None,
         help="a rich-text tenant: every comment reads back as HTML (<br>/<p>, entities)",
     )
+    sb.add_argument(
+        "--priorities",
+        choices=["numbered", "plain", "mixed"],
+        default=None,
+        help='the account\'s priority style: "numbered" ("0 Urgent" .. "3 Low"), "plain" '
+        '(Low, Normal, High, Urgent) or "mixed" (numbered list, legacy words on some '
+        "tickets; the default); some tickets always have none",
+    )
+    sb.add_argument(
+        "--big-ids",
+        action="store_true",
+        default=None,
+        help="every id and ticket number above 2^31 (as on large live accounts)",
+    )
+    sb.add_argument(
+        "--time-zone",
+        default=None,
+        metavar="ZONE",
+        help="the account's time zone in GET /settings; a date-only due date is midnight "
+        "there (default America/Los_Angeles)",
+    )
+    sb.add_argument(
+        "--time-offset",
+        default=None,
+        metavar="OFFSET",
+        help='render timestamps at this offset, e.g. "-08:00" (default: UTC, "Z")',
+    )
+    sb.add_argument(
+        "--deny",
+        action="append",
+        default=None,
+        metavar="PERMISSION",
+        help='switch a token permission off (repeatable), e.g. "Ticket Canned Responses - '
+        'Manage"; answered with the real 401 body',
+    )
 
 
 def run(args: argparse.Namespace) -> int:

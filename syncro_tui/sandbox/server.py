@@ -159,6 +159,41 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="a rich-text tenant: every comment reads back as HTML (<br>/<p>, entities)",
     )
+    parser.add_argument(
+        "--priorities",
+        choices=["numbered", "plain", "mixed"],
+        default="mixed",
+        help='the account\'s priority style: "numbered" ("0 Urgent" .. "3 Low"), "plain" '
+        '(Low, Normal, High, Urgent) or "mixed" (numbered list, legacy words on some '
+        "tickets; the default); some tickets always have none",
+    )
+    parser.add_argument(
+        "--big-ids",
+        action="store_true",
+        default=False,
+        help="every id and ticket number above 2^31 (as on large live accounts)",
+    )
+    parser.add_argument(
+        "--time-zone",
+        default="America/Los_Angeles",
+        metavar="ZONE",
+        help="the account's time zone in GET /settings; a date-only due date is midnight "
+        "there (default America/Los_Angeles)",
+    )
+    parser.add_argument(
+        "--time-offset",
+        default=None,
+        metavar="OFFSET",
+        help='render timestamps at this offset, e.g. "-08:00" (default: UTC, "Z")',
+    )
+    parser.add_argument(
+        "--deny",
+        action="append",
+        default=None,
+        metavar="PERMISSION",
+        help='switch a token permission off (repeatable), e.g. "Ticket Canned Responses - '
+        'Manage"; answered with the real 401 body',
+    )
 
 
 def options(args: argparse.Namespace | None = None, **overrides) -> dict:
@@ -187,6 +222,11 @@ def launch(opts: dict):
         faults=opts["faults"],
         latency_ms=opts["latency_ms"],
         rich_text=bool(opts.get("rich_text")),
+        priorities=opts["priorities"],
+        big_ids=bool(opts["big_ids"]),
+        time_zone=opts["time_zone"],
+        time_offset=opts["time_offset"],
+        permissions=dict.fromkeys(opts["deny"] or (), False),
     )
     return sandbox, sandbox.serve(opts["host"], opts["port"], verbose=True)
 
@@ -199,6 +239,9 @@ def banner(opts: dict, sandbox, server: RunningServer) -> str:
         f"rate_limit={opts['rate_limit'] or 'off'}/min latency_ms={opts['latency_ms']:g} "
         f"faults={str(sandbox.faults) or '(none)'}"
         + (" rich_text" if opts.get("rich_text") else ""),
+        f"  priorities={opts['priorities']} big_ids={bool(opts['big_ids'])} "
+        f"time_zone={opts['time_zone']} time_offset={opts['time_offset'] or 'Z'}"
+        + (f" denied={', '.join(opts['deny'])}" if opts["deny"] else ""),
         f"  try: curl -H 'Authorization: Bearer {opts['api_key']}' {server.url}/me",
     ]
     if opts["host"] not in _LOOPBACK:
@@ -216,8 +259,8 @@ def run(args: argparse.Namespace | None = None, **overrides) -> int:
     try:  # Ctrl+C at any moment (even while starting or printing the banner) stops cleanly
         try:
             sandbox, server = launch(opts)
-        except (ValueError, OSError) as exc:
-            print(f"syncro-tui sandbox: {exc}", file=sys.stderr)
+        except (ValueError, OSError, KeyError) as exc:  # KeyError: an unknown --deny name
+            print(f"syncro-tui sandbox: {str(exc).strip(chr(34))}", file=sys.stderr)
             return 2
         print(banner(opts, sandbox, server), flush=True)
         threading.Event().wait()

@@ -176,3 +176,12 @@ async def test_read_only_client_refuses_every_write_and_sends_nothing(sb, clock,
         assert len(sb.requests) == before and client.request_count == 1
     assert not isinstance(info.value, E.OutcomeUnknown)
     assert "read-only" in str(info.value) and info.value.title == "Read-only profile"
+
+
+async def test_comments_come_newest_first_and_the_client_never_asks_an_order(api, sb):
+    ticket = max(sb.state.tickets.values(), key=lambda t: len(t.comments))
+    page = await api.ticket_comments(ticket.id)
+    stamps = [c.created_at for c in page.comments]
+    assert stamps == sorted(stamps, reverse=True)
+    sent = [r for r in sb.requests if r.path == f"/tickets/{ticket.id}/comments"]
+    assert sent and not any({"sort_direction", "sort_by"} & set(r.query) for r in sent)

@@ -117,3 +117,29 @@ async def test_a_broken_ticket_is_served_as_broken(sb, client):
     sb.simulate_broken_ticket(ticket.id, priority=3, due_date="0000-00-00")
     listed = (await client.get("/tickets", params={"number": ticket.number})).json()["tickets"]
     assert listed[0]["priority"] == 3 and listed[0]["due_date"] == "0000-00-00"
+
+
+def test_the_sandbox_command_switches_build_that_account():
+    import argparse
+
+    from syncro_tui.sandbox.server import launch, options
+
+    args = argparse.Namespace(
+        port=0,
+        tickets=12,
+        priorities="plain",
+        big_ids=True,
+        time_zone="Europe/Berlin",
+        time_offset="+01:00",
+        deny=["Ticket Canned Responses - Manage"],
+    )
+    sandbox, server = launch(options(args))
+    try:
+        state = sandbox.state
+        assert state.priorities == ["Low", "Normal", "High", "Urgent"]
+        assert all(t > 2**32 for t in state.tickets) and state.time_zone == "Europe/Berlin"
+        assert state.permissions["Ticket Canned Responses - Manage"] is False
+    finally:
+        server.close()
+    defaults = options(argparse.Namespace())
+    assert defaults["priorities"] == "mixed" and defaults["big_ids"] is False
