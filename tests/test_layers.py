@@ -44,7 +44,7 @@ def test_api_core_and_sandbox_never_import_textual():
     assert len(below_ui) > 8, below_ui  # the packages were found
     loaded = _loaded_after(below_ui)
     offenders = sorted(m for m in loaded if m == "textual" or m.startswith("textual."))
-    assert offenders == []
+    assert offenders == [], offenders
 
 
 def test_cli_parsing_loads_nothing_heavy():
@@ -59,3 +59,43 @@ def test_first_paint_path_skips_httpx_pydantic_keyring():
     assert "textual" in loaded
     for heavy in ("httpx", "pydantic", "keyring"):
         assert heavy not in loaded, f"syncro_tui.ui.app imports {heavy} before the first paint"
+
+
+def _ui_sources() -> list[Path]:
+    return sorted((ROOT / "ui").rglob("*.py"))
+
+
+def test_session_is_the_only_door_from_the_ui_to_syncro():
+    """Screens ask the Session (which picks each request's priority lane); they never reach
+    its client or outbox, never hang attributes on it, and never set a lane themselves."""
+    import ast
+
+    offenders = []
+    for path in _ui_sources():
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        where = path.relative_to(ROOT.parent)
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in ("client", "outbox")
+                and isinstance(node.value, (ast.Attribute, ast.Name))
+                and getattr(node.value, "attr", getattr(node.value, "id", "")) == "session"
+            ):
+                offenders.append(f"{where}:{node.lineno} session.{node.attr}")
+            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    if (
+                        isinstance(target, ast.Attribute)
+                        and getattr(target.value, "attr", getattr(target.value, "id", ""))
+                        == "session"
+                    ):
+                        offenders.append(f"{where}:{node.lineno} sets session.{target.attr}")
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            if any(n.startswith("syncro_tui.api.ratelimit") for n in names):
+                offenders.append(f"{where}:{node.lineno} imports syncro_tui.api.ratelimit")
+    assert offenders == [], offenders

@@ -13,12 +13,13 @@ Background requests run at ``Priority.BACKGROUND`` so anything the technician do
 
 from __future__ import annotations
 
+import functools
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from syncro_tui import paths
 from syncro_tui.config import Settings
@@ -32,6 +33,32 @@ from syncro_tui.core.text import clean, one_line
 OVERLAP = timedelta(minutes=2)  # re-fetch a little before the newest change we saw
 PAGES_IN_FLIGHT = 4  # list pages fetched at once (still inside the rate budget)
 MAX_SPREAD = 4  # idle polls stretch at most this much when several processes share the budget
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def lane(
+    name: str,
+) -> Callable[[Callable[_P, Awaitable[_R]]], Callable[_P, Awaitable[_R]]]:
+    """The priority lane a Session method's requests use ("USER", "DETAIL", "BACKGROUND").
+
+    Chosen once, here: callers (the UI, the command line) never set lanes themselves.
+    """
+
+    def decorate(method: Callable[_P, Awaitable[_R]]) -> Callable[_P, Awaitable[_R]]:
+        @functools.wraps(method)
+        async def in_lane(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            from syncro_tui.api.ratelimit import Priority, current_priority
+
+            current_priority.set(Priority[name])
+            return await method(*args, **kwargs)
+
+        in_lane.lane = name  # type: ignore[attr-defined]
+        return in_lane
+
+    return decorate
 
 
 def safe_account(account: str) -> str:
@@ -189,6 +216,7 @@ class Session:
         self._loaded_once = False
         self.zone: Any = UTC  # the account's time zone, from GET /settings
         self._reported_unreadable: set[tuple[int, str]] = set()
+        self._products_by_id: dict[int, Any] | None = None
 
     def _open_outbox(self, path: Path | None) -> Any:
         from syncro_tui.core.outbox import Outbox
@@ -216,65 +244,106 @@ class Session:
 
     # -- writes ----------------------------------------------------------------------------
 
+    @property
+    def journal_notice(self) -> str:
+        """Non-empty when the write journal had to be set aside at start (tell the user)."""
+        return self.outbox.notice
+
+    @lane("USER")
     async def recover(self) -> list[Any]:
         """Verify writes a crash left pending or unknown, before anything else is sent."""
-        from syncro_tui.api.ratelimit import Priority, current_priority
-
-        current_priority.set(Priority.USER)
         return await self.outbox.recover()
 
+    @lane("USER")
     async def submit(
         self, intent: Any, *, draft_key: tuple | None = None, allow_duplicate: bool = False
     ) -> Any:
         """Send one confirmed write through the outbox (journaled first, never re-sent blindly)."""
-        from syncro_tui.api.ratelimit import Priority, current_priority
-
         if self.read_only_profile:  # refused before the journal: a profile that writes nothing
             from syncro_tui.api.errors import ReadOnlyRefused
 
             raise ReadOnlyRefused(intent.method, intent.path)
-        current_priority.set(Priority.USER)
         link = self.drafts.link(*draft_key) if (draft_key and self.drafts is not None) else None
         return await self.outbox.submit(intent, draft=link, allow_duplicate=allow_duplicate)
+
+    @lane("USER")
+    async def resend(self, entry_id: int) -> Any:
+        """Send a write verified absent once more (the technician agreed); checked first."""
+        return await self.outbox.resend(entry_id)
+
+    @lane("USER")
+    async def verify(self, entry_id: int) -> Any:
+        """Check again whether an unknown (or absent) write reached Syncro. Sends nothing."""
+        return await self.outbox.verify(entry_id)
+
+    def write(self, entry_id: int) -> Any:
+        """One entry of the write journal."""
+        return self.outbox.entry(entry_id)
+
+    def writes(self, since: float | None = None) -> list[Any]:
+        """Journal entries created at or after ``since``, newest first."""
+        return self.outbox.entries(since=since)
+
+    def watch_writes(self, listener: Callable[[Any], None]) -> Callable[[], None]:
+        """``listener(entry)`` after every change of a write; returns the unsubscribe."""
+        return self.outbox.subscribe(listener)
+
+    # -- billing runs (multi-step writes that resume after a restart) ----------------------
+
+    def start_billing(self, request: Any, ticket: Any) -> Any:
+        """Record a new billing run for ``ticket`` (nothing is sent yet)."""
+        from syncro_tui.core.billing import BillingRun
+
+        return BillingRun.start(self.outbox, request, ticket)
+
+    def stopped_billing(self, ticket_id: int) -> Any:
+        """The latest unfinished billing run of a ticket (stopped now or before a restart)."""
+        from syncro_tui.core.billing import BillingRun
+
+        ids = [
+            i
+            for i in BillingRun.unfinished(self.outbox)
+            if self.outbox.load_run(i)["ticket_id"] == ticket_id
+        ]
+        return BillingRun.load(self.outbox, ids[-1]) if ids else None
+
+    # -- budget ----------------------------------------------------------------------------
+
+    def spent_last_minute(self) -> int:
+        """Requests this machine sent in the last 60 s (the header's budget figure)."""
+        limiter = getattr(self.client, "limiter", None)
+        return limiter.spent_last_minute() if limiter is not None else 0
 
     def recent_writes(self, since: float) -> list[Any]:
         """This machine's journal entries created at or after ``since`` (newest first)."""
         return self.outbox.entries(since)
 
+    @lane("USER")
     async def canned_responses(self, query: str | None = None) -> list[Any]:
         """The account's canned responses matching ``query`` (PermissionDenied without
         "Ticket Canned Responses - Manage", which Syncro needs even to read them)."""
-        from syncro_tui.api.ratelimit import Priority, current_priority
-
-        current_priority.set(Priority.USER)
         return list(await self.client.all_canned_responses(query or None))
 
+    @lane("USER")
     async def canned_categories(self) -> dict[int, str]:
-        from syncro_tui.api.ratelimit import Priority, current_priority
-
-        current_priority.set(Priority.USER)
         found = await self.client.canned_response_settings()
         return {c.id: clean(c.name) for c in found.canned_response_categories if c.id is not None}
 
     # -- account ---------------------------------------------------------------------------
 
+    @lane("USER")
     async def load_me(self) -> Any:
         """GET /me: who the key belongs to (and whether it works at all)."""
-        from syncro_tui.api.ratelimit import Priority, current_priority
-
-        current_priority.set(Priority.USER)
         self.me = await self.client.me()
         self.outbox.author_id = getattr(self.me, "user_id", None)  # verification needs it
         self.store.set_account(me=self.me, labor_products=dict(self.settings.labor_products))
         return self.me
 
+    @lane("USER")
     async def load_lists(self) -> None:
         """Statuses, technicians, priorities and problem types (two requests, side by side)."""
         import asyncio
 
-        from syncro_tui.api.ratelimit import Priority, current_priority
-
-        current_priority.set(Priority.USER)
         ticket_settings, account_settings = await asyncio.gather(
             self.client.ticket_settings(), self.client.account_settings()
         )
@@ -372,10 +441,8 @@ class Session:
             self._last_full = full_at
             self._loaded_once = True
 
+    @lane("BACKGROUND")
     async def poll(self, *, force_full: bool = False) -> PollResult:
-        from syncro_tui.api.ratelimit import Priority, current_priority
-
-        current_priority.set(Priority.BACKGROUND)
         before = self.client.request_count
         full = force_full or self.full_due() or self._newest_seen is None
         closed = set(self.settings.closed_statuses)
@@ -386,6 +453,7 @@ class Session:
             rows = [r for r in rows if r.status not in closed]
             self._last_full = self.clock()
         else:
+            assert self._newest_seen is not None  # `full` is True until a ticket was seen
             since = self._newest_seen - OVERLAP
             rows = await self.client.all_tickets(
                 since_updated_at=since, concurrency=PAGES_IN_FLIGHT, each_page=self._rows
@@ -443,11 +511,9 @@ class Session:
                 "could not update the cache", exc_info=True
             )
 
+    @lane("DETAIL")
     async def fetch_detail(self, ticket_id: int) -> Any:
         """GET /tickets/{id}: comments, line items, timers, customer and contact in one request."""
-        from syncro_tui.api.ratelimit import Priority, current_priority
-
-        current_priority.set(Priority.DETAIL)
         if ticket_id <= 0:
             from syncro_tui.api.errors import UnexpectedResponse
 
@@ -467,24 +533,20 @@ class Session:
         self.store.set_detail(ticket_id, detail, row.updated_at)
         return detail
 
+    @lane("USER")
     async def find_by_number(self, number: str) -> Any:
-        from syncro_tui.api.ratelimit import Priority, current_priority
-
-        current_priority.set(Priority.USER)
         detail = await self.client.ticket_by_number(number)
         if detail is not None:
             row = row_from_ticket(detail, self.users, self.zone)
             self.store.set_detail(row.id, detail, row.updated_at)
         return detail
 
+    @lane("USER")
     async def search(self, *, max_pages: int = 4, **filters: Any) -> list[TicketRow]:
         """Tickets beyond the open queue (closed statuses, a customer's history, free text).
 
         At most ``max_pages`` pages: a search is a user action and must not drain the budget.
         """
-        from syncro_tui.api.ratelimit import Priority, current_priority
-
-        current_priority.set(Priority.USER)
         rows: dict[int, TicketRow] = {}
         page = 1
         while page <= max_pages:
@@ -496,3 +558,31 @@ class Session:
                 break
             page += 1
         return list(rows.values())
+
+    # -- customers and products (user actions) ---------------------------------------------
+
+    @lane("USER")
+    async def customer_autocomplete(self, query: str) -> list[Any]:
+        """GET /customers/autocomplete: customers whose name matches what was typed."""
+        return list(await self.client.customer_autocomplete(query))
+
+    @lane("USER")
+    async def contacts(self, customer_id: int) -> list[Any]:
+        """A customer's contacts (first page)."""
+        return list((await self.client.contacts(customer_id=customer_id)).contacts)
+
+    @lane("USER")
+    async def products(self, *, query: str | None = None) -> list[Any]:
+        """GET /products matching ``query`` (one page)."""
+        return list(await self.client.products(query=query))
+
+    @lane("USER")
+    async def all_products(self) -> list[Any]:
+        """Every product (all pages)."""
+        return list(await self.client.all_products())
+
+    async def products_by_id(self) -> dict[int, Any]:
+        """The product catalogue by id, read once per session (it can be many pages)."""
+        if self._products_by_id is None:
+            self._products_by_id = {p.id: p for p in await self.all_products()}
+        return self._products_by_id

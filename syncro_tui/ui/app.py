@@ -44,9 +44,6 @@ def _ticket_commands():
     return TicketCommands
 
 
-MAX_BACKOFF = 300.0
-
-
 class SyncroApp(App[None]):
     CSS_PATH = CSS_FILE
     TITLE = "syncro-tui"
@@ -85,6 +82,7 @@ class SyncroApp(App[None]):
         self.limiter = limiter
         self.store = Store()
         self.session: Any = None
+        self.sender: Any = None  # the WriteSender, once the session exists
         self._ring_bell = settings.ui.bell if bell is None else bell
         self._poll_timer: Timer | None = None
         self._poll_delay = float(settings.poll_seconds)
@@ -262,9 +260,14 @@ class SyncroApp(App[None]):
             drafts=self.drafts,
             read_only=self.read_only,
         )
-        if self.session.outbox.notice and not self.read_only:  # read-only: said at start
+        from syncro_tui.core.sender import WriteSender
+
+        self.sender = WriteSender(
+            self.session, AppPrompts(self), attribution=self.attribution, landed=self._landed
+        )
+        if self.session.journal_notice and not self.read_only:  # read-only: said at start
             self.notify(
-                self.session.outbox.notice, title="Write journal", severity="warning", markup=False
+                self.session.journal_notice, title="Write journal", severity="warning", markup=False
             )
         if self.cache is not None and self.store.tickets:
             self.session.resume_from_cache(list(self.store.tickets.values()), self._cached_full_at)
@@ -308,7 +311,7 @@ class SyncroApp(App[None]):
             )
             return
         for outcome in outcomes:
-            entry = self.session.outbox.entry(outcome.entry_id)
+            entry = self.session.write(outcome.entry_id)
             verdict = {
                 "landed": "it reached Syncro",
                 "confirmed": "it reached Syncro",
@@ -398,31 +401,25 @@ class SyncroApp(App[None]):
         self._poll_timer = self.set_timer(delay, self.poll, name="poll")
 
     def _handle_error(self, error: BaseException | None, *, what: str) -> None:
-        from syncro_tui.api import errors
+        from syncro_tui.core.backoff import sync_retry
 
-        if isinstance(error, errors.AuthError) and not isinstance(error, errors.PermissionDenied):
+        retry = sync_retry(error, self._failures + 1)
+        if retry.wait is None:
             self._stopped = True
-            self.store.set_sync("auth_failed", message="key rejected: run syncro-tui login")
+            self.store.set_sync(retry.state, message=retry.message or "")
             self.notify(
-                f"{what}: {error}", title=error.title, severity="error", markup=False, timeout=30
+                f"{what}: {error}", title=retry.title, severity="error", markup=False, timeout=30
             )
             return
         self._failures += 1
-        if isinstance(error, errors.RateLimited):
-            wait = max(error.retry_after or 0.0, 30.0 * self._failures)
-            wait = min(wait, MAX_BACKOFF)
-            self.store.set_sync("rate_limited", retry_at=self.clock() + wait)
-        elif isinstance(
-            error, (errors.NetworkError, errors.ServerError, errors.UnexpectedResponse)
-        ):
-            wait = min(10.0 * 2 ** (self._failures - 1), MAX_BACKOFF)
-            self.store.set_sync("offline", retry_at=self.clock() + wait)
+        wait = retry.wait
+        if retry.message:
+            self.store.set_sync(retry.state, message=retry.message, retry_at=self.clock() + wait)
         else:
-            wait = min(60.0 * self._failures, MAX_BACKOFF)
-            title = getattr(error, "title", "Unexpected error")
+            self.store.set_sync(retry.state, retry_at=self.clock() + wait)
+        if retry.notify:
             log.error("%s failed", what, exc_info=error)
-            self.store.set_sync("offline", message="sync failed", retry_at=self.clock() + wait)
-            self.notify(f"{what}: {error}", title=title, severity="error", markup=False)
+            self.notify(f"{what}: {error}", title=retry.title, severity="error", markup=False)
         if self.session is None:
             self.set_timer(wait, self.connect, name="reconnect")
         else:
@@ -572,15 +569,11 @@ class SyncroApp(App[None]):
         """Show every request, send on `y` through the outbox, report what happened.
 
         Runs inside a worker (it waits for modals). Returns True when every write landed.
+        The loop itself is ``core.sender.WriteSender``; this is the screens' way to it.
         """
-        if not await self.confirm_writes(
-            title, intents, warnings=warnings, notes=notes, repeat=repeat
-        ):
-            self.notify(
-                "Nothing was sent." + (" Your draft is kept." if draft_key else ""), markup=False
-            )
-            return False
-        return await self.send_confirmed(intents, draft_key=draft_key, allow_duplicate=bool(repeat))
+        return await self.sender.send(
+            title, intents, warnings=warnings, notes=notes, draft_key=draft_key, repeat=repeat
+        )
 
     async def confirm_writes(
         self,
@@ -593,107 +586,22 @@ class SyncroApp(App[None]):
     ) -> bool:
         """The preview alone: True on `y` (or `y` then `a` when ``repeat`` says the same text
         already landed), False on n/Esc. Nothing is sent here."""
-        from syncro_tui.ui.screens.dialogs import ConfirmWriteModal, WritePreview, WriteStep
-
-        line, warning = self.attribution()
-        all_warnings = list(warnings) + ([warning] if warning else [])
-        preview = WritePreview(
-            title,
-            [WriteStep(i.method, i.path, i.payload, i.label) for i in intents],
-            attribution=line,
-            warnings=all_warnings,
-            notes=list(notes),
-            repeat=repeat,
+        return await self.sender.confirm(
+            title, intents, warnings=warnings, notes=notes, repeat=repeat
         )
-        return bool(await self.push_screen_wait(ConfirmWriteModal(preview)))
 
     async def send_confirmed(
         self, intents: list[Any], *, draft_key: tuple | None = None, allow_duplicate: bool = False
     ) -> bool:
         """Send writes the technician already confirmed, one by one, stopping at the first
         that did not land. ``allow_duplicate``: they already agreed to a second copy."""
-        for intent in intents:
-            if not await self._send_one(intent, draft_key, allow_duplicate=allow_duplicate):
-                return False
-        return True
+        return await self.sender.send_confirmed(
+            intents, draft_key=draft_key, allow_duplicate=allow_duplicate
+        )
 
-    async def _send_one(
-        self, intent: Any, draft_key: tuple | None, *, allow_duplicate: bool = False
-    ) -> bool:
-        from syncro_tui.core.outbox import DuplicateWrite
-        from syncro_tui.ui.screens.dialogs import ConfirmWriteModal, WritePreview, WriteStep
-
-        try:
-            outcome = await self.session.submit(
-                intent, draft_key=draft_key, allow_duplicate=allow_duplicate
-            )
-        except DuplicateWrite as dup:
-            if dup.unsettled:
-                self.notify(
-                    f"The same write is still being verified ({dup.entry.label}); "
-                    "nothing was sent. See the write log (w).",
-                    severity="warning",
-                    markup=False,
-                )
-                return False
-            again = await self.push_screen_wait(
-                ConfirmWriteModal(
-                    WritePreview(
-                        "You sent exactly this within the last day. Send it again?",
-                        [WriteStep(intent.method, intent.path, intent.payload, intent.label)],
-                        warnings=[f"Already sent: {dup.entry.label} ({dup.entry.state})."],
-                    )
-                )
-            )
-            if not again:
-                self.notify("Not sent again.", markup=False)
-                return False
-            outcome = await self.session.submit(intent, draft_key=draft_key, allow_duplicate=True)
-        while True:
-            if outcome.applied:
-                self.notify(f"Done: {intent.label}", markup=False)
-                if intent.ticket_id:
-                    self._refetch(intent.ticket_id)
-                return True
-            if outcome.state == "absent":
-                again = await self.push_screen_wait(
-                    ConfirmWriteModal(
-                        WritePreview(
-                            "It did not arrive: send it again?",
-                            [WriteStep(intent.method, intent.path, intent.payload, intent.label)],
-                            warnings=[
-                                f"Syncro did not confirm it, and a check found it absent: {outcome.message}"
-                            ],
-                        )
-                    )
-                )
-                if not again:
-                    self.notify("Not resent. It stays in the write log (w).", markup=False)
-                    return False
-                from syncro_tui.core.outbox import OutboxError
-
-                try:
-                    outcome = await self.session.outbox.resend(outcome.entry_id)
-                except OutboxError as exc:  # its state changed meanwhile (verified landed, say)
-                    self.notify(f"Not resent: {exc}", severity="warning", markup=False, timeout=15)
-                    return False
-                continue
-            if outcome.state == "unknown":
-                self.notify(
-                    f"Outcome unknown for {intent.label}: {outcome.message} It was NOT resent; "
-                    "it will be verified again (write log: w).",
-                    severity="warning",
-                    markup=False,
-                    timeout=20,
-                )
-                return False
-            self.notify(
-                f"Failed: {intent.label}: {outcome.message}. Nothing was applied.",
-                severity="error",
-                markup=False,
-                timeout=15,
-            )
-            return False
+    def _landed(self, intent: Any) -> None:
+        if intent.ticket_id:
+            self._refetch(intent.ticket_id)
 
     def _refetch(self, ticket_id: int) -> None:
         async def refetch() -> None:
@@ -713,6 +621,35 @@ class SyncroApp(App[None]):
     async def on_unmount(self) -> None:
         if self.session is not None:
             await self.session.aclose()
+
+
+class AppPrompts:
+    """The sender's questions as the App's modals and toasts (``core.sender.Prompts``)."""
+
+    def __init__(self, app: SyncroApp) -> None:
+        self.app = app
+
+    async def confirm(self, request: Any) -> bool:
+        from syncro_tui.ui.screens.dialogs import ConfirmWriteModal, WritePreview, WriteStep
+
+        preview = WritePreview(
+            request.title,
+            [WriteStep(i.method, i.path, i.payload, i.label) for i in request.intents],
+            attribution=request.attribution,
+            warnings=list(request.warnings),
+            notes=list(request.notes),
+            repeat=request.repeat,
+        )
+        answer: bool = await self.app.push_screen_wait(ConfirmWriteModal(preview))
+        return answer
+
+    async def ask_again(self, request: Any) -> bool:
+        return await self.confirm(request)
+
+    def tell(
+        self, text: str, *, severity: str = "information", timeout: float | None = None
+    ) -> None:
+        self.app.notify(text, severity=severity, markup=False, timeout=timeout)  # type: ignore[arg-type]
 
 
 def _import_network_stack() -> None:

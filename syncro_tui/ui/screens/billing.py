@@ -89,10 +89,7 @@ async def load_labor(app: Any) -> list[Labor]:
             markup=False,
         )
         return []
-    products = getattr(app.session, "products_by_id", None)
-    if products is None:  # once per session: the catalogue can be many pages
-        products = {p.id: p for p in await app.session.client.all_products()}
-        app.session.products_by_id = products
+    products = await app.session.products_by_id()  # once per session: it can be many pages
     missing = [f"{key} ({pid})" for key, pid in configured.items() if pid not in products]
     if missing:
         app.notify(
@@ -459,17 +456,11 @@ class BillingFlow:
             preview = self.preview(request, detail, rates.get(request.product_id))
             if await app.push_screen_wait(ConfirmWriteModal(preview)):
                 break
-        await self.execute(BillingRun.start(app.session.outbox, request, detail))
+        await self.execute(app.session.start_billing(request, detail))
 
     def stopped_run(self) -> BillingRun | None:
         """The latest unfinished run on this ticket (stopped now or before a restart)."""
-        outbox = self.app.session.outbox
-        ids = [
-            i
-            for i in BillingRun.unfinished(outbox)
-            if outbox.load_run(i)["ticket_id"] == self.row.id
-        ]
-        return BillingRun.load(outbox, ids[-1]) if ids else None
+        return self.app.session.stopped_billing(self.row.id)
 
     def preview(
         self, request: BillingRequest, detail: Any, rate: Decimal | None = None

@@ -31,16 +31,10 @@ def customer_lookups(
     """The two look-ups, run as user actions through the app's session."""
 
     async def search(query: str) -> list:
-        from syncro_tui.api.ratelimit import Priority, current_priority
-
-        current_priority.set(Priority.USER)
-        return await app.session.client.customer_autocomplete(query)
+        return await app.session.customer_autocomplete(query)
 
     async def contacts(customer_id: int) -> list:
-        from syncro_tui.api.ratelimit import Priority, current_priority
-
-        current_priority.set(Priority.USER)
-        return list((await app.session.client.contacts(customer_id=customer_id)).contacts)
+        return await app.session.contacts(customer_id)
 
     return search, contacts
 

@@ -361,7 +361,7 @@ class NewTicketFlow:
         if customer is None:
             return
         try:
-            contacts = list((await app.session.client.contacts(customer_id=customer.id)).contacts)
+            contacts = await app.session.contacts(customer.id)
         except SyncroError as exc:
             app.notify(
                 f"Could not load contacts of {clean(customer.display_name)}: {exc}",

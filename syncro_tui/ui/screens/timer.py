@@ -487,7 +487,7 @@ class TimerFlow:
         from syncro_tui.core import writes
 
         start = stopped.start.isoformat(timespec="seconds")
-        for entry in self.app.session.outbox.entries(since=stopped.end.timestamp()):
+        for entry in self.app.session.writes(since=stopped.end.timestamp()):
             intent = entry.intent
             if (
                 intent.kind == writes.TIMER_ENTRY
@@ -551,7 +551,7 @@ class TimerFlow:
         try:
             detail = await app.session.fetch_detail(row.id)
             name = await labor_product_name(
-                app.session.client, app.settings.labor_products, timer.product_id
+                app.session, app.settings.labor_products, timer.product_id
             )
         except SyncroError as exc:
             app.notify(
@@ -595,15 +595,16 @@ class TimerFlow:
 
 
 async def labor_product_name(
-    client: Any, labor_products: Mapping[str, int], product_id: int
+    catalogue: Any, labor_products: Mapping[str, int], product_id: int
 ) -> str:
     """Syncro's own name of a labor product, for the corrected line item's name.
 
     GET /products has no lookup by id, so search by the configured key first (one request,
     it usually matches "Labor - Onsite Business") and list every product only if that misses.
+    ``catalogue`` has ``products(query=...)`` and ``all_products()`` (the Session).
     """
     key = labor_key(labor_products, product_id)
-    for lookup in (lambda: client.products(query=key), client.all_products):
+    for lookup in (lambda: catalogue.products(query=key), catalogue.all_products):
         found = next((p for p in await lookup() if p.id == product_id), None)
         if found is not None and (found.name or "").strip():
             return clean(found.name)

@@ -17,11 +17,9 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Label, Static
 
-from syncro_tui.api.errors import SyncroError
 from syncro_tui.core import outbox as O
 from syncro_tui.core.text import clean
 from syncro_tui.ui.screens.base import BaseScreen
-from syncro_tui.ui.screens.dialogs import ask_send_again
 from syncro_tui.ui.screens.modal import BaseModal
 from syncro_tui.ui.widgets.header import StatusHeader
 
@@ -143,16 +141,12 @@ class WriteLogScreen(BaseScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._unsubscribe = self.outbox.subscribe(self._outbox_changed)
+        self._unsubscribe = self.app.session.watch_writes(self._outbox_changed)
         self._reload()
         self.query_one(DataTable).focus()
 
     def on_unmount(self) -> None:
         self._unsubscribe()
-
-    @property
-    def outbox(self) -> O.Outbox:
-        return self.app.session.outbox
 
     def _outbox_changed(self, _entry: O.OutboxEntry) -> None:
         if self.is_attached:
@@ -164,7 +158,7 @@ class WriteLogScreen(BaseScreen):
         since = (datetime.fromtimestamp(day) - LOOKBACK).timestamp()
         return [
             e
-            for e in self.outbox.entries(since=since)
+            for e in self.app.session.writes(since=since)
             if e.created_at >= day or e.this_session or e.state in NEEDS_ATTENTION
         ]
 
@@ -242,7 +236,7 @@ class WriteLogScreen(BaseScreen):
 
     async def _verify(self, entry: O.OutboxEntry) -> None:
         self.notify(f"Checking whether it reached Syncro: {entry.label}", markup=False)
-        outcome = await self.outbox.verify(entry.id)
+        outcome = await self.app.sender.verify_entry(entry.id)
         word, _, meaning = STATES.get(outcome.state, (outcome.state, "", ""))
         self.notify(
             f"{word}: {outcome.message or meaning}",
@@ -261,32 +255,11 @@ class WriteLogScreen(BaseScreen):
         self.run_worker(self._resend(entry), group="write", exit_on_error=False, name="resend")
 
     async def _resend(self, entry: O.OutboxEntry) -> None:
-        """The same preview as any write; `y` resends (the outbox checks once more first)."""
-        from syncro_tui.core import writes
-
+        """The same preview as any write; `y` resends (the outbox checks once more first).
+        The sender asks and sends; after it landed the App re-reads the ticket."""
         intent = entry.intent
-        line, warning = self.app.attribution()
-        warnings = [f"Verified absent: {clean(entry.message)}"]
-        if writes.emails_customer(intent):
-            warnings.append("This will email the customer.")
-        if warning:
-            warnings.append(warning)
-        if not await ask_send_again(
-            self.app,
-            intent,
-            attribution=line,
-            warnings=warnings,
-            notes=[
-                "It is checked once more just before sending: if it turned up meanwhile, "
-                "nothing is sent."
-            ],
-        ):
-            self.notify("Not resent.", markup=False)
-            return
-        try:
-            outcome = await self.outbox.resend(entry.id)
-        except O.OutboxError as exc:
-            self.notify(str(exc), severity="warning", markup=False)
+        outcome = await self.app.sender.resend_entry(entry)
+        if outcome is None:
             return
         word, _, meaning = STATES.get(outcome.state, (outcome.state, "", ""))
         self.notify(
@@ -295,8 +268,3 @@ class WriteLogScreen(BaseScreen):
             severity="information" if outcome.applied else "warning",
             timeout=15,
         )
-        if outcome.applied and intent.ticket_id:
-            try:
-                await self.app.session.fetch_detail(intent.ticket_id)
-            except SyncroError:  # the next poll or highlight shows it; the write itself is done
-                pass

@@ -1,0 +1,290 @@
+"""The write sender: the one confirm / send / re-ask loop every write goes through.
+
+Every front end (the TUI's forms, its write log, the command line) sends writes through a
+``WriteSender``: it shows the exact requests and waits for consent, sends them one by one
+through the ``Session`` (whose outbox journals each write and never re-sends blindly), and
+when the outcome needs the technician it asks again:
+
+* the same write was sent within the last day: "send it again?" (a second record);
+* a write whose reply was lost and which a check found absent: "it did not arrive: send it
+  again?" (the outbox checks once more right before sending);
+* an outcome that stays unknown is never resent; the technician is told where to look.
+
+No Textual here. The front end supplies ``Prompts``: ``confirm`` shows a preview and returns
+True only on an explicit yes, ``ask_again`` asks "send it again?" the same way, ``tell``
+shows a one-line message. The texts are the product's: front ends show them as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from syncro_tui.core import writes as W
+
+if TYPE_CHECKING:  # pragma: no cover
+    from syncro_tui.core.outbox import OutboxEntry, WriteOutcome
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What the technician is asked to approve: every request, exactly as it will be sent."""
+
+    title: str
+    intents: tuple[W.WriteIntent, ...]
+    attribution: str = ""  # "Attributed to Alex Rivera (user_id 101), the owner of the API key."
+    warnings: tuple[str, ...] = ()  # shown in red (emails, mismatched user, duplicates)
+    notes: tuple[str, ...] = ()
+    # Non-empty: the same text already landed; the preview then needs `y` and then `a`.
+    repeat: str = ""
+
+
+class Prompts(Protocol):
+    """What a front end supplies: ask (preview, "send it again?") and tell."""
+
+    async def confirm(self, request: Confirmation) -> bool: ...
+
+    async def ask_again(self, request: Confirmation) -> bool: ...
+
+    def tell(
+        self, text: str, *, severity: str = "information", timeout: float | None = None
+    ) -> None: ...
+
+
+class WriteSession(Protocol):
+    """The part of ``Session`` the sender uses."""
+
+    async def submit(
+        self,
+        intent: W.WriteIntent,
+        *,
+        draft_key: tuple | None = None,
+        allow_duplicate: bool = False,
+    ) -> WriteOutcome: ...
+
+    async def resend(self, entry_id: int) -> WriteOutcome: ...
+
+    async def verify(self, entry_id: int) -> WriteOutcome: ...
+
+
+def _no_attribution() -> tuple[str, str | None]:
+    return "", None
+
+
+class WriteSender:
+    """Confirm, send, re-ask, report. ``landed(intent)`` runs after each write that reached
+    Syncro (the TUI re-reads the ticket); ``attribution()`` gives the line naming the key's
+    owner and, when it is not who the config expects, a warning."""
+
+    def __init__(
+        self,
+        session: WriteSession,
+        prompts: Prompts,
+        *,
+        attribution: Callable[[], tuple[str, str | None]] = _no_attribution,
+        landed: Callable[[W.WriteIntent], None] | None = None,
+    ) -> None:
+        self.session = session
+        self.prompts = prompts
+        self.attribution = attribution
+        self.landed = landed
+
+    def confirmation(
+        self,
+        title: str,
+        intents: Sequence[W.WriteIntent],
+        *,
+        warnings: Sequence[str] = (),
+        notes: Sequence[str] = (),
+        repeat: str = "",
+    ) -> Confirmation:
+        """The preview of ``intents`` with the attribution line (and its warning) added."""
+        line, warning = self.attribution()
+        return Confirmation(
+            title,
+            tuple(intents),
+            attribution=line,
+            warnings=tuple(warnings) + ((warning,) if warning else ()),
+            notes=tuple(notes),
+            repeat=repeat,
+        )
+
+    async def confirm(
+        self,
+        title: str,
+        intents: Sequence[W.WriteIntent],
+        *,
+        warnings: Sequence[str] = (),
+        notes: Sequence[str] = (),
+        repeat: str = "",
+    ) -> bool:
+        """The preview alone: True on an explicit yes. Nothing is sent here."""
+        preview = self.confirmation(title, intents, warnings=warnings, notes=notes, repeat=repeat)
+        return bool(await self.prompts.confirm(preview))
+
+    async def send_confirmed(
+        self,
+        intents: Sequence[W.WriteIntent],
+        *,
+        draft_key: tuple | None = None,
+        allow_duplicate: bool = False,
+    ) -> bool:
+        """Send writes the technician already confirmed, one by one, stopping at the first
+        that did not land. ``allow_duplicate``: they already agreed to a second copy."""
+        for intent in intents:
+            if not await self.send_one(intent, draft_key, allow_duplicate=allow_duplicate):
+                return False
+        return True
+
+    async def send(
+        self,
+        title: str,
+        intents: Sequence[W.WriteIntent],
+        *,
+        warnings: Sequence[str] = (),
+        notes: Sequence[str] = (),
+        draft_key: tuple | None = None,
+        repeat: str = "",
+    ) -> bool:
+        """Show every request, send on yes, report what happened.
+
+        Returns True when every write reached Syncro. Stops at the first that did not.
+        ``repeat``: the same text already landed (the preview asks `y` then `a`).
+        """
+        if not await self.confirm(title, intents, warnings=warnings, notes=notes, repeat=repeat):
+            self.prompts.tell("Nothing was sent." + (" Your draft is kept." if draft_key else ""))
+            return False
+        return await self.send_confirmed(intents, draft_key=draft_key, allow_duplicate=bool(repeat))
+
+    async def send_one(
+        self,
+        intent: W.WriteIntent,
+        draft_key: tuple | None = None,
+        *,
+        allow_duplicate: bool = False,
+    ) -> bool:
+        """One confirmed write: send it, and ask again where the outcome needs the technician."""
+        from syncro_tui.core.outbox import DuplicateWrite
+
+        tell = self.prompts.tell
+        try:
+            outcome = await self.session.submit(
+                intent, draft_key=draft_key, allow_duplicate=allow_duplicate
+            )
+        except DuplicateWrite as dup:
+            if dup.entry.state == "absent":
+                # The same write was verified absent (a resend declined earlier, say): it never
+                # arrived, so this is no duplicate. Send that entry once more (the outbox checks
+                # again first); the technician confirmed this very preview, so nothing is asked.
+                resent = await self._resend_absent(dup.entry.id)
+                if resent is None:
+                    return False
+                outcome = resent
+            elif dup.unsettled:
+                tell(
+                    f"The same write is still being verified ({dup.entry.label}); "
+                    "nothing was sent. See the write log (w).",
+                    severity="warning",
+                )
+                return False
+            else:
+                again = await self.prompts.ask_again(
+                    Confirmation(
+                        "You sent exactly this within the last day. Send it again?",
+                        (intent,),
+                        warnings=(f"Already sent: {dup.entry.label} ({dup.entry.state}).",),
+                    )
+                )
+                if not again:
+                    tell("Not sent again.")
+                    return False
+                outcome = await self.session.submit(
+                    intent, draft_key=draft_key, allow_duplicate=True
+                )
+        while True:
+            if outcome.applied:
+                tell(f"Done: {intent.label}")
+                self._landed(intent)
+                return True
+            if outcome.state == "absent":
+                again = await self.prompts.ask_again(
+                    Confirmation(
+                        "It did not arrive: send it again?",
+                        (intent,),
+                        warnings=(
+                            "Syncro did not confirm it, and a check found it absent: "
+                            f"{outcome.message}",
+                        ),
+                    )
+                )
+                if not again:
+                    tell("Not resent. It stays in the write log (w).")
+                    return False
+                resent = await self._resend_absent(outcome.entry_id)
+                if resent is None:
+                    return False
+                outcome = resent
+                continue
+            if outcome.state == "unknown":
+                tell(
+                    f"Outcome unknown for {intent.label}: {outcome.message} It was NOT resent; "
+                    "it will be verified again (write log: w).",
+                    severity="warning",
+                    timeout=20,
+                )
+                return False
+            tell(
+                f"Failed: {intent.label}: {outcome.message}. Nothing was applied.",
+                severity="error",
+                timeout=15,
+            )
+            return False
+
+    async def _resend_absent(self, entry_id: int) -> WriteOutcome | None:
+        from syncro_tui.core.outbox import OutboxError
+
+        try:
+            return await self.session.resend(entry_id)
+        except OutboxError as exc:  # its state changed meanwhile (verified landed, say)
+            self.prompts.tell(f"Not resent: {exc}", severity="warning", timeout=15)
+            return None
+
+    async def resend_entry(self, entry: OutboxEntry) -> WriteOutcome | None:
+        """The write log's `R`: the same preview as any write, then the outbox's resend
+        (which checks once more first). None when nothing was sent."""
+        from syncro_tui.core.outbox import OutboxError
+        from syncro_tui.core.text import clean
+
+        intent = entry.intent
+        warnings = [f"Verified absent: {clean(entry.message)}"]
+        if W.emails_customer(intent):
+            warnings.append("This will email the customer.")
+        preview = self.confirmation(
+            "Send this write again?",
+            [intent],
+            warnings=warnings,
+            notes=[
+                "It is checked once more just before sending: if it turned up meanwhile, "
+                "nothing is sent."
+            ],
+        )
+        if not await self.prompts.confirm(preview):
+            self.prompts.tell("Not resent.")
+            return None
+        try:
+            outcome = await self.session.resend(entry.id)
+        except OutboxError as exc:
+            self.prompts.tell(str(exc), severity="warning")
+            return None
+        if outcome.applied:
+            self._landed(intent)
+        return outcome
+
+    async def verify_entry(self, entry_id: int) -> WriteOutcome:
+        """Check again whether an unknown (or absent) write is in Syncro. Sends nothing."""
+        return await self.session.verify(entry_id)
+
+    def _landed(self, intent: W.WriteIntent) -> None:
+        if self.landed is not None and intent.ticket_id:
+            self.landed(intent)
