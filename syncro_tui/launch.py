@@ -6,8 +6,9 @@ from syncro_tui.config import Settings
 
 
 def build_app(settings: Settings, *, demo: bool, backend=None, cache=True, **kwargs):
-    from syncro_tui.core.backend import RealBackend, SandboxBackend, demo_settings
+    from syncro_tui.core.backend import RealBackend
     from syncro_tui.core.cache import TicketCache, cache_path
+    from syncro_tui.demo import SandboxBackend, demo_settings
     from syncro_tui.ui.app import SyncroApp
 
     if demo:

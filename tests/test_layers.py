@@ -99,3 +99,117 @@ def test_session_is_the_only_door_from_the_ui_to_syncro():
             if any(n.startswith("syncro_tui.api.ratelimit") for n in names):
                 offenders.append(f"{where}:{node.lineno} imports syncro_tui.api.ratelimit")
     assert offenders == [], offenders
+
+
+# -- the static import graph (function-level imports included) ---------------------------------
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """Module -> the package modules it imports anywhere (also inside functions), except
+    under ``if TYPE_CHECKING:`` and ``if __name__ == "__main__":`` (never run on import),
+    and except its own parent packages (importing any submodule loads those anyway)."""
+    import ast
+
+    paths = {_module_name(p): p for p in ROOT.rglob("*.py")}
+
+    def targets(name: str, path: Path) -> set[str]:
+        package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+        found: set[str] = set()
+
+        def visit(node: ast.AST) -> None:
+            if isinstance(node, ast.If) and any(
+                word in ast.unparse(node.test) for word in ("TYPE_CHECKING", "__name__")
+            ):
+                return
+            if isinstance(node, ast.Import):
+                found.update(a.name for a in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    module = ".".join(base + ([node.module] if node.module else []))
+                else:
+                    module = node.module or ""
+                subs = [f"{module}.{a.name}" for a in node.names]
+                found.update(s for s in subs if s in paths)
+                if not all(s in paths for s in subs):
+                    found.add(module)
+            for child in ast.iter_child_nodes(node):
+                visit(child)
+
+        visit(ast.parse(path.read_text(encoding="utf-8")))
+        parents = {".".join(name.split(".")[:i]) for i in range(1, name.count(".") + 1)}
+        return {t for t in found if t in paths and t != name and t not in parents}
+
+    return {name: targets(name, path) for name, path in paths.items()}
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected groups of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    groups: list[list[str]] = []
+
+    def connect(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in graph[v]:
+            if w not in index:
+                connect(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                groups.append(sorted(group))
+
+    for v in sorted(graph):
+        if v not in index:
+            connect(v)
+    return groups
+
+
+def test_no_import_cycles_not_even_inside_functions():
+    """e.g. ui.app <-> ui.screens.help, sandbox.facade <-> sandbox.server, ui.app <->
+    ui.settings_check were such cycles: each half imported the other in a function."""
+    assert _cycles(_import_graph()) == []
+
+
+def test_each_layer_imports_only_the_layers_below_it():
+    """core never imports the sandbox, ui or cli (the demo backend lives in syncro_tui.demo);
+    api never imports core; the sandbox imports nothing of the app."""
+    rules = {
+        "syncro_tui.api": (
+            "syncro_tui.core",
+            "syncro_tui.ui",
+            "syncro_tui.cli",
+            "syncro_tui.sandbox",
+        ),
+        "syncro_tui.core": ("syncro_tui.ui", "syncro_tui.cli", "syncro_tui.sandbox"),
+        "syncro_tui.sandbox": (
+            "syncro_tui.api",
+            "syncro_tui.core",
+            "syncro_tui.ui",
+            "syncro_tui.cli",
+        ),
+    }
+    breaches = [
+        f"{module} imports {target}"
+        for module, targets in sorted(_import_graph().items())
+        for layer, forbidden in rules.items()
+        if module == layer or module.startswith(layer + ".")
+        for target in sorted(targets)
+        if any(target == f or target.startswith(f + ".") for f in forbidden)
+    ]
+    assert breaches == [], breaches

@@ -70,7 +70,7 @@ def settings_from(args: argparse.Namespace, *, demo: bool | None = None) -> Sett
     }
     settings = load_settings(getattr(args, "config", None), flags=flags)
     if getattr(args, "demo", False) if demo is None else demo:
-        from syncro_tui.core.backend import demo_settings
+        from syncro_tui.demo import demo_settings
 
         settings = demo_settings(settings)
     return settings

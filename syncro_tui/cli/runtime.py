@@ -39,9 +39,10 @@ class Runtime:
         return bool(getattr(self.args, "json", False))
 
     async def open(self) -> Any:
-        from syncro_tui.core.backend import RealBackend, SandboxBackend
+        from syncro_tui.core.backend import RealBackend
         from syncro_tui.core.session import Session
         from syncro_tui.core.store import Store
+        from syncro_tui.demo import SandboxBackend
 
         backend = SandboxBackend(self.sandbox) if self.settings.demo else RealBackend()
         connection = await backend.connect(self.settings)

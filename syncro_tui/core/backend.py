@@ -1,5 +1,7 @@
-"""Where requests go: the real Syncro (key from env/keyring/file) or a sandbox (demo, tests).
+"""Where requests go: a ``Backend`` gives the Session its key and transport.
 
+``RealBackend`` is the Syncro account named in the settings (key from env/keyring/file). The
+demo and the tests use ``syncro_tui.demo.SandboxBackend`` (core never imports the sandbox).
 A backend is resolved after the first paint: finding the key may import keyring (and block on
 D-Bus), and the demo sandbox imports httpx. Both run in a thread so painting never waits.
 """
@@ -8,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from syncro_tui import secrets
 from syncro_tui.config import Settings
@@ -31,6 +33,14 @@ class Connection:
     warning: str | None = None
 
 
+class Backend(Protocol):
+    """What the App and the command line ask of a backend."""
+
+    demo: bool
+
+    async def connect(self, settings: Settings) -> Connection: ...
+
+
 class RealBackend:
     """The Syncro account named in the settings."""
 
@@ -41,39 +51,3 @@ class RealBackend:
         if found is None:
             raise NoKeyError(settings.account)
         return Connection(found.key, found.source, None, found.warning)
-
-
-class SandboxBackend:
-    """An in-process sandbox. With no sandbox given, the demo one is built (in a thread)."""
-
-    demo = True
-
-    def __init__(self, sandbox: Any = None, *, api_key: str | None = None) -> None:
-        self.sandbox = sandbox
-        self._api_key = api_key
-
-    def _build(self) -> Any:
-        from syncro_tui.sandbox import Sandbox
-
-        return Sandbox()
-
-    async def connect(self, settings: Settings) -> Connection:
-        if self.sandbox is None:
-            self.sandbox = await asyncio.to_thread(self._build)
-        from syncro_tui.sandbox import DEFAULT_API_KEY
-
-        key = secrets.SecretKey(self._api_key or DEFAULT_API_KEY)
-        return Connection(key, "sandbox", self.sandbox.transport())
-
-
-def demo_settings(settings: Settings) -> Settings:
-    """The demo account: the in-process sandbox with its own labor products."""
-    from syncro_tui.sandbox.defaults import DEMO_BASE_URL, DEMO_LABOR_PRODUCTS
-
-    return settings.with_overrides(
-        base_url=DEMO_BASE_URL,
-        subdomain="",
-        auth_style="header",
-        labor_products=dict(DEMO_LABOR_PRODUCTS),
-        demo=True,
-    )

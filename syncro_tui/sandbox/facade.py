@@ -28,7 +28,7 @@ from .state import Comment, State, Ticket
 # Imported lazily: the transport needs httpx (kept off the start-up path) and the server
 # must not be loaded by the package, so `python -m syncro_tui.sandbox.server` runs cleanly.
 if TYPE_CHECKING:
-    from .server import RunningServer
+    from .loopback import RunningServer
     from .transport import SandboxTransport
 
 
@@ -106,7 +106,7 @@ class Sandbox:
         self, host: str = DEFAULT_HOST, port: int = 0, *, verbose: bool = False
     ) -> RunningServer:
         """Start the loopback server in a daemon thread; ``port=0`` picks a free port."""
-        from .server import RunningServer
+        from .loopback import RunningServer
 
         return RunningServer(self._core, host, port, verbose=verbose)
 

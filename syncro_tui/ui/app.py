@@ -203,7 +203,7 @@ class SyncroApp(App[None]):
         if self.settings.keymap:
             from syncro_tui.ui.settings_check import unknown_keymap_ids
 
-            unknown = unknown_keymap_ids(self.settings.keymap)
+            unknown = unknown_keymap_ids(self.settings.keymap, app_class=type(self))
             if unknown:
                 notices.append(
                     f"[keymap]: no binding has the id {', '.join(map(repr, unknown))} (ignored); "

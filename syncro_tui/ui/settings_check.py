@@ -13,27 +13,30 @@ from collections.abc import Iterable, Mapping
 from textual.binding import Binding
 
 
-def known_binding_ids() -> set[str]:
-    """Every binding id of the app, its screens and widgets (imports the screens)."""
+def known_binding_ids(app_class: type | None = None) -> set[str]:
+    """Every binding id of the app (``app_class``, passed in so this module need not import
+    the app: no import cycle), its screens and widgets (imports the screens)."""
     import syncro_tui.ui.screens as screens
     import syncro_tui.ui.widgets as widgets
-    from syncro_tui.ui import app
 
-    modules = [app]
+    classes: list[type] = [app_class] if app_class is not None else []
     for package in (screens, widgets):
         for info in pkgutil.iter_modules(package.__path__):
-            modules.append(importlib.import_module(f"{package.__name__}.{info.name}"))
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            classes.extend(v for v in vars(module).values() if isinstance(v, type))
     ids: set[str] = set()
-    for module in modules:
-        for value in vars(module).values():
-            for binding in (
-                getattr(value, "BINDINGS", None) or () if isinstance(value, type) else ()
-            ):
-                if isinstance(binding, Binding) and binding.id:
-                    ids.add(binding.id)
+    for cls in classes:
+        for binding in getattr(cls, "BINDINGS", None) or ():
+            if isinstance(binding, Binding) and binding.id:
+                ids.add(binding.id)
     return ids
 
 
-def unknown_keymap_ids(keymap: Mapping[str, str], known: Iterable[str] | None = None) -> list[str]:
-    known_ids = set(known_binding_ids() if known is None else known)
+def unknown_keymap_ids(
+    keymap: Mapping[str, str],
+    known: Iterable[str] | None = None,
+    *,
+    app_class: type | None = None,
+) -> list[str]:
+    known_ids = set(known_binding_ids(app_class) if known is None else known)
     return sorted(name for name in keymap if name not in known_ids)

@@ -83,7 +83,7 @@ def make_app(sandbox, clock, tmp_path, monkeypatch):
 
         from syncro_tui.api.ratelimit import RateLimiter
         from syncro_tui.config import load_settings
-        from syncro_tui.core.backend import SandboxBackend
+        from syncro_tui.demo import SandboxBackend
         from syncro_tui.launch import build_app
 
         settings = load_settings(env={}).with_overrides(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from syncro_tui.core.backend import SandboxBackend
+from syncro_tui.demo import SandboxBackend
 from tests.ui.conftest import settle
 from tests.ui.helpers import listing, screen_text
 

@@ -214,7 +214,7 @@ async def test_rate_limit_backs_off_visibly(make_app, sandbox):
 
 
 async def test_rejected_key_stops_polling_and_says_what_to_do(make_app, sandbox):
-    from syncro_tui.core.backend import SandboxBackend
+    from syncro_tui.demo import SandboxBackend
 
     app = make_app()
     app.backend = SandboxBackend(sandbox, api_key="wrong-key")
