@@ -20,8 +20,10 @@ duplicate forever (the runbook exists because that happened). The outbox therefo
   unsettled, and, unless told otherwise, after it landed within the last day;
 * sends one write per ticket at a time.
 
-The journal is private (0600) in the user data dir. A corrupt journal is moved aside and a
-fresh one started; ``Outbox.notice`` then tells the UI where the old file went.
+The journal (``core.journal``) is private (0600) in the user data dir. A journal SQLite
+finds corrupt is moved aside and a fresh one started; one that cannot be written (a full
+disk, read-only) stays where it is and every submit raises ``JournalUnavailable`` until it
+can be written again. ``Outbox.notice`` tells the UI either.
 
 No Textual here. The client is duck-typed (``SyncroClient``); errors come from
 ``syncro_tui.api.errors`` (stdlib only).
@@ -36,8 +38,8 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -46,7 +48,10 @@ from typing import Any
 from syncro_tui.api import errors as E
 from syncro_tui.core import writes as W
 from syncro_tui.core.drafts import DraftLink, Drafts
+from syncro_tui.core.journal import Connect, Journal, JournalUnavailable, OutboxError
 from syncro_tui.core.text import html_to_text, one_line, same_comment_text
+
+__all__ = ["JournalUnavailable", "OutboxError"]  # re-exported: callers catch them from here
 
 log = logging.getLogger(__name__)
 
@@ -76,10 +81,6 @@ _DEFINITE = (
     E.RateLimited,
     E.NetworkError,
 )
-
-
-class OutboxError(Exception):
-    """A request to the outbox that it refuses (the message is for the technician)."""
 
 
 class DuplicateWrite(OutboxError):
@@ -165,109 +166,6 @@ class _Verdict:
     record_id: int | None = None
     result: dict[str, Any] | None = None
     note: str = ""
-
-
-@dataclass
-class _Journal:
-    """Row access to the SQLite file (one connection, used from the event loop only)."""
-
-    path: Path
-    conn: sqlite3.Connection = field(init=False)
-    notice: str = ""
-
-    _SCHEMA = """
-    CREATE TABLE IF NOT EXISTS entries (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        intent TEXT NOT NULL,
-        fingerprint TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        ticket_id INTEGER,
-        state TEXT NOT NULL,
-        created_at REAL NOT NULL,
-        updated_at REAL NOT NULL,
-        sent_at REAL,
-        attempts INTEGER NOT NULL DEFAULT 0,
-        record_id INTEGER,
-        result TEXT,
-        message TEXT NOT NULL DEFAULT '',
-        before TEXT,
-        draft TEXT,
-        run_id INTEGER,
-        run_step INTEGER,
-        owner_pid INTEGER NOT NULL,
-        session TEXT NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS entries_fingerprint ON entries (fingerprint);
-    CREATE INDEX IF NOT EXISTS entries_state ON entries (state);
-    CREATE INDEX IF NOT EXISTS entries_created ON entries (created_at);
-    CREATE TABLE IF NOT EXISTS runs (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        kind TEXT NOT NULL,
-        ticket_id INTEGER,
-        data TEXT NOT NULL,
-        finished INTEGER NOT NULL DEFAULT 0,
-        created_at REAL NOT NULL,
-        updated_at REAL NOT NULL
-    );
-    """
-
-    def __post_init__(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        try:
-            self.conn = self._open()
-        except sqlite3.DatabaseError as exc:
-            aside = self.path.with_name(
-                f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}"
-            )
-            for suffix in ("", "-wal", "-shm"):
-                source = Path(str(self.path) + suffix)
-                if source.exists():
-                    os.replace(source, Path(str(aside) + suffix))
-            log.error("write journal %s is unreadable (%s); moved to %s", self.path, exc, aside)
-            self.notice = (
-                f"The write journal was unreadable and was moved to {aside}; a new one was started."
-            )
-            self.conn = self._open()
-
-    def _open(self) -> sqlite3.Connection:
-        if not self.path.exists():
-            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
-        os.chmod(self.path, 0o600)
-        conn = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
-        try:
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
-            if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                raise sqlite3.DatabaseError("quick_check failed")
-            conn.executescript(self._SCHEMA)
-        except sqlite3.DatabaseError:
-            conn.close()
-            raise
-        return conn
-
-    def insert(self, **values: Any) -> int:
-        names = ", ".join(values)
-        marks = ", ".join("?" for _ in values)
-        cur = self.conn.execute(
-            f"INSERT INTO entries ({names}) VALUES ({marks})", tuple(values.values())
-        )
-        return int(cur.lastrowid)
-
-    def update(self, entry_id: int, **values: Any) -> None:
-        sets = ", ".join(f"{name} = ?" for name in values)
-        self.conn.execute(f"UPDATE entries SET {sets} WHERE id = ?", (*values.values(), entry_id))
-
-    def row(self, entry_id: int) -> sqlite3.Row | None:
-        return self.conn.execute("SELECT * FROM entries WHERE id = ?", (entry_id,)).fetchone()
-
-    def rows(self, where: str = "1", params: tuple = ()) -> list[sqlite3.Row]:
-        return self.conn.execute(
-            f"SELECT * FROM entries WHERE {where} ORDER BY id DESC", params
-        ).fetchall()
-
-    def close(self) -> None:
-        self.conn.close()
 
 
 def _pid_alive(pid: int) -> bool:
@@ -380,8 +278,10 @@ class Outbox:
         settle_seconds: float = SETTLE_SECONDS,
         verify_margin: float = VERIFY_MARGIN,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        absorb: Iterable[Path] = (),
+        connect: Connect = sqlite3.connect,
     ) -> None:
-        self._journal = _Journal(Path(path))
+        self._journal = Journal(Path(path), absorb=absorb, connect=connect)
         self.client = client
         self.clock = clock
         self.drafts = drafts
@@ -396,11 +296,32 @@ class Outbox:
         self._listeners: list[Callable[[OutboxEntry], None]] = []
         # The user writes are attributed to (the key's owner); None until GET /me is known.
         self.author_id: int | None = None
+        self._never_sent: set[int] = set()  # journaled, then the journal failed before sending
 
     @property
     def notice(self) -> str:
         """Non-empty when the journal had to be replaced at start-up (tell the user)."""
         return self._journal.notice
+
+    @property
+    def writes_blocked(self) -> str:
+        """Non-empty (what to do) while the journal cannot be written: nothing is sent."""
+        return self._journal.problem
+
+    def _writable(self) -> None:
+        """Raise ``JournalUnavailable`` unless writes can be journaled now. A journal that
+        comes back is verified again before the next send; entries journaled but never
+        sent while it was failing are marked failed (they may simply be sent again)."""
+        if self._journal.ensure_writable():
+            self._recovered = False
+        for entry_id in sorted(self._never_sent):
+            self._journal.update(
+                entry_id,
+                state=FAILED,
+                updated_at=self.clock(),
+                message="Not sent: the write journal could not be saved at the time.",
+            )
+            self._never_sent.discard(entry_id)
 
     def close(self) -> None:
         self._journal.close()
@@ -498,6 +419,7 @@ class Outbox:
         Raises ``DuplicateWrite`` (nothing journaled, nothing sent) when the same write is
         unsettled, or landed within a day and ``allow_duplicate`` is False.
         """
+        self._writable()
         if not self._recovered:
             await self._recover_once()
         async with self._lock(intent):
@@ -532,43 +454,71 @@ class Outbox:
                 raise DuplicateWrite(entry)
 
     async def _send(self, entry_id: int, intent: W.WriteIntent) -> WriteOutcome:
-        """Snapshot (when the kind needs one), send, record. Holds the scope lock."""
-        if intent.kind in _SNAPSHOT_KINDS:
-            try:
-                before = await self._snapshot(intent)
-            except Exception as exc:
-                self._set(
-                    entry_id,
-                    state=FAILED,
-                    message=f"Nothing was sent: could not read the ticket first ({exc}).",
-                )
-                return self.outcome(entry_id)
-            self._journal.update(entry_id, before=json.dumps(before))
-        row = self._journal.row(entry_id)
-        self._set(entry_id, state=SENT, sent_at=self.clock(), attempts=row["attempts"] + 1)
+        """Snapshot (when the kind needs one), send, record. Holds the scope lock.
+
+        Nothing goes to the network unless ``sent`` was journaled first; once it went, a
+        journal that fails is reported with the outcome, never a reason to send again."""
+        try:
+            if intent.kind in _SNAPSHOT_KINDS:
+                try:
+                    before = await self._snapshot(intent)
+                except Exception as exc:
+                    return self._settle(
+                        entry_id,
+                        FAILED,
+                        message=f"Nothing was sent: could not read the ticket first ({exc}).",
+                    )
+                self._journal.update(entry_id, before=json.dumps(before))
+            row = self._journal.row(entry_id)
+            attempts = (row["attempts"] if row is not None else 0) + 1
+            self._set(entry_id, state=SENT, sent_at=self.clock(), attempts=attempts)
+        except JournalUnavailable:
+            self._never_sent.add(entry_id)
+            raise
         try:
             result = await self._call(intent)
         except _DEFINITE as exc:
-            self._set(entry_id, state=FAILED, message=str(exc))
-            return self.outcome(entry_id)
+            return self._settle(entry_id, FAILED, message=str(exc))
         except Exception as exc:  # OutcomeUnknown, and anything we cannot classify
             cause = (
                 exc.cause if isinstance(exc, E.OutcomeUnknown) else str(exc) or type(exc).__name__
             )
-            self._set(
+            self._settle(
                 entry_id,
-                state=UNKNOWN,
+                UNKNOWN,
                 message=f"No clear answer from Syncro ({cause}); checking whether it arrived.",
             )
             await self._sleep(self.settle_seconds)
             return await self._verify(entry_id)
-        self._set(
+        return self._settle(
             entry_id,
-            state=CONFIRMED,
-            result=json.dumps(_as_json(result)),
+            CONFIRMED,
+            result=_as_json(result),
             record_id=_record_id(intent.kind, result),
-            message="",
         )
+
+    def _settle(
+        self,
+        entry_id: int,
+        state: str,
+        *,
+        result: dict[str, Any] | None = None,
+        record_id: int | None = None,
+        message: str = "",
+    ) -> WriteOutcome:
+        """Record a state reached after sending and report it. When the journal cannot be
+        saved the outcome is still reported (from memory) with a note; the journal keeps
+        the entry unsettled, so the next start verifies it rather than sending it again."""
+        values: dict[str, Any] = {"state": state, "message": message}
+        if result is not None:
+            values["result"] = json.dumps(result)
+        if record_id is not None or state == CONFIRMED:
+            values["record_id"] = record_id
+        try:
+            self._set(entry_id, **values)
+        except JournalUnavailable as exc:
+            note = f" ({exc})" if str(exc) else ""
+            return WriteOutcome(entry_id, state, result, record_id, (message + note).strip())
         return self.outcome(entry_id)
 
     async def _call(self, intent: W.WriteIntent) -> Any:
@@ -628,31 +578,31 @@ class Outbox:
                 "Do not send it again until it is checked.",
             )
         if verdict.state == LANDED:
-            self._set(
+            return self._settle(
                 entry_id,
-                state=LANDED,
+                LANDED,
                 record_id=verdict.record_id,
-                result=json.dumps(verdict.result) if verdict.result is not None else None,
+                result=verdict.result,
                 message=verdict.note or "Verified: it reached Syncro.",
             )
-        elif verdict.state == ABSENT:
-            self._set(
+        if verdict.state == ABSENT:
+            if self._journal.problem:  # not journaled as absent: it must not be resent now
+                return self._settle(
+                    entry_id,
+                    UNKNOWN,
+                    message=(verdict.note or "Verified: it did not reach Syncro.")
+                    + " It is not sent again until the write journal can be saved.",
+                )
+            return self._settle(
                 entry_id,
-                state=ABSENT,
+                ABSENT,
                 message=verdict.note or "Verified: it did not reach Syncro. It can be sent again.",
             )
-        else:
-            self._set(entry_id, state=UNKNOWN, message=verdict.note)
-        return self.outcome(entry_id)
+        return self._settle(entry_id, UNKNOWN, message=verdict.note)
 
     def _claimed(self, entry: OutboxEntry) -> set[int]:
         """Record ids other entries of the same kind already account for."""
-        rows = self._journal.conn.execute(
-            "SELECT record_id FROM entries WHERE kind = ? AND id != ? AND record_id IS NOT NULL "
-            "AND state IN (?, ?)",
-            (entry.intent.kind, entry.id, *APPLIED),
-        ).fetchall()
-        return {r[0] for r in rows}
+        return self._journal.claimed(entry.intent.kind, entry.id, APPLIED)
 
     def _since(self, entry: OutboxEntry) -> float:
         return (entry.sent_at or entry.created_at) - self.verify_margin
@@ -927,6 +877,7 @@ class Outbox:
 
         It is checked again first: if it turned up meanwhile it is marked landed instead.
         """
+        self._writable()
         entry = self.entry(entry_id)
         if entry.state != ABSENT:
             raise ResendRefused(
@@ -952,23 +903,11 @@ class Outbox:
         finished: bool = False,
     ) -> int:
         """Create or update a multi-step run (e.g. billing) so it can resume after a restart."""
-        now = self.clock()
         text = json.dumps(data, ensure_ascii=False)
-        if run_id is None:
-            cur = self._journal.conn.execute(
-                "INSERT INTO runs (kind, ticket_id, data, finished, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (kind, ticket_id, text, int(finished), now, now),
-            )
-            return int(cur.lastrowid)
-        self._journal.conn.execute(
-            "UPDATE runs SET data = ?, finished = ?, updated_at = ? WHERE id = ?",
-            (text, int(finished), now, run_id),
-        )
-        return run_id
+        return self._journal.save_run(run_id, kind, ticket_id, text, finished, self.clock())
 
     def load_run(self, run_id: int) -> dict[str, Any]:
-        row = self._journal.conn.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
+        row = self._journal.run(run_id)
         if row is None:
             raise OutboxError(f"There is no run {run_id} in the journal.")
         return {
@@ -980,10 +919,7 @@ class Outbox:
         }
 
     def unfinished_runs(self, kind: str) -> list[int]:
-        rows = self._journal.conn.execute(
-            "SELECT id FROM runs WHERE kind = ? AND finished = 0 ORDER BY id", (kind,)
-        ).fetchall()
-        return [r[0] for r in rows]
+        return self._journal.unfinished_runs(kind)
 
     def run_entries(self, run_id: int) -> dict[int, OutboxEntry]:
         """The latest entry of each step of a run, by step number."""

@@ -67,6 +67,9 @@ class WriteSession(Protocol):
 
     async def verify(self, entry_id: int) -> WriteOutcome: ...
 
+    @property
+    def writes_blocked(self) -> str: ...
+
 
 def _no_attribution() -> tuple[str, str | None]:
     return "", None
@@ -120,6 +123,8 @@ class WriteSender:
         repeat: str = "",
     ) -> bool:
         """The preview alone: True on an explicit yes. Nothing is sent here."""
+        if self._blocked():
+            return False
         preview = self.confirmation(title, intents, warnings=warnings, notes=notes, repeat=repeat)
         return bool(await self.prompts.confirm(preview))
 
@@ -152,6 +157,8 @@ class WriteSender:
         Returns True when every write reached Syncro. Stops at the first that did not.
         ``repeat``: the same text already landed (the preview asks `y` then `a`).
         """
+        if self._blocked():
+            return False
         if not await self.confirm(title, intents, warnings=warnings, notes=notes, repeat=repeat):
             self.prompts.tell("Nothing was sent." + (" Your draft is kept." if draft_key else ""))
             return False
@@ -165,13 +172,16 @@ class WriteSender:
         allow_duplicate: bool = False,
     ) -> bool:
         """One confirmed write: send it, and ask again where the outcome needs the technician."""
-        from syncro_tui.core.outbox import DuplicateWrite
+        from syncro_tui.core.outbox import DuplicateWrite, JournalUnavailable
 
         tell = self.prompts.tell
         try:
             outcome = await self.session.submit(
                 intent, draft_key=draft_key, allow_duplicate=allow_duplicate
             )
+        except JournalUnavailable as exc:
+            tell(f"Nothing was sent. {exc}", severity="error", timeout=30)
+            return False
         except DuplicateWrite as dup:
             if dup.entry.state == "absent":
                 # The same write was verified absent (a resend declined earlier, say): it never
@@ -199,9 +209,13 @@ class WriteSender:
                 if not again:
                     tell("Not sent again.")
                     return False
-                outcome = await self.session.submit(
-                    intent, draft_key=draft_key, allow_duplicate=True
-                )
+                try:
+                    outcome = await self.session.submit(
+                        intent, draft_key=draft_key, allow_duplicate=True
+                    )
+                except JournalUnavailable as exc:
+                    tell(f"Nothing was sent. {exc}", severity="error", timeout=30)
+                    return False
         while True:
             if outcome.applied:
                 tell(f"Done: {intent.label}")
@@ -242,13 +256,23 @@ class WriteSender:
             return False
 
     async def _resend_absent(self, entry_id: int) -> WriteOutcome | None:
-        from syncro_tui.core.outbox import OutboxError
+        from syncro_tui.core.outbox import JournalUnavailable, OutboxError
 
         try:
             return await self.session.resend(entry_id)
+        except JournalUnavailable as exc:
+            self.prompts.tell(f"Not resent. {exc}", severity="error", timeout=30)
+            return None
         except OutboxError as exc:  # its state changed meanwhile (verified landed, say)
             self.prompts.tell(f"Not resent: {exc}", severity="warning", timeout=15)
             return None
+
+    def _blocked(self) -> bool:
+        """The journal cannot be saved: say so before any preview (nothing could be sent)."""
+        problem = getattr(self.session, "writes_blocked", "")
+        if problem:
+            self.prompts.tell(f"Nothing was sent. {problem}", severity="error", timeout=30)
+        return bool(problem)
 
     async def resend_entry(self, entry: OutboxEntry) -> WriteOutcome | None:
         """The write log's `R`: the same preview as any write, then the outbox's resend
@@ -256,6 +280,8 @@ class WriteSender:
         from syncro_tui.core.outbox import OutboxError
         from syncro_tui.core.text import clean
 
+        if self._blocked():
+            return None
         intent = entry.intent
         warnings = [f"Verified absent: {clean(entry.message)}"]
         if W.emails_customer(intent):

@@ -249,6 +249,11 @@ class Session:
         """Non-empty when the write journal had to be set aside at start (tell the user)."""
         return self.outbox.notice
 
+    @property
+    def writes_blocked(self) -> str:
+        """Non-empty (what to do) while the write journal cannot be saved: no write is sent."""
+        return self.outbox.writes_blocked
+
     @lane("USER")
     async def recover(self) -> list[Any]:
         """Verify writes a crash left pending or unknown, before anything else is sent."""

@@ -41,6 +41,10 @@ class OutboxSession:
     def __init__(self, outbox: O.Outbox) -> None:
         self.outbox = outbox
 
+    @property
+    def writes_blocked(self) -> str:
+        return self.outbox.writes_blocked
+
     async def submit(self, intent, *, draft_key=None, allow_duplicate=False):
         return await self.outbox.submit(intent, allow_duplicate=allow_duplicate)
 
