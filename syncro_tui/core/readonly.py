@@ -26,6 +26,10 @@ class ReadOnlyOutbox:
     def notice(self) -> str:
         return self.reason
 
+    @property
+    def writes_blocked(self) -> str:
+        return f"Not sent. {self.reason}"
+
     def _refuse(self, *_args: Any, **_kwargs: Any) -> Any:
         raise ReadOnlyJournal(f"Not sent. {self.reason}")
 

@@ -26,6 +26,7 @@ from syncro_tui.config import Settings
 from syncro_tui.core import ticket_facts as facts
 from syncro_tui.core.account_time import due_date
 from syncro_tui.core.backend import Connection
+from syncro_tui.core.local_files import safe_name
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.core.store import Store
 from syncro_tui.core.text import clean, one_line
@@ -61,11 +62,7 @@ def lane(
     return decorate
 
 
-def safe_account(account: str) -> str:
-    """A file-name-safe form of the account name."""
-    import re
-
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", account) or "account"
+safe_account = safe_name  # the old name (files are keyed by ``local_files.account_key`` now)
 
 
 def _iso(value: Any) -> str:
@@ -219,18 +216,20 @@ class Session:
         self._products_by_id: dict[int, Any] | None = None
 
     def _open_outbox(self, path: Path | None) -> Any:
+        """The account's journal (keyed by the account, whatever its spelling); older
+        journals of the same account are absorbed, so their unsettled writes get verified."""
+        from syncro_tui.core.local_files import LocalFiles
         from syncro_tui.core.outbox import Outbox
 
         if self.read_only:
             from syncro_tui.core.readonly import ReadOnlyOutbox
 
             return ReadOnlyOutbox(self.client, self.read_only)
+        absorb: list[Path] = []
         if path is None:
-            path = (
-                paths.ensure(paths.data_dir())
-                / f"outbox-{safe_account(self.settings.account)}.sqlite3"
-            )
-        return Outbox(path, self.client, clock=self.clock, drafts=self.drafts)
+            files = LocalFiles.of(self.settings, paths.ensure(paths.data_dir()))
+            path, absorb = files.journal, files.legacy_journals
+        return Outbox(path, self.client, clock=self.clock, drafts=self.drafts, absorb=absorb)
 
     @property
     def read_only_profile(self) -> bool:

@@ -663,9 +663,16 @@ def _local_stores(settings: Settings, *, create: bool = True) -> tuple[Any, Any]
     ``create`` False: the data folder is read-only; what is there can still be read."""
     from syncro_tui import paths
     from syncro_tui.core.drafts import Drafts
-    from syncro_tui.core.session import safe_account
+    from syncro_tui.core.local_files import LocalFiles
     from syncro_tui.core.timers import TimerStore
 
     base = paths.ensure(paths.data_dir()) if create else paths.data_dir()
-    account = safe_account(settings.account)
-    return Drafts(base / "drafts" / account), TimerStore(base / f"timer-{account}.json")
+    files = LocalFiles.of(settings, base)
+    if create:
+        try:
+            files.adopt_legacy()  # drafts kept under another spelling of the account
+        except OSError:
+            import logging
+
+            logging.getLogger("syncro_tui.ui").warning("could not move older drafts", exc_info=True)
+    return Drafts(files.drafts), TimerStore(files.timer)
