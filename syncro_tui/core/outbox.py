@@ -547,13 +547,32 @@ class Outbox:
         """Ids (and invoiced flags) on the ticket before sending, so verification can tell
         the record this write made from identical ones that were already there."""
         ticket = await self.client.get_ticket(intent.ticket_id)
-        return {
+        snapshot: dict[str, Any] = {
             "line_items": {
                 str(li.id): bool(li.converted) if li.converted is not None else None
                 for li in ticket.line_items
             },
             "timers": [t.id for t in ticket.ticket_timers],
         }
+        if intent.kind == W.INVOICE:  # which invoices the ticket had: a new one is this one
+            try:
+                found = await self._ticket_invoices(intent.ticket_id)
+            except (E.NotFound, E.PermissionDenied):
+                found = None  # no GET /invoices here: the line items are the evidence
+            snapshot["invoices"] = None if found is None else [i.id for i in found]
+        return snapshot
+
+    async def _ticket_invoices(self, ticket_id: int | None) -> list[Any] | None:
+        """The invoices made from a ticket (GET /invoices?ticket_id=, every page); None when
+        there are too many pages to read. The ticket is checked on each invoice too, in case
+        a tenant ignores the filter."""
+        found: list[Any] = []
+        for page in range(1, MAX_VERIFY_PAGES + 1):
+            got = await self.client.invoices(ticket_id=ticket_id, page=page)
+            found += [i for i in got.invoices if i.ticket_id == ticket_id]
+            if not got.has_more:
+                return found
+        return None
 
     # ------------------------------------------------------------------ verification
 
@@ -627,7 +646,7 @@ class Outbox:
         if kind in (W.CHARGE_TIMER, W.DELETE_TIMER):
             return self._check_timer_change(kind, ticket, p["timer_entry_id"])
         if kind == W.INVOICE:
-            return self._find_invoice(entry, ticket, before)
+            return await self._find_invoice(entry, ticket, before)
         raise OutboxError(f"Unknown kind of write {kind!r}.")
 
     async def _author_id(self) -> int | None:
@@ -799,13 +818,57 @@ class Outbox:
             )
         return _Verdict(ABSENT, note="Verified: the timer was not charged.")
 
-    @staticmethod
-    def _find_invoice(entry: OutboxEntry, ticket: Any, before: dict | None) -> _Verdict:
-        """The client has no invoice listing, so the evidence is the ticket's line items:
-        "Make Invoice" marks them converted. A line that was not invoiced before sending
-        and is now proves an invoice was made (which one, Syncro does not say here)."""
+    async def _find_invoice(self, entry: OutboxEntry, ticket: Any, before: dict | None) -> _Verdict:
+        """GET /invoices?ticket_id=: an invoice of the ticket that was not there before
+        sending (and that no other write accounts for) is this write's, by number. Several
+        such invoices cannot be told apart (unknown); none is absent, unless the line items
+        say otherwise. Tenants without the listing fall back to the line items."""
         if before is None:
             return _without_snapshot(entry)
+        known = before.get("invoices")
+        if known is not None:
+            try:
+                invoices = await self._ticket_invoices(entry.intent.ticket_id)
+            except (E.NotFound, E.PermissionDenied):
+                invoices = None
+            if invoices is not None:
+                return self._new_invoice(entry, ticket, before, invoices, set(known))
+        return self._invoiced_lines(ticket, before)
+
+    def _new_invoice(
+        self, entry: OutboxEntry, ticket: Any, before: dict, invoices: list[Any], known: set[int]
+    ) -> _Verdict:
+        claimed = self._claimed(entry)
+        new = [i for i in invoices if i.id not in known and i.id not in claimed]
+        if len(new) == 1:
+            invoice = new[0]
+            return _Verdict(
+                LANDED,
+                invoice.id,
+                _as_json(invoice),
+                f"Verified: invoice #{invoice.number or invoice.id} was made from the ticket.",
+            )
+        if new:
+            numbers = ", ".join(f"#{i.number or i.id}" for i in new)
+            return _Verdict(
+                UNKNOWN,
+                note=f"The ticket has {len(new)} new invoices ({numbers}); which one this "
+                "write made cannot be told: look in Syncro.",
+            )
+        lines = self._invoiced_lines(ticket, before)
+        if lines.state == LANDED:  # the lines say invoiced, the listing shows none: unsure
+            return _Verdict(
+                UNKNOWN,
+                note="No new invoice is listed for the ticket, but its line items are now "
+                "invoiced; look for the invoice in Syncro.",
+            )
+        return _Verdict(ABSENT, note="Verified: no invoice was made from the ticket.")
+
+    @staticmethod
+    def _invoiced_lines(ticket: Any, before: dict) -> _Verdict:
+        """The evidence without an invoice listing: "Make Invoice" marks the ticket's line
+        items converted. A line that was not invoiced before sending and is now proves an
+        invoice was made (which one, Syncro does not say here)."""
         flags = before["line_items"]
         if any(converted is None for converted in flags.values()):
             return _Verdict(
