@@ -40,16 +40,16 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from syncro_tui.api import errors as E
+from syncro_tui.core import verification as V
 from syncro_tui.core import writes as W
 from syncro_tui.core.drafts import DraftLink, Drafts
 from syncro_tui.core.journal import Connect, Journal, JournalUnavailable, OutboxError
-from syncro_tui.core.text import html_to_text, one_line, same_comment_text
+from syncro_tui.core.kinds import kind_of
+from syncro_tui.core.write_client import WriteClient
 
 __all__ = ["JournalUnavailable", "OutboxError"]  # re-exported: callers catch them from here
 
@@ -69,7 +69,7 @@ UNSETTLED = frozenset({PENDING, SENT, UNKNOWN})
 DUPLICATE_WINDOW = 24 * 3600.0  # an identical create within a day is almost surely a mistake
 VERIFY_MARGIN = 600.0  # clock skew allowed when matching server timestamps
 SETTLE_SECONDS = 3.0  # let a slow server finish before looking for the record
-MAX_VERIFY_PAGES = 10
+MAX_VERIFY_PAGES = V.MAX_VERIFY_PAGES
 
 # Errors that prove the write was not applied.
 _DEFINITE = (
@@ -160,14 +160,6 @@ class WriteOutcome:
         return self.state == ABSENT
 
 
-@dataclass
-class _Verdict:
-    state: str  # LANDED, ABSENT or UNKNOWN
-    record_id: int | None = None
-    result: dict[str, Any] | None = None
-    note: str = ""
-
-
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -178,92 +170,10 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def _as_json(value: Any) -> dict[str, Any] | None:
-    """A client model (pydantic) or dict as plain JSON; None stays None."""
-    if value is None:
-        return None
-    if hasattr(value, "model_dump"):
-        return value.model_dump(mode="json")
-    return json.loads(json.dumps(value, default=str))
-
-
-def _same_text(a: Any, b: Any) -> bool:
-    """Text equality that forgives whitespace the server may have reflowed."""
-    return " ".join(str(a or "").split()) == " ".join(str(b or "").split())
-
-
-def _same_field(name: str, have: Any, sent: Any) -> bool:
-    """A ticket field as read back equals what a PUT sent (a due date is compared by day:
-    Syncro answers a date-time for the date it was sent)."""
-    if name == "due_date" and have is not None and sent:
-        day = have.date().isoformat() if isinstance(have, datetime) else str(have)[:10]
-        return day == str(sent)[:10]
-    return _same_text(have, sent)
-
-
-def _decimal(value: Any) -> Decimal | None:
-    try:
-        return None if value is None else Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
-def _timestamp(value: Any) -> float | None:
-    if isinstance(value, datetime):
-        return value.timestamp()
-    if isinstance(value, str) and value:
-        try:
-            return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-        except ValueError:
-            return None
-    return None
-
-
-def _side_by_side(payload: dict[str, Any], candidates: list[Any]) -> str:
-    """What was sent beside the nearest comment found, for a human to judge."""
-    c = max(candidates, key=lambda c: _timestamp(c.created_at) or 0.0)  # the newest
-    when = _timestamp(c.created_at)
-    at = time.strftime("%Y-%m-%d %H:%M", time.localtime(when)) if when else "an unknown time"
-    others = f" (and {len(candidates) - 1} more)" if len(candidates) > 1 else ""
-    found_body = one_line(html_to_text(str(c.body or "")), 300)
-    return (
-        f"Needs your look: you wrote a comment at {at}{others} that is close to this one but "
-        "not the same, so it may be this one reformatted by Syncro. Do not send it again "
-        "until you have compared them on the ticket.\n"
-        f"Sent:          {one_line(payload.get('subject'))} | {one_line(payload.get('body'), 300)}\n"
-        f"On the ticket: {one_line(c.subject)} | {found_body}"
-    )
-
-
-def _without_snapshot(entry: OutboxEntry) -> _Verdict:
-    """Verdict for a write whose ticket was never read before sending. The state ``sent``
-    (with ``sent_at``) is committed before anything goes to the network, so a write
-    without ``sent_at`` never left; one with it cannot be told apart from older records."""
-    if entry.sent_at is None:
-        return _Verdict(ABSENT, note="Verified: it was never sent (the app stopped first).")
-    return _Verdict(
-        UNKNOWN,
-        note="The ticket was not read before sending, so this cannot be "
-        "checked here; look at the ticket in Syncro.",
-    )
-
-
-def _record_id(kind: str, result: Any) -> int | None:
-    if result is None:
-        return None
-    if kind == W.CHARGE_TIMER:  # the record a charge creates is the line item
-        return getattr(result, "ticket_line_item_id", None)
-    return getattr(result, "id", None)
-
-
-# Kinds that need the ticket's state before sending, to tell new records from old ones.
-_SNAPSHOT_KINDS = frozenset({W.LINE_ITEM, W.TIMER_ENTRY, W.INVOICE})
-
-
 class Outbox:
     """The write journal and the only path by which syncro-tui changes Syncro.
 
-    ``client`` is a ``SyncroClient``. ``drafts``, when given, lets a write carry a
+    ``client`` is a ``core.write_client.WriteClient`` (the ``SyncroClient``). ``drafts``, when given, lets a write carry a
     ``DraftLink`` whose draft is deleted once the write is confirmed or verified landed.
     ``sleep`` and ``settle_seconds`` exist so tests need not wait.
     """
@@ -271,7 +181,7 @@ class Outbox:
     def __init__(
         self,
         path: Path,
-        client: Any,
+        client: WriteClient,
         *,
         clock: Callable[[], float] = time.time,
         drafts: Drafts | None = None,
@@ -422,6 +332,7 @@ class Outbox:
         self._writable()
         if not self._recovered:
             await self._recover_once()
+        kind_of(intent)  # an unknown kind is refused before anything is journaled
         async with self._lock(intent):
             self._refuse_duplicate(intent, allow_duplicate)
             now = self.clock()
@@ -458,10 +369,11 @@ class Outbox:
 
         Nothing goes to the network unless ``sent`` was journaled first; once it went, a
         journal that fails is reported with the outcome, never a reason to send again."""
+        kind = kind_of(intent)
         try:
-            if intent.kind in _SNAPSHOT_KINDS:
+            if kind.snapshot is not None:
                 try:
-                    before = await self._snapshot(intent)
+                    before = await kind.snapshot(self.client, intent)
                 except Exception as exc:
                     return self._settle(
                         entry_id,
@@ -476,7 +388,7 @@ class Outbox:
             self._never_sent.add(entry_id)
             raise
         try:
-            result = await self._call(intent)
+            result = await kind.send(self.client, intent)
         except _DEFINITE as exc:
             return self._settle(entry_id, FAILED, message=str(exc))
         except Exception as exc:  # OutcomeUnknown, and anything we cannot classify
@@ -493,8 +405,8 @@ class Outbox:
         return self._settle(
             entry_id,
             CONFIRMED,
-            result=_as_json(result),
-            record_id=_record_id(intent.kind, result),
+            result=V.as_json(result),
+            record_id=kind.record_id(result),
         )
 
     def _settle(
@@ -521,59 +433,6 @@ class Outbox:
             return WriteOutcome(entry_id, state, result, record_id, (message + note).strip())
         return self.outcome(entry_id)
 
-    async def _call(self, intent: W.WriteIntent) -> Any:
-        c, p, tid = self.client, intent.payload, intent.ticket_id
-        if intent.kind == W.COMMENT:
-            return await c.add_comment(tid, p)
-        if intent.kind == W.NEW_TICKET:
-            return await c.create_ticket(p)
-        if intent.kind == W.TICKET_UPDATE:
-            return await c.update_ticket(tid, p)
-        if intent.kind == W.LINE_ITEM:
-            return await c.add_line_item(tid, p)
-        if intent.kind == W.UPDATE_LINE_ITEM:
-            return await c.update_line_item(tid, p)
-        if intent.kind == W.TIMER_ENTRY:
-            return await c.add_timer_entry(tid, p)
-        if intent.kind == W.CHARGE_TIMER:
-            return await c.charge_timer_entry(tid, p["timer_entry_id"])
-        if intent.kind == W.DELETE_TIMER:
-            return await c.delete_timer_entry(tid, p["timer_entry_id"])
-        if intent.kind == W.INVOICE:
-            return await c.create_invoice(p)
-        raise OutboxError(f"Unknown kind of write {intent.kind!r}.")
-
-    async def _snapshot(self, intent: W.WriteIntent) -> dict[str, Any]:
-        """Ids (and invoiced flags) on the ticket before sending, so verification can tell
-        the record this write made from identical ones that were already there."""
-        ticket = await self.client.get_ticket(intent.ticket_id)
-        snapshot: dict[str, Any] = {
-            "line_items": {
-                str(li.id): bool(li.converted) if li.converted is not None else None
-                for li in ticket.line_items
-            },
-            "timers": [t.id for t in ticket.ticket_timers],
-        }
-        if intent.kind == W.INVOICE:  # which invoices the ticket had: a new one is this one
-            try:
-                found = await self._ticket_invoices(intent.ticket_id)
-            except (E.NotFound, E.PermissionDenied):
-                found = None  # no GET /invoices here: the line items are the evidence
-            snapshot["invoices"] = None if found is None else [i.id for i in found]
-        return snapshot
-
-    async def _ticket_invoices(self, ticket_id: int | None) -> list[Any] | None:
-        """The invoices made from a ticket (GET /invoices?ticket_id=, every page); None when
-        there are too many pages to read. The ticket is checked on each invoice too, in case
-        a tenant ignores the filter."""
-        found: list[Any] = []
-        for page in range(1, MAX_VERIFY_PAGES + 1):
-            got = await self.client.invoices(ticket_id=ticket_id, page=page)
-            found += [i for i in got.invoices if i.ticket_id == ticket_id]
-            if not got.has_more:
-                return found
-        return None
-
     # ------------------------------------------------------------------ verification
 
     async def verify(self, entry_id: int) -> WriteOutcome:
@@ -587,11 +446,20 @@ class Outbox:
     async def _verify(self, entry_id: int) -> WriteOutcome:
         entry = self.entry(entry_id)
         row = self._journal.row(entry_id)
-        before = json.loads(row["before"]) if row["before"] else None
+        before = json.loads(row["before"]) if row is not None and row["before"] else None
+        check = V.Check(
+            self.client,
+            entry.intent,
+            sent_at=entry.sent_at,
+            since=self._since(entry),
+            claimed=self._claimed(entry),
+            before=before,
+            author=self._author_id,
+        )
         try:
-            verdict = await self._look_for(entry, before)
+            verdict = await kind_of(entry.intent).verify(check)
         except Exception as exc:
-            verdict = _Verdict(
+            verdict = V.Verdict(
                 UNKNOWN,
                 note=f"Could not check yet ({exc}); try again later. "
                 "Do not send it again until it is checked.",
@@ -619,36 +487,6 @@ class Outbox:
             )
         return self._settle(entry_id, UNKNOWN, message=verdict.note)
 
-    def _claimed(self, entry: OutboxEntry) -> set[int]:
-        """Record ids other entries of the same kind already account for."""
-        return self._journal.claimed(entry.intent.kind, entry.id, APPLIED)
-
-    def _since(self, entry: OutboxEntry) -> float:
-        return (entry.sent_at or entry.created_at) - self.verify_margin
-
-    async def _look_for(self, entry: OutboxEntry, before: dict | None) -> _Verdict:
-        kind = entry.intent.kind
-        if kind == W.COMMENT:
-            return await self._find_comment(entry)
-        if kind == W.NEW_TICKET:
-            return await self._find_ticket(entry)
-        ticket = await self.client.get_ticket(entry.intent.ticket_id)
-        p = entry.intent.payload
-        if kind == W.TICKET_UPDATE:
-            same = all(_same_field(k, getattr(ticket, k, None), v) for k, v in p.items())
-            return _Verdict(LANDED, ticket.id, _as_json(ticket)) if same else _Verdict(ABSENT)
-        if kind == W.LINE_ITEM:
-            return self._find_line_item(entry, ticket, before)
-        if kind == W.UPDATE_LINE_ITEM:
-            return self._check_line_item_update(ticket, p)
-        if kind == W.TIMER_ENTRY:
-            return self._find_timer(entry, ticket, before)
-        if kind in (W.CHARGE_TIMER, W.DELETE_TIMER):
-            return self._check_timer_change(kind, ticket, p["timer_entry_id"])
-        if kind == W.INVOICE:
-            return await self._find_invoice(entry, ticket, before)
-        raise OutboxError(f"Unknown kind of write {kind!r}.")
-
     async def _author_id(self) -> int | None:
         """The user the key belongs to (every write is attributed to them): set by the session
         once GET /me is known, else asked for here, once."""
@@ -657,246 +495,12 @@ class Outbox:
             self.author_id = getattr(me, "user_id", None)
         return self.author_id
 
-    async def _find_comment(self, entry: OutboxEntry) -> _Verdict:
-        """Look for the comment among the ticket's comments by the key's user, created after
-        the send (less clock skew), that no other entry already accounts for.
+    def _claimed(self, entry: OutboxEntry) -> set[int]:
+        """Record ids other entries of the same kind already account for."""
+        return self._journal.claimed(entry.intent.kind, entry.id, APPLIED)
 
-        Syncro may hand a body back reformatted (HTML line breaks, entities, trimmed
-        whitespace), so text is compared on its normalised forms (``same_comment_text``). The
-        verdict is ``landed`` for a comment whose subject and body match; ``unknown`` (with the
-        candidate beside what was sent) when the user wrote a comment in that window that
-        matches only partly, since comments cannot be deleted and a resend could double it;
-        and ``absent`` only when the user wrote no comment at all on the ticket in the window.
-        Pages are read newest first; the walk stops early only on a page that is in that order
-        and wholly older than the window (the client never relies on ``sort_direction``)."""
-        p, since, claimed = entry.intent.payload, self._since(entry), self._claimed(entry)
-        author = await self._author_id()
-        candidates: list[Any] = []
-
-        def in_window(c: Any) -> bool:
-            created = _timestamp(c.created_at)
-            return c.id not in claimed and (created is None or created >= since)
-
-        def by_author(c: Any) -> bool:
-            # Customer-written comments carry user_id null (syncro-api.md section 9, point 3).
-            return c.user_id is not None and (author is None or c.user_id == author)
-
-        def scan(comments: list[Any]) -> _Verdict | None:
-            for c in comments:
-                if not (in_window(c) and by_author(c)):
-                    continue
-                if same_comment_text(p["subject"], c.subject) and same_comment_text(
-                    p["body"], c.body
-                ):
-                    return _Verdict(
-                        LANDED, c.id, _as_json(c), "Verified: the comment is on the ticket."
-                    )
-                candidates.append(c)
-            return None
-
-        def settle() -> _Verdict:
-            if not candidates:
-                return _Verdict(
-                    ABSENT,
-                    note="Verified: you wrote no comment on the ticket since it was sent; "
-                    "it did not arrive.",
-                )
-            return _Verdict(UNKNOWN, note=_side_by_side(p, candidates))
-
-        for page in range(1, MAX_VERIFY_PAGES + 1):
-            try:
-                got = await self.client.ticket_comments(entry.intent.ticket_id, page=page)
-            except E.NotFound:
-                # Older tenants lack GET /tickets/{id}/comments; the detail lists them all.
-                ticket = await self.client.get_ticket(entry.intent.ticket_id)
-                return scan(ticket.comments) or settle()
-            found = scan(got.comments)
-            if found is not None:
-                return found
-            stamps = [_timestamp(c.created_at) for c in got.comments]
-            newest_first = all(
-                a is not None and b is not None and a >= b for a, b in zip(stamps, stamps[1:])
-            )
-            all_older = bool(stamps) and all(t is not None and t < since for t in stamps)
-            if not got.has_more or (newest_first and all_older):
-                return settle()
-        return _Verdict(UNKNOWN, note="Too many comments to check; look at the ticket in Syncro.")
-
-    async def _find_ticket(self, entry: OutboxEntry) -> _Verdict:
-        """A ticket of that customer with that subject, created after the send (less skew).
-        The list is newest-updated first, so paging stops once a page is older than that."""
-        p, since, claimed = entry.intent.payload, self._since(entry), self._claimed(entry)
-        for page in range(1, MAX_VERIFY_PAGES + 1):
-            got = await self.client.list_tickets(
-                customer_id=p["customer_id"],
-                page=page,
-                created_after=datetime.fromtimestamp(since, UTC),
-            )
-            for t in got.tickets:
-                created = _timestamp(t.created_at)
-                if (
-                    t.id not in claimed
-                    and created is not None
-                    and created >= since
-                    and _same_text(t.subject, p["subject"])
-                ):
-                    return _Verdict(
-                        LANDED, t.id, _as_json(t), f"Verified: ticket #{t.number} was created."
-                    )
-            updated = [_timestamp(t.updated_at) for t in got.tickets]
-            if not got.has_more or (updated and all(u is not None and u < since for u in updated)):
-                return _Verdict(ABSENT, note="Verified: no such ticket was created.")
-        return _Verdict(UNKNOWN, note="Too many tickets to check; look in Syncro.")
-
-    def _find_line_item(self, entry: OutboxEntry, ticket: Any, before: dict | None) -> _Verdict:
-        if before is None:
-            return _without_snapshot(entry)
-        p, claimed = entry.intent.payload, self._claimed(entry)
-        quantity = _decimal(p["quantity"])
-        for li in ticket.line_items:
-            if (
-                str(li.id) not in before["line_items"]
-                and li.id not in claimed
-                and _same_text(li.name, p["name"])
-                and _same_text(li.description, p["description"])
-                and _decimal(li.quantity) == quantity
-            ):
-                return _Verdict(
-                    LANDED, li.id, _as_json(li), "Verified: the line item is on the ticket."
-                )
-        return _Verdict(ABSENT, note="Verified: the line item is not on the ticket.")
-
-    @staticmethod
-    def _check_line_item_update(ticket: Any, p: dict) -> _Verdict:
-        li = next((x for x in ticket.line_items if x.id == p["ticket_line_item_id"]), None)
-        if li is None:
-            return _Verdict(ABSENT, note="The line item is no longer on the ticket.")
-        same = (
-            li.product_id == p["product_id"]
-            and _same_text(li.name, p["name"])
-            and _same_text(li.description, p["description"])
-            and _decimal(li.quantity) == _decimal(p["quantity"])
-        )
-        return _Verdict(LANDED, li.id, _as_json(li)) if same else _Verdict(ABSENT)
-
-    def _find_timer(self, entry: OutboxEntry, ticket: Any, before: dict | None) -> _Verdict:
-        if before is None:
-            return _without_snapshot(entry)
-        p, claimed = entry.intent.payload, self._claimed(entry)
-        start = _timestamp(p["start_at"])
-        for t in ticket.ticket_timers:
-            started = _timestamp(t.start_time)
-            if (
-                t.id not in before["timers"]
-                and t.id not in claimed
-                and started is not None
-                and abs(started - start) < 1.0
-                and _same_text(t.notes, p["notes"])
-            ):
-                return _Verdict(
-                    LANDED, t.id, _as_json(t), "Verified: the timer entry is on the ticket."
-                )
-        return _Verdict(ABSENT, note="Verified: the timer entry is not on the ticket.")
-
-    @staticmethod
-    def _check_timer_change(kind: str, ticket: Any, timer_id: int) -> _Verdict:
-        timer = next((t for t in ticket.ticket_timers if t.id == timer_id), None)
-        if kind == W.DELETE_TIMER:
-            if timer is None:
-                return _Verdict(LANDED, note="Verified: the timer is gone.")
-            return _Verdict(ABSENT, note="Verified: the timer is still there.")
-        if timer is None:
-            return _Verdict(
-                UNKNOWN, note="The timer is no longer on the ticket; check it in Syncro."
-            )
-        if timer.recorded:
-            return _Verdict(
-                LANDED,
-                timer.ticket_line_item_id,
-                _as_json(timer),
-                "Verified: the timer was charged.",
-            )
-        return _Verdict(ABSENT, note="Verified: the timer was not charged.")
-
-    async def _find_invoice(self, entry: OutboxEntry, ticket: Any, before: dict | None) -> _Verdict:
-        """GET /invoices?ticket_id=: an invoice of the ticket that was not there before
-        sending (and that no other write accounts for) is this write's, by number. Several
-        such invoices cannot be told apart (unknown); none is absent, unless the line items
-        say otherwise. Tenants without the listing fall back to the line items."""
-        if before is None:
-            return _without_snapshot(entry)
-        known = before.get("invoices")
-        if known is not None:
-            try:
-                invoices = await self._ticket_invoices(entry.intent.ticket_id)
-            except (E.NotFound, E.PermissionDenied):
-                invoices = None
-            if invoices is not None:
-                return self._new_invoice(entry, ticket, before, invoices, set(known))
-        return self._invoiced_lines(ticket, before)
-
-    def _new_invoice(
-        self, entry: OutboxEntry, ticket: Any, before: dict, invoices: list[Any], known: set[int]
-    ) -> _Verdict:
-        claimed = self._claimed(entry)
-        new = [i for i in invoices if i.id not in known and i.id not in claimed]
-        if len(new) == 1:
-            invoice = new[0]
-            return _Verdict(
-                LANDED,
-                invoice.id,
-                _as_json(invoice),
-                f"Verified: invoice #{invoice.number or invoice.id} was made from the ticket.",
-            )
-        if new:
-            numbers = ", ".join(f"#{i.number or i.id}" for i in new)
-            return _Verdict(
-                UNKNOWN,
-                note=f"The ticket has {len(new)} new invoices ({numbers}); which one this "
-                "write made cannot be told: look in Syncro.",
-            )
-        lines = self._invoiced_lines(ticket, before)
-        if lines.state == LANDED:  # the lines say invoiced, the listing shows none: unsure
-            return _Verdict(
-                UNKNOWN,
-                note="No new invoice is listed for the ticket, but its line items are now "
-                "invoiced; look for the invoice in Syncro.",
-            )
-        return _Verdict(ABSENT, note="Verified: no invoice was made from the ticket.")
-
-    @staticmethod
-    def _invoiced_lines(ticket: Any, before: dict) -> _Verdict:
-        """The evidence without an invoice listing: "Make Invoice" marks the ticket's line
-        items converted. A line that was not invoiced before sending and is now proves an
-        invoice was made (which one, Syncro does not say here)."""
-        flags = before["line_items"]
-        if any(converted is None for converted in flags.values()):
-            return _Verdict(
-                UNKNOWN,
-                note="Syncro does not say which line items are invoiced; "
-                "look for the invoice in Syncro.",
-            )
-        waiting = {int(i) for i, converted in flags.items() if converted is False}
-        if not waiting:
-            return _Verdict(
-                UNKNOWN,
-                note="The ticket had no uninvoiced line items, so there is "
-                "nothing to check by; look for the invoice in Syncro.",
-            )
-        now = {li.id: li.converted for li in ticket.line_items if li.id in waiting}
-        if any(now.values()):
-            return _Verdict(
-                LANDED,
-                note="Verified: the ticket's line items are now on an invoice "
-                "(its number was lost with the reply; see the ticket in Syncro).",
-            )
-        if now and all(v is False for v in now.values()):
-            return _Verdict(
-                ABSENT, note="Verified: no invoice was made; the line items are not invoiced."
-            )
-        return _Verdict(
-            UNKNOWN, note="Could not tell from the ticket; look for the invoice in Syncro."
-        )
+    def _since(self, entry: OutboxEntry) -> float:
+        return (entry.sent_at or entry.created_at) - self.verify_margin
 
     # ------------------------------------------------------------------ recovery and resend
 

@@ -21,16 +21,19 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-# Kinds of write; the outbox sends and verifies each kind its own way.
-COMMENT = "comment"
-NEW_TICKET = "new_ticket"
-TICKET_UPDATE = "ticket_update"
-LINE_ITEM = "line_item"
-UPDATE_LINE_ITEM = "update_line_item"
-TIMER_ENTRY = "timer_entry"
-CHARGE_TIMER = "charge_timer"
-DELETE_TIMER = "delete_timer"
-INVOICE = "invoice"
+# Kinds of write: each is one entry of ``core.kinds.KINDS`` (how it is sent and verified).
+from syncro_tui.core.kinds import (  # re-exported: W.COMMENT and so on
+    CHARGE_TIMER,
+    COMMENT,
+    DELETE_TIMER,
+    INVOICE,
+    LINE_ITEM,
+    NEW_TICKET,
+    TICKET_UPDATE,
+    TIMER_ENTRY,
+    UPDATE_LINE_ITEM,
+)
+from syncro_tui.core.kinds import emails_customer as _emails_customer
 
 # Comment visibility: (hidden, do_not_email). Internal is the default everywhere because
 # a public comment without do_not_email sends the customer a real email.
@@ -200,14 +203,8 @@ def comment(
 
 def emails_customer(intent: WriteIntent) -> bool:
     """True when sending this intent emails the customer (a comment, or a new ticket's
-    first comment, that is public without do_not_email)."""
-    if intent.kind == COMMENT:
-        comments = [intent.payload]
-    elif intent.kind == NEW_TICKET:
-        comments = intent.payload.get("comments_attributes") or []
-    else:
-        return False
-    return any(not c.get("hidden") and not c.get("do_not_email") for c in comments)
+    first comment, that is public without do_not_email): its kind says (``core.kinds``)."""
+    return _emails_customer(intent)
 
 
 def email_warning(intent: WriteIntent, contact_name: str | None, email: str | None) -> str | None:

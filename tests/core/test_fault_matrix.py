@@ -1,9 +1,11 @@
-"""Every fault the sandbox can inject, on every kind of record the app creates.
+"""Every fault the sandbox can inject, on every kind of write the app sends.
 
-For comments, line items, timer entries, invoices and new tickets, each of: 5xx before
-apply, 5xx after apply, response dropped after apply, timeout after apply, 429 and a
-malformed 200. Whatever happens, the sandbox ends with exactly one record per intent that
-ended applied, or none where the technician declined to send it again: never two.
+For comments, line items, timer entries, invoices and new tickets (records created), and
+for ticket updates, line item updates, charging and deleting a timer (changes), each of:
+5xx before apply, 5xx after apply, response dropped after apply, timeout after apply, 429
+and a malformed 200. Whatever happens, the sandbox ends with exactly one record (or one
+change) per intent that ended applied, or none where the technician declined to send it
+again: never two. Every kind in ``core.kinds.KINDS`` has its row here.
 
 Comments run twice more on a rich-text tenant (``Sandbox(rich_text=True)``), which hands
 every body back reformatted as HTML: the seed's incident was a landed comment taken for
@@ -32,9 +34,10 @@ class Kind:
     name: str
     route: str  # fault glob (below /api/v1)
     build: Callable[[Env, object], W.WriteIntent]
-    count: Callable[[Env, object], int]  # records of this intent in the sandbox
+    count: Callable[[Env, object], int]  # records (or changes) of this intent in the sandbox
     prepare: Callable[[Env, object], None] = lambda env, ticket: None
     sandbox: dict = field(default_factory=dict)  # Sandbox options (the tenant's variance)
+    method: str = "POST"
 
 
 def _invoiceable(env: Env, ticket) -> None:
@@ -52,6 +55,44 @@ def _invoiceable(env: Env, ticket) -> None:
 
 
 START = datetime(2026, 3, 4, 9, 15, tzinfo=timezone(timedelta(hours=-7)))
+
+
+def _with_line_item(env: Env, ticket) -> None:
+    env.sandbox.state.add_line_item(
+        ticket,
+        time.time(),
+        name="Labor - Remote Business",
+        description="before the update",
+        quantity=Decimal("0.5"),
+        product_id=5001,
+        price_retail=None,
+        taxable=False,
+    )
+
+
+def _with_timer(env: Env, ticket) -> None:
+    now = time.time()
+    env.sandbox.state.add_timer(
+        ticket, now, start=now - 2700, end=now, notes=MARK, product_id=5002, user_id=None
+    )
+
+
+def _line_item(ticket):
+    return next(li for li in ticket.line_items if li.description in ("before the update", MARK))
+
+
+def _timer_id(ticket) -> int:
+    return next(t.id for t in ticket.timers if t.notes == MARK)
+
+
+def _charges(env: Env, ticket) -> int:
+    """Line items made by charging the prepared timer (charging twice makes a second)."""
+    return sum(li.description == MARK for li in ticket.line_items)
+
+
+def _deleted(env: Env, ticket) -> int:
+    return int(not any(t.notes == MARK for t in ticket.timers))
+
 
 # A body that a rich-text tenant changes in every way it can: entities, line breaks (as
 # <br> or <p>, by comment id), trailing whitespace.
@@ -118,6 +159,43 @@ KINDS = [
         ),
         lambda env, t: sum(x.subject == MARK for x in env.sandbox.state.tickets.values()),
     ),
+    Kind(
+        "ticket_update",
+        "/tickets/*",
+        lambda env, t: W.update_ticket(t.id, {"status": "Waiting on Customer"}),
+        lambda env, t: int(t.status == "Waiting on Customer"),
+        method="PUT",
+    ),
+    Kind(
+        "update_line_item",
+        "/tickets/*/update_line_item",
+        lambda env, t: W.update_line_item(
+            t.id,
+            _line_item(t).id,
+            product_id=5001,
+            name="Labor - Remote Business",
+            description=MARK,
+            hours=Decimal("0.75"),
+            taxable=False,
+        ),
+        lambda env, t: sum(li.description == MARK for li in t.line_items),
+        _with_line_item,
+        method="PUT",
+    ),
+    Kind(
+        "charge_timer",
+        "/tickets/*/charge_timer_entry",
+        lambda env, t: W.charge_timer(t.id, _timer_id(t)),
+        _charges,
+        _with_timer,
+    ),
+    Kind(
+        "delete_timer",
+        "/tickets/*/delete_timer_entry",
+        lambda env, t: W.delete_timer(t.id, _timer_id(t)),
+        _deleted,
+        _with_timer,
+    ),
 ]
 
 APPLIED_FAULTS = ["error_after", "drop_after", "timeout_after", "malformed"]
@@ -133,7 +211,8 @@ CASES = [pytest.param(k, f, None, id=f"{k.name}-{f}") for k in KINDS for f in AP
 
 @pytest.mark.parametrize("kind, fault, answer", CASES)
 async def test_fault_never_makes_two(tmp_path, kind: Kind, fault: str, answer: str | None):
-    async with make_env(tmp_path, f"POST {kind.route}={fault}*1", **kind.sandbox) as env:
+    faults = f"{kind.method} {kind.route}={fault}*1"
+    async with make_env(tmp_path, faults, **kind.sandbox) as env:
         ticket = env.open_ticket()
         kind.prepare(env, ticket)
         intent = kind.build(env, ticket)
@@ -145,9 +224,10 @@ async def test_fault_never_makes_two(tmp_path, kind: Kind, fault: str, answer: s
             assert kind.count(env, ticket) == 1
             with pytest.raises(O.ResendRefused):
                 await env.outbox.resend(outcome.entry_id)
-            with pytest.raises(O.DuplicateWrite):
-                await env.outbox.submit(intent)
-            assert env.sandbox.count("POST", kind.route) == 1
+            if kind.method == "POST":
+                with pytest.raises(O.DuplicateWrite):
+                    await env.outbox.submit(intent)
+            assert env.sandbox.count(kind.method, kind.route) == 1
             assert kind.count(env, ticket) == 1
             return
 
@@ -163,7 +243,13 @@ async def test_fault_never_makes_two(tmp_path, kind: Kind, fault: str, answer: s
                 again = await env.outbox.submit(intent)
             assert again.state == O.CONFIRMED, again.message
             assert kind.count(env, ticket) == 1
-            assert env.sandbox.count("POST", kind.route) == 2
+            assert env.sandbox.count(kind.method, kind.route) == 2
         else:
             assert kind.count(env, ticket) == 0
-            assert env.sandbox.count("POST", kind.route) == 1
+            assert env.sandbox.count(kind.method, kind.route) == 1
+
+
+def test_every_write_kind_has_its_row():
+    from syncro_tui.core.kinds import KINDS as REGISTERED
+
+    assert {k.name for k in KINDS if k.name in REGISTERED} == set(REGISTERED)
