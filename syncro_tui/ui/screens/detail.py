@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual.app import ComposeResult
@@ -21,12 +22,15 @@ class DetailScreen(BaseScreen):
         *actions.ticket_bindings(),
     ]
 
-    def __init__(self, ticket_id: int, row: TicketRow | None) -> None:
+    def __init__(
+        self, ticket_id: int, row: TicketRow | None, *, act_on: Callable[..., Any] | None = None
+    ) -> None:
         super().__init__()
         if self.app.settings.read_only or self.app.read_only:
             actions.hide_writes(self)  # the keys still answer, with the read-only note
         self.ticket_id = ticket_id
         self.row = row
+        self._act_on = act_on  # the list's MainScreen.act_on (no import of it: no cycle)
         self._unsubscribe: Any = None
 
     def compose(self) -> ComposeResult:
@@ -61,7 +65,7 @@ class DetailScreen(BaseScreen):
 
     def action_ticket(self, name: str) -> None:
         """c, s, b, t, x... work here as in the list, on the ticket shown."""
-        from syncro_tui.ui.screens.main import MainScreen
-
-        main = next(s for s in self.app.screen_stack if isinstance(s, MainScreen))
-        main.act_on(self.ticket_id, name, row=self.row)
+        act_on = self._act_on or next(
+            s.act_on for s in self.app.screen_stack if callable(getattr(s, "act_on", None))
+        )
+        act_on(self.ticket_id, name, row=self.row)

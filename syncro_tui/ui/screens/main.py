@@ -209,7 +209,7 @@ class MainScreen(BaseScreen):
         if self.size.width < NARROW or self.list_only:
             from syncro_tui.ui.screens.detail import DetailScreen
 
-            self.app.push_screen(DetailScreen(ticket_id, self._row(ticket_id)))
+            self.app.push_screen(DetailScreen(ticket_id, self._row(ticket_id), act_on=self.act_on))
         else:
             self.detail.focus()
 
