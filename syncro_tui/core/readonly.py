@@ -28,7 +28,7 @@ class ReadOnlyOutbox:
 
     @property
     def writes_blocked(self) -> str:
-        return f"Not sent. {self.reason}"
+        return self.reason
 
     def _refuse(self, *_args: Any, **_kwargs: Any) -> Any:
         raise ReadOnlyJournal(f"Not sent. {self.reason}")
