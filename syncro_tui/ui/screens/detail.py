@@ -23,7 +23,7 @@ class DetailScreen(BaseScreen):
     ]
 
     def __init__(
-        self, ticket_id: int, row: TicketRow | None, *, act_on: Callable[..., Any] | None = None
+        self, ticket_id: int, row: TicketRow | None, *, act_on: Callable[..., Any]
     ) -> None:
         super().__init__()
         if self.app.settings.read_only or self.app.read_only:
@@ -65,7 +65,4 @@ class DetailScreen(BaseScreen):
 
     def action_ticket(self, name: str) -> None:
         """c, s, b, t, x... work here as in the list, on the ticket shown."""
-        act_on = self._act_on or next(
-            s.act_on for s in self.app.screen_stack if callable(getattr(s, "act_on", None))
-        )
-        act_on(self.ticket_id, name, row=self.row)
+        self._act_on(self.ticket_id, name, row=self.row)
