@@ -151,6 +151,19 @@ class Drafts:
             return
         _fsync_dir(path.parent)
 
+    def ticket_ids(self) -> set[int]:
+        """Tickets that hold an unsent draft of any kind (the list marks them)."""
+        ids: set[int] = set()
+        try:
+            names = [p.name for p in self.folder.glob("*-*.json")]
+        except OSError:
+            return ids
+        for name in names:
+            number = name[:-5].rpartition("-")[2]
+            if number.isdigit():
+                ids.add(int(number))
+        return ids
+
     def link(self, kind: str, ticket_id: int | None) -> DraftLink:
         """The link to hand the outbox with the write typed in this draft."""
         fields = self.load(kind, ticket_id)

@@ -31,5 +31,5 @@ class View:
         return list(rows)
 
 
-OPEN = View("open", "Open tickets")
-MINE = View("mine", "My open tickets")
+OPEN = View("open", "Open")
+MINE = View("mine", "Open · mine")

@@ -45,6 +45,36 @@ def binding_rows(keymap: dict[str, str], *, read_only: bool = False) -> list[tup
     return rows + EXTRA
 
 
+def legend(plain: bool) -> Table:
+    """What every marker and colour in the list means (``ticket_list``, ``core.triage``)."""
+    from syncro_tui.core.triage import KINDS
+    from syncro_tui.ui.widgets.ticket_list import MARKERS, MARKERS_PLAIN
+
+    unseen, reply, timer, draft = MARKERS_PLAIN if plain else MARKERS
+    table = Table(title="The list", expand=True, show_edge=False, box=None, padding=(0, 1))
+    table.add_column("Mark", style="bold", no_wrap=True)
+    table.add_column("Means")
+    rows = [
+        (unseen, "new ticket, or changed since you last looked at it (bold row)"),
+        (reply, "the customer spoke last: a reply waits for you"),
+        (timer, "your timer runs on this ticket"),
+        (draft, "an unsent draft (comment, billing...) is kept for this ticket"),
+    ]
+    rows += [
+        (glyph_plain if plain else glyph, f"status: {means}")
+        for means, glyph, glyph_plain in KINDS.values()
+    ]
+    rows += [
+        ("P", "priority rank, 0 most urgent (0 and 1 in red)"),
+        ("Due", "due date; red when overdue, yellow today or within two days"),
+        ("Age / Upd", "since created / since the last update (m h d w y)"),
+        ("me", "assigned to you"),
+    ]
+    for mark, means in rows:
+        table.add_row(Text(mark), Text(means))
+    return table
+
+
 class HelpScreen(BaseModal[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
@@ -70,6 +100,7 @@ class HelpScreen(BaseModal[None]):
                         style="bold",
                     )
                 )
+            yield Static(legend(self.app.settings.ui.plain))
             yield Static(table)
             yield Static(
                 Text(

@@ -6,12 +6,13 @@ from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.timer import Timer
-from textual.widgets import Footer, Input
+from textual.widgets import Footer, Input, Static
 
 from syncro_tui.api.errors import SyncroError
+from syncro_tui.core import triage
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.core.text import clean
 from syncro_tui.ui import actions, views
@@ -40,6 +41,7 @@ class MainScreen(BaseScreen):
         self.view: views.View = views.OPEN
         self._detail_timer: Timer | None = None
         self._target: tuple[int, TicketRow | None] | None = None  # act_on's ticket
+        self._sorts: dict[str, tuple[str, bool]] = {}  # view label -> (sort key, reversed)
         self._unsubscribe: list[Any] = []
         self._touched = (
             False  # the technician has moved the cursor (not just the start-up highlight)
@@ -63,10 +65,13 @@ class MainScreen(BaseScreen):
         plain = app.settings.ui.plain
         yield StatusHeader(plain=plain, id="status")
         with Horizontal(id="panes"):
-            yield TicketList(now=app.clock, plain=plain, id="tickets")
+            with Vertical(id="list-pane"):
+                yield Static("", id="list-title", markup=False)
+                yield TicketList(now=app.clock, plain=plain, id="tickets")
             yield TicketDetailPane(plain=plain, id="detail")
         yield Input(
-            placeholder="Filter: number, subject, customer, status (Esc clears)", id="filter"
+            placeholder="Filter: words, status:reply  p:1  @me  due:overdue (Esc clears)",
+            id="filter",
         )
         yield Footer()
 
@@ -84,7 +89,9 @@ class MainScreen(BaseScreen):
             store.subscribe("tickets", self._tickets_changed),
             store.subscribe("detail", self._detail_changed),
             store.subscribe("timer", self._timer_changed),
+            store.subscribe("account", self._account_changed),
         ]
+        self._account_changed()
         self._tickets_changed()
         self._timer_changed()
         self.tickets.focus()
@@ -99,7 +106,42 @@ class MainScreen(BaseScreen):
         store = self.app.store
         me = getattr(store.me, "user_id", None) if store.me is not None else None
         ordered = [store.tickets[i] for i in store.ordered_ids()]
-        return self.view.select(ordered, me)
+        key, reverse = self.sort
+        rows = self.view.select(ordered, me)
+        if key == "updated" and not reverse:
+            return rows
+        return triage.sort_rows(rows, key, reverse, store.priorities)
+
+    @property
+    def sort(self) -> tuple[str, bool]:
+        """This view's order: (key, reversed); remembered per view."""
+        return self._sorts.get(self.view.label, ("updated", False))
+
+    def _account_changed(self, *_: Any) -> None:
+        store = self.app.store
+        me = getattr(store.me, "user_id", None) if store.me is not None else None
+        self.tickets.set_context(me=me, statuses=store.statuses, priorities=store.priorities)
+        self._drafts_changed()
+
+    def on_screen_resume(self) -> None:
+        """Back from a form: its draft may have been kept or sent."""
+        self._drafts_changed()
+
+    def _drafts_changed(self) -> None:
+        drafts = self.app.drafts
+        if drafts is not None:
+            self.tickets.set_drafts(drafts.ticket_ids())
+
+    def _title(self) -> None:
+        """`Open (37) · by priority · "print"`: where you are, how many, what narrows it."""
+        listing = self.tickets
+        parts = [f"{self.view.label} ({listing.visible_count})"]
+        key, reverse = self.sort
+        if (key, reverse) != ("updated", False):
+            parts.append(f"by {key}" + (" (reversed)" if reverse else ""))
+        if listing.filter_text:
+            parts.append(f'"{listing.filter_text}"')
+        self.query_one("#list-title", Static).update(" · ".join(parts))
 
     def _tickets_changed(self, *_: Any) -> None:
         listing = self.tickets
@@ -112,6 +154,7 @@ class MainScreen(BaseScreen):
         else:
             listing.set_empty_text("No tickets in this view")
         self.sub_title = self.view.label
+        self._title()
 
     def _timer_changed(self, *_: Any) -> None:
         timer = self.app.store.timer
@@ -234,6 +277,7 @@ class MainScreen(BaseScreen):
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.tickets.set_filter(event.value)
+        self._title()
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self, event: Input.Submitted) -> None:
@@ -247,6 +291,7 @@ class MainScreen(BaseScreen):
             box.value = ""
             self.filtering = False
             self.tickets.set_filter("")
+            self._title()
             self.tickets.focus()
         elif self.view is not views.OPEN:
             self.set_view(views.OPEN)
@@ -258,6 +303,18 @@ class MainScreen(BaseScreen):
         self._tickets_changed()
         self.tickets.focus()
         self.notify(view.label, timeout=2, markup=False)
+
+    def action_sort(self) -> None:
+        """Cycle the order: updated, created, priority, due, status, customer."""
+        key, reverse = self.sort
+        order = triage.SORTS
+        self._sorts[self.view.label] = (order[(order.index(key) + 1) % len(order)], reverse)
+        self._tickets_changed()
+
+    def action_sort_reverse(self) -> None:
+        key, reverse = self.sort
+        self._sorts[self.view.label] = (key, not reverse)
+        self._tickets_changed()
 
     def action_view_open(self) -> None:
         self.set_view(views.OPEN)

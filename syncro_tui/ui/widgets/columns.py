@@ -12,33 +12,35 @@ from typing import Literal
 
 from rich.cells import cell_len, set_cell_size
 
-SUBJECT_MIN = 24
+SUBJECT_MIN = 22
 """Columns are dropped until the subject gets at least this many cells: the subject says most
-about a ticket, so at 80 columns it wins over priority and assignee."""
+about a ticket, so at 80 columns it wins over assignee and created age."""
 
 
 @dataclass(frozen=True, slots=True)
 class Column:
     key: str
     title: str
-    width: int  # cells; the subject's width is computed by `layout`
+    width: int  # cells: the default, or the most the data may widen it to (``grow``)
     align: Literal["left", "right"] = "left"
     drop_rank: int = 0  # 0 = always shown; otherwise the highest rank is dropped first
+    grow: bool = False  # the width follows the data (up to ``width``), see ``layout``
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("mark", "", 2),  # unseen marker, timer marker
+    Column("mark", "", 4),  # new/changed, customer spoke last, timer, unsent draft
     Column("number", "#", 7),  # widened by `layout` for long ticket numbers
-    Column("status", "Status", 12, drop_rank=2),
-    Column("priority", "Priority", 10, drop_rank=3),
-    Column("customer", "Customer", 18, drop_rank=1),
+    Column("status", "Status", 12, drop_rank=2, grow=True),  # glyph + short form
+    Column("priority", "P", 1, drop_rank=3),  # the priority's rank (0 most urgent)
+    Column("customer", "Customer", 16, drop_rank=1, grow=True),
     Column("subject", "Subject", SUBJECT_MIN),
-    Column("assignee", "Assignee", 14, drop_rank=4),
-    Column("updated", "Age", 4, align="right"),
+    Column("assignee", "Assignee", 12, drop_rank=6, grow=True),  # "me" for your own
+    Column("due", "Due", 5, drop_rank=4),  # "11-20", "today"; overdue in red
+    Column("created", "Age", 4, align="right", drop_rank=5),  # since created
+    Column("updated", "Upd", 4, align="right"),  # since the last update
 )
-"""Left to right. Drop order as the pane narrows: assignee, priority, status, customer.
-The mark column is always first and the age column always last (the list draws them in their
-own styles around the plain text columns)."""
+"""Left to right. Drop order as the pane narrows: assignee, created age, due, priority,
+status, customer. The mark column is always first and the updated age always last."""
 
 GAP = 1
 """Blank cells between two columns."""
@@ -48,15 +50,22 @@ Layout = tuple[tuple[Column, int], ...]
 """The columns shown, left to right, each with its width in cells."""
 
 
-def layout(width: int, number_width: int = 7) -> Layout:
+def layout(width: int, number_width: int = 7, data: dict[str, int] | None = None) -> Layout:
     """The columns shown in `width` cells, each with its width.
 
     `number_width` is the longest `#number` in the list, so big ticket numbers are never cut.
-    When even the narrowest layout does not fit, the subject shrinks (to 1 cell at least) and
-    the line is cropped on the right: a tiny terminal shows what fits and never crashes.
+    `data` gives the widest cell of each growing column (customer, status, assignee): they
+    take what the data needs, at most their default; a column whose `data` is 0 is left out. When even the narrowest layout does not
+    fit, the subject shrinks (to 1 cell at least) and the line is cropped on the right: a
+    tiny terminal shows what fits and never crashes.
     """
-    columns = list(COLUMNS)
+    data = data or {}
+    # A column the data leaves empty (no ticket has a due date, say) gives its room away.
+    columns = [c for c in COLUMNS if not (c.drop_rank and data.get(c.key, 1) == 0)]
     widths = {c.key: c.width for c in columns}
+    for c in columns:
+        if c.grow and c.key in data:
+            widths[c.key] = max(len(c.title), min(c.width, data[c.key]))
     widths["number"] = max(widths["number"], number_width)
 
     def room_for_subject() -> int:

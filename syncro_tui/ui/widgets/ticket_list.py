@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -32,6 +33,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from syncro_tui.core import triage
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.ui import actions
 from syncro_tui.ui.widgets.columns import GAP, Layout, age, fit, layout
@@ -51,6 +53,16 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
         "ticket-list--unseen",
         "ticket-list--marker",
         "ticket-list--dim",
+        "ticket-list--st-reply",
+        "ticket-list--st-new",
+        "ticket-list--st-working",
+        "ticket-list--st-waiting",
+        "ticket-list--st-done",
+        "ticket-list--st-other",
+        "ticket-list--urgent",
+        "ticket-list--overdue",
+        "ticket-list--soon",
+        "ticket-list--me",
     }
     """
     | Class | Description |
@@ -59,7 +71,12 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
     | `ticket-list--cursor` | The highlighted row (block cursor colours, dimmer without focus). |
     | `ticket-list--unseen` | Rows new or changed since the technician last saw them. |
     | `ticket-list--marker` | The unseen and timer markers. |
-    | `ticket-list--dim` | The age column and the empty-list message. |
+    | `ticket-list--dim` | The age columns and the empty-list message. |
+    | `ticket-list--st-KIND` | A status by what it asks of the technician: reply (the customer
+      waits for us), new, working, waiting (the ball is theirs), done, other. |
+    | `ticket-list--urgent` | Priority rank 0 or 1. |
+    | `ticket-list--overdue` / `--soon` | Due date passed / today or within two days. |
+    | `ticket-list--me` | "me" in the assignee column. |
     """
 
     DEFAULT_CSS = """
@@ -95,6 +112,16 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
         & > .ticket-list--dim {
             color: $text-muted;
         }
+        & > .ticket-list--st-reply { color: $error; text-style: bold; }
+        & > .ticket-list--st-new { color: $warning; text-style: bold; }
+        & > .ticket-list--st-working { color: $primary; }
+        & > .ticket-list--st-waiting { color: $text-muted; }
+        & > .ticket-list--st-done { color: $success; }
+        & > .ticket-list--st-other { color: $foreground; }
+        & > .ticket-list--urgent { color: $error; text-style: bold; }
+        & > .ticket-list--overdue { color: $error; text-style: bold; }
+        & > .ticket-list--soon { color: $warning; }
+        & > .ticket-list--me { color: $accent; text-style: bold; }
     }
     """
 
@@ -139,9 +166,10 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._now = now
         self._ellipsis = "~" if plain else "…"  # plain: cut text still shows it was cut
+        self._plain = plain
         # "◷" rather than "⏱": DejaVu Sans Mono and many terminal fonts lack U+23F1, which then
         # falls back to a two-cell colour emoji and pushes the row out of line.
-        self._markers = ("*", "T") if plain else ("●", "◷")
+        self._markers = MARKERS_PLAIN if plain else MARKERS
         # Every row by id in caller order, and each row's lower-cased filter text in the same
         # order. A text is recomputed only when its row object changed, so a poll that hands
         # back the same objects costs a dict pass, and a keystroke one `in` per row.
@@ -154,7 +182,13 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
         self._timer_id: int | None = None
         self._empty_text = "No open tickets"
         self._number_width = 7
-        self._columns_cache: tuple[tuple[int, int], Layout, int] | None = None
+        self._columns_cache: tuple[tuple, Layout, int] | None = None
+        self._data_widths: dict[str, int] = {}
+        self._me: int | None = None
+        self._short: dict[str, str] = {}  # status -> its short form in this account
+        self._priorities: tuple[str, ...] = ()
+        self._drafts: frozenset[int] = frozenset()
+        self._created_ts: dict[str, float] = {}
         self._base_style = Style()
         self._announced: int | None = None
         self._announce_pending = False
@@ -190,22 +224,44 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
         old_rows, old_texts = self._rows, self._texts
         self._rows = {row.id: row for row in rows}
         self._texts = {
-            ticket_id: old_texts[ticket_id] if old_rows.get(ticket_id) is row else row.search_text()
+            ticket_id: old_texts[ticket_id]
+            if old_rows.get(ticket_id) is row
+            else triage.fold(row.search_text())
             for ticket_id, row in self._rows.items()
         }
         number_width = 1 + max((len(row.number) for row in rows), default=6)
-        if number_width != self._number_width:  # every line's columns move
-            self._number_width = number_width
+        data = self._measure(rows)
+        if number_width != self._number_width or data != self._data_widths:
+            self._number_width = number_width  # every line's columns move
+            self._data_widths = data
             self.refresh()
         self._apply(fallback=self._cursor)
 
     def set_filter(self, text: str) -> None:
-        """Show only tickets whose number, subject, customer or status contain `text`
-        (case-insensitive; "" shows all). The cursor stays on its ticket if it still matches,
-        otherwise it goes to the first match."""
+        """Show only tickets that match every term of `text` ("" shows all): words match the
+        number, subject, customer or status with case, accents and punctuation folded
+        ("wifi" finds "Wi-Fi"); `status:reply`, `p:1`, `@me`, `@name`, `due:overdue` match
+        fields. The cursor stays on its ticket if it still matches, else goes to the first."""
         if text != self._filter:
             self._filter = text
             self._apply(fallback=0)
+
+    def set_context(
+        self, *, me: int | None, statuses: Sequence[str], priorities: Sequence[str]
+    ) -> None:
+        """Who "me" is, and the account's statuses and priorities (short forms, ranks)."""
+        statuses = list(statuses) + sorted({r.status for r in self._rows.values()})
+        short = triage.short_statuses(statuses, STATUS_CELLS) if statuses else {}
+        if (me, short, tuple(priorities)) != (self._me, self._short, self._priorities):
+            self._me, self._short, self._priorities = me, short, tuple(priorities)
+            self._data_widths = self._measure(list(self._rows.values()))
+            self.refresh()
+
+    def set_drafts(self, ids: set[int] | frozenset[int]) -> None:
+        """Mark the tickets that hold an unsent draft."""
+        changed = self._drafts ^ ids
+        self._drafts = frozenset(ids)
+        self._refresh_visible(lambda index, row: row.id in changed)
 
     def set_unseen(self, ids: set[int] | frozenset[int]) -> None:
         """Mark these tickets as new or changed since last seen (bold, with a marker)."""
@@ -298,10 +354,10 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
         return Strip.blank(width, self._base_style)
 
     def _columns(self, width: int) -> tuple[Layout, int]:
-        """`columns.layout` for this width and its total cells, recomputed on resize only."""
-        key = (width, self._number_width)
+        """`columns.layout` for this width and data, recomputed when either changes."""
+        key = (width, self._number_width, tuple(sorted(self._data_widths.items())))
         if self._columns_cache is None or self._columns_cache[0] != key:
-            columns = layout(width, self._number_width)
+            columns = layout(width, self._number_width, self._data_widths)
             total = sum(cells for _, cells in columns) + GAP * (len(columns) - 1)
             self._columns_cache = (key, columns, total)
         return self._columns_cache[1:]
@@ -321,37 +377,99 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
         return Strip([Segment(fit(text, width, ellipsis=self._ellipsis), style)], width)
 
     def _render_row(self, row: TicketRow, index: int, width: int) -> Strip:
-        """Three segments: markers, the text columns, the age.
-
-        Few segments keep the rest of Textual's paint pipeline (crop, filters, compositor)
-        cheap, which matters when every cursor step scrolls and repaints the whole list."""
+        """One segment per cell, each in the style of what it says (status kind, urgent
+        priority, overdue). The cursor goes on last so its colours win."""
         get_style = self.get_component_rich_style
         style = self._base_style
         if row.id in self._unseen:
             style += get_style("ticket-list--unseen")
-        # The cursor goes on last so its colours win over dim and marker colours.
         cursor = get_style("ticket-list--cursor") if index == self._cursor else Style()
-        style += cursor
+        plain = style + cursor
         columns, total = self._columns(width)
-        unseen, timer = self._markers
-        markers = (unseen if row.id in self._unseen else " ") + (
-            timer if row.id == self._timer_id else " "
-        )
+        segments: list[Segment] = []
         gap = " " * GAP
-        body = gap.join(
-            fit(_CELL_TEXT[column.key](row), cells, ellipsis=self._ellipsis)
-            for column, cells in columns[1:-1]
-        )
-        updated = age(self._now() - row.updated_ts) if row.updated_ts else ""
-        segments = [
-            Segment(markers, style + get_style("ticket-list--marker") + cursor),
-            Segment(f"{gap}{body}{gap}", style),
-            Segment(
-                fit(updated, columns[-1][1], align="right"),
-                style + get_style("ticket-list--dim") + cursor,
-            ),
-        ]
+        for i, (column, cells) in enumerate(columns):
+            text, component = self._cell(column.key, row)
+            if i:
+                segments.append(Segment(gap, plain))
+            cell = fit(text, cells, align=column.align, ellipsis=self._ellipsis)
+            segments.append(
+                Segment(cell, style + get_style(component) + cursor if component else plain)
+            )
         return _strip(segments, total, width)
+
+    def _cell(self, key: str, row: TicketRow) -> tuple[str, str]:
+        """The text of one cell and the component class that colours it ("" for none)."""
+        if key == "mark":
+            unseen, reply, timer, draft = self._markers
+            return (
+                (unseen if row.id in self._unseen else " ")
+                + (reply if row.customer_reply else " ")
+                + (timer if row.id == self._timer_id else " ")
+                + (draft if row.id in self._drafts else " ")
+            ), "ticket-list--marker"
+        if key == "status":
+            kind = triage.status_kind(row.status)
+            glyph = triage.KINDS[kind][2 if self._plain else 1]
+            return f"{glyph} {self._short.get(row.status, row.status)}", f"ticket-list--st-{kind}"
+        if key == "priority":
+            rank = triage.priority_rank(row.priority, self._priorities)
+            if rank is None:
+                return row.priority[:1], ""
+            return str(rank), "ticket-list--urgent" if rank <= 1 else ""
+        if key == "assignee":
+            if self._me is not None and row.user_id == self._me:
+                return "me", "ticket-list--me"
+            return row.assignee, ""
+        if key == "due":
+            state = triage.due_state(row.due_date, self._today())
+            if not state:
+                return "", ""
+            text = "today" if state == "today" else row.due_date[5:10]
+            return text, {
+                "overdue": "ticket-list--overdue",
+                "today": "ticket-list--soon",
+                "soon": "ticket-list--soon",
+            }.get(state, "")
+        if key == "updated":
+            return (age(self._now() - row.updated_ts) if row.updated_ts else ""), "ticket-list--dim"
+        if key == "created":
+            created = self._created(row.created_at)
+            return (age(self._now() - created) if created else ""), "ticket-list--dim"
+        return _CELL_TEXT[key](row), ""
+
+    def _today(self) -> date:
+        return datetime.fromtimestamp(self._now()).date()
+
+    def _created(self, value: str) -> float:
+        ts = self._created_ts.get(value)
+        if ts is None:
+            try:
+                ts = datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+            except ValueError:
+                ts = 0.0
+            if len(self._created_ts) > 50_000:
+                self._created_ts.clear()
+            self._created_ts[value] = ts
+        return ts
+
+    def _measure(self, rows: Sequence[TicketRow]) -> dict[str, int]:
+        """The widest cell of each column whose width follows the data."""
+        customer = assignee = due = 0
+        statuses = set()
+        for row in rows:
+            customer = max(customer, len(row.customer_name))
+            assignee = max(assignee, len(row.assignee))
+            statuses.add(row.status)
+            if row.due_date:
+                due = 5
+        if not statuses <= self._short.keys():  # a status the account lists did not name
+            known = list(self._short) + sorted(statuses - self._short.keys())
+            self._short = triage.short_statuses(known, STATUS_CELLS)
+        status = max((len(self._short.get(s, s)) for s in statuses), default=4) + 2
+        if self._me is not None and assignee:
+            assignee = max(assignee, 2)
+        return {"customer": customer, "status": status, "assignee": assignee, "due": due}
 
     # -- internals -------------------------------------------------------------------------
 
@@ -363,10 +481,10 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
         """
         ticket_id = self.highlighted_id
         old_visible, old_cursor = self._visible, self._cursor
-        needle = self._filter.lower()
-        if needle:
+        match = self._matcher()
+        if match is not None:
             pairs = zip(self._rows.values(), self._texts.values())
-            self._visible = [row for row, text in pairs if needle in text]
+            self._visible = [row for row, text in pairs if match(row, text)]
         else:
             self._visible = list(self._rows.values())
         index = self._index_of(ticket_id) if ticket_id is not None else None
@@ -385,6 +503,27 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
             self.refresh_lines(len(self._visible) + 1, len(old_visible) - len(self._visible))
         self._scroll_to_cursor()
         self._announce_later()
+
+    def _matcher(self) -> Callable[[TicketRow, str], bool] | None:
+        """The filter as one predicate over (row, folded text); None when there is none."""
+        words: list[str] = []
+        tests: list[Callable[[TicketRow], bool]] = []
+        for term in self._filter.split():
+            field, sep, value = term.partition(":")
+            test = _field_test(field.casefold(), value, self) if sep and value else None
+            if test is None and term.startswith("@") and len(term) > 1:
+                test = _assignee_test(term[1:], self)
+            if test is not None:
+                tests.append(test)
+            elif folded := triage.fold(term):
+                words.append(folded)
+        if not words and not tests:
+            return None
+
+        def match(row: TicketRow, text: str) -> bool:
+            return all(w in text for w in words) and all(t(row) for t in tests)
+
+        return match
 
     def _index_of(self, ticket_id: int) -> int | None:
         return next((i for i, row in enumerate(self._visible) if row.id == ticket_id), None)
@@ -447,6 +586,52 @@ def _strip(segments: list[Segment], total: int, width: int) -> Strip:
     Passing the known length spares Strip from measuring every segment again."""
     strip = Strip(segments, total)
     return strip if total <= width else strip.crop(0, width)
+
+
+STATUS_CELLS = 10
+"""The longest short form of a status (its glyph and a space come before it)."""
+
+MARKERS = ("●", "«", "◷", "✎")
+MARKERS_PLAIN = ("*", "<", "T", "d")
+"""new or changed since you saw it; the customer spoke last; timer running; unsent draft."""
+
+
+def _field_test(field: str, value: str, owner: TicketList) -> Callable[[TicketRow], bool] | None:
+    """`status:reply`, `p:1`, `due:overdue`; None for a word that is no field term."""
+    wanted = triage.fold(value)
+    if field in ("status", "s", "st"):
+        kinds = [k for k in triage.KINDS if k.startswith(wanted)]
+        return lambda row: (
+            triage.status_kind(row.status) in kinds or wanted in triage.fold(row.status)
+        )
+    if field in ("p", "priority", "prio"):
+        if value.isdigit():
+            rank = int(value)
+            return lambda row: triage.priority_rank(row.priority, owner._priorities) == rank
+        return lambda row: wanted in triage.fold(row.priority)
+    if field == "due":
+        states = {
+            "overdue": ("overdue",),
+            "today": ("overdue", "today"),
+            "soon": ("overdue", "today", "soon"),
+            "none": ("",),
+        }.get(wanted)
+        if states is None:
+            return None
+        return lambda row: triage.due_state(row.due_date, owner._today()) in states
+    if field in ("customer", "c"):
+        return lambda row: wanted in triage.fold(row.customer_name)
+    return None
+
+
+def _assignee_test(who: str, owner: TicketList) -> Callable[[TicketRow], bool]:
+    """`@me`, `@none` (unassigned), `@marcus`."""
+    wanted = triage.fold(who)
+    if wanted == "me":
+        return lambda row: owner._me is not None and row.user_id == owner._me
+    if wanted in ("none", "nobody"):
+        return lambda row: not row.user_id
+    return lambda row: wanted in triage.fold(row.assignee)
 
 
 _CELL_TEXT: dict[str, Callable[[TicketRow], str]] = {

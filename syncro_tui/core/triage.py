@@ -1,0 +1,180 @@
+"""What a ticket asks of the technician, at a glance (pure functions, stdlib only).
+
+Statuses and priorities come from the account (Syncro lets every shop name its own), so
+nothing here is a table per tenant: a status's *kind* is read from its words, its short form
+is derived from its words and kept unique among the account's statuses, and a priority's
+rank is the number it starts with (Syncro's "0 Urgent" ... "4 Low"), else its place in the
+account's own list.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+# kind -> (what it asks, glyph, ASCII glyph); the order is how urgent it is for us
+KINDS: dict[str, tuple[str, str, str]] = {
+    "reply": ("the customer answered: they wait for us", "!", "!"),
+    "new": ("new: nobody has looked at it yet", "+", "+"),
+    "working": ("ours, in hand (in progress, scheduled)", "▸", ">"),
+    "waiting": ("the ball is theirs (customer, vendor, parts)", "…", "~"),
+    "done": ("resolved or invoiced", "✓", "="),
+    "other": ("a status of this account's own", "·", "."),
+}
+
+_KIND_WORDS = (  # first match wins; words are matched at the start of a word
+    ("reply", ("reply", "replied", "respon", "answer")),
+    ("waiting", ("wait", "pending", "hold", "on hold", "parts", "vendor")),
+    ("done", ("resolv", "closed", "invoic", "done", "complete", "cancel")),
+    ("new", ("new", "open", "unassigned", "triage")),
+    ("working", ("progress", "working", "work", "schedul", "assigned", "active")),
+)
+
+_STOP = {"on", "for", "the", "of", "to", "a", "an", "by", "with", "from", "in"}
+
+
+def status_kind(status: str) -> str:
+    """reply | new | working | waiting | done | other, from the status's own words."""
+    words = re.findall(r"[a-z]+", status.casefold())
+    for kind, stems in _KIND_WORDS:
+        for stem in stems:
+            if " " in stem:
+                if stem in " ".join(words):
+                    return kind
+            elif any(w.startswith(stem) for w in words):
+                return kind
+    return "other"
+
+
+def short_statuses(statuses: Iterable[str], width: int) -> dict[str, str]:
+    """A short form of each status, at most ``width`` cells, never two alike.
+
+    "Waiting on Customer" -> "Wait Cust", "Waiting on Vendor" -> "Wait Vend", "Customer
+    Reply" -> "Cust Reply". A status that fits stays as it is."""
+    unique = list(dict.fromkeys(s for s in statuses if s))
+    out: dict[str, str] = {}
+    for status in unique:
+        out[status] = status if len(status) <= width else _shorten(status, width, 4)
+    # Collisions: give the colliding ones more letters, then a number.
+    for _ in range(3):
+        groups: dict[str, list[str]] = {}
+        for status, short in out.items():
+            groups.setdefault(short.casefold(), []).append(status)
+        clashes = [g for g in groups.values() if len(g) > 1]
+        if not clashes:
+            return out
+        for group in clashes:
+            for status in group:
+                if len(status) > width:
+                    out[status] = _shorten(status, width, 6, squeeze_first=True)
+    groups = {}
+    for status, short in out.items():
+        groups.setdefault(short.casefold(), []).append(status)
+    for group in groups.values():
+        for i, status in enumerate(group[1:], 2):
+            out[status] = out[status][: max(1, width - len(str(i)))] + str(i)
+    return out
+
+
+def _shorten(status: str, width: int, letters: int, squeeze_first: bool = False) -> str:
+    words = status.split()
+    words = words[:1] + [w for w in words[1:] if w.casefold() not in _STOP]
+    if len(words) > 1:  # "Cust Reply", "Wait Parts": the last word whole when it fits
+        for n in range(letters, 3, -1):
+            text = " ".join([w[:n] for w in words[:-1]] + [words[-1]])
+            if len(text) <= width:
+                return text
+    for n in range(letters, 0, -1):
+        first = min(n, 4) if squeeze_first else n
+        parts = [words[0][:first]] + [w[:n] for w in words[1:]]
+        text = " ".join(parts)
+        if len(text) <= width:
+            return text
+        text = "".join(p[:1].upper() + p[1:] for p in parts)
+        if len(text) <= width:
+            return text
+    return status[:width]
+
+
+def priority_rank(priority: str, priorities: Sequence[str] = ()) -> int | None:
+    """0 = most urgent. The number a priority starts with ("1 High" -> 1), else its place
+    in the account's list; None when unknown or empty."""
+    if not priority:
+        return None
+    match = re.match(r"\s*(\d+)", priority)
+    if match:
+        return int(match.group(1))
+    for i, p in enumerate(priorities):
+        if p.casefold() == priority.casefold():
+            return i
+    return None
+
+
+def priority_label(priority: str) -> str:
+    """The short cell text: "1 High" -> "1 High" trimmed by the caller; the number alone when
+    there is one and no room (see ``ui.widgets.columns``)."""
+    return priority.strip()
+
+
+def due_state(due: str, today: date) -> str:
+    """ "" (none), "overdue", "today", "soon" (within 2 days), "later"."""
+    if not due:
+        return ""
+    try:
+        day = date.fromisoformat(due[:10])
+    except ValueError:
+        return ""
+    days = (day - today).days
+    if days < 0:
+        return "overdue"
+    if days == 0:
+        return "today"
+    if days <= 2:
+        return "soon"
+    return "later"
+
+
+def fold(text: str) -> str:
+    """Text as the filter compares it: case and accents folded, punctuation and spaces gone,
+    so "wifi" finds "Wi-Fi" and "sorensen" finds "Sørensen"."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = text.translate(_FOLD_EXTRA)
+    return "".join(c for c in text if c.isalnum())
+
+
+_FOLD_EXTRA = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ł": "l"})
+
+
+SORTS = ("updated", "created", "priority", "due", "status", "customer")
+"""The orders the list cycles through (one key), each reversible (another key)."""
+
+_KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
+
+
+def sort_rows(rows: Sequence[Any], key: str, reverse: bool, priorities: Sequence[str] = ()) -> list:
+    """``rows`` (newest activity first) in the order ``key`` names; ties keep that order.
+
+    updated and created: newest first; priority: most urgent first; due: soonest first, none
+    last; status: what asks most of us first (reply, new, working, waiting, done); customer:
+    A to Z. ``reverse`` turns any of them around."""
+    rows = list(rows)
+    if key == "created":
+        rows.sort(key=lambda r: r.created_at, reverse=True)
+    elif key == "priority":
+        rows.sort(key=lambda r: _rank_key(priority_rank(r.priority, priorities)))
+    elif key == "due":
+        rows.sort(key=lambda r: (not r.due_date, r.due_date))
+    elif key == "status":
+        rows.sort(key=lambda r: (_KIND_ORDER[status_kind(r.status)], r.status.casefold()))
+    elif key == "customer":
+        rows.sort(key=lambda r: fold(r.customer_name))
+    if reverse:
+        rows.reverse()
+    return rows
+
+
+def _rank_key(rank: int | None) -> tuple[bool, int]:
+    return (rank is None, rank or 0)
