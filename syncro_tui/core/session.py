@@ -214,6 +214,7 @@ class Session:
         self.zone: Any = UTC  # the account's time zone, from GET /settings
         self._reported_unreadable: set[tuple[int, str]] = set()
         self._products_by_id: dict[int, Any] | None = None
+        self.own_created: set[int] = set()  # tickets this app created: never news to us
 
     def _open_outbox(self, path: Path | None) -> Any:
         """The account's journal (keyed by the account, whatever its spelling); older
@@ -483,7 +484,7 @@ class Session:
         alerts: list[str] = []
         for tid in diff.added:
             row = by_id.get(tid) or self.store.tickets.get(tid)
-            if row is not None and tid not in old:
+            if row is not None and tid not in old and tid not in self.own_created:
                 alerts.append(f"New ticket #{row.number}: {row.subject}")
         for tid in diff.changed:
             row = by_id.get(tid)

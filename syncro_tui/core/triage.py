@@ -99,6 +99,15 @@ def _shorten(status: str, width: int, letters: int, squeeze_first: bool = False)
     return status[:width]
 
 
+def working_status(statuses: Sequence[str]) -> str:
+    """The account's status for "I am on it": "In Progress" where it exists, else the first
+    status that reads as work in hand; "" when the account has none."""
+    for status in statuses:
+        if "progress" in status.casefold():
+            return status
+    return next((s for s in statuses if status_kind(s) == "working"), "")
+
+
 def priority_rank(priority: str, priorities: Sequence[str] = ()) -> int | None:
     """0 = most urgent. The number a priority starts with ("1 High" -> 1), else its place
     in the account's list; None when unknown or empty."""
@@ -178,3 +187,23 @@ def sort_rows(rows: Sequence[Any], key: str, reverse: bool, priorities: Sequence
 
 def _rank_key(rank: int | None) -> tuple[bool, int]:
     return (rank is None, rank or 0)
+
+
+def summarize_alerts(alerts: Sequence[str]) -> str:
+    """One line for a poll's news: the alert itself when there is one, else counts
+    ("12 customer replies, 3 new tickets"); the list's marks carry the detail.
+
+    Alerts are ``core.session``'s lines: "New ticket #N: ..." / "Customer reply on #N: ..."."""
+    if len(alerts) == 1:
+        return alerts[0]
+    new = sum(1 for a in alerts if a.startswith("New ticket"))
+    replies = sum(1 for a in alerts if a.startswith("Customer reply"))
+    other = len(alerts) - new - replies
+    parts = []
+    if replies:
+        parts.append(f"{replies} customer repl{'y' if replies == 1 else 'ies'}")
+    if new:
+        parts.append(f"{new} new ticket{'' if new == 1 else 's'}")
+    if other:
+        parts.append(f"{other} other change{'' if other == 1 else 's'}")
+    return ", ".join(parts)

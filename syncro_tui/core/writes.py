@@ -296,7 +296,10 @@ def update_ticket(
     if "status" in changes:
         payload["status"] = _required_text(changes["status"], "status")
     if "user_id" in changes:
-        payload["user_id"] = _positive_id(changes["user_id"], "Assignee (user id)")
+        user_id = changes["user_id"]  # None unassigns
+        payload["user_id"] = (
+            None if user_id is None else _positive_id(user_id, "Assignee (user id)")
+        )
     if "priority" in changes:
         if not isinstance(changes["priority"], str):
             raise ValueError(f"Priority must be text, not {changes['priority']!r}.")

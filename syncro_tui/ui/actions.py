@@ -70,6 +70,8 @@ MAIN_SCREEN: tuple[Action, ...] = (
            name="Bill time", ticket=True, writes=True),
     Action("timer", "t", "Timer", "Start / stop the timer (survives restarts)",
            name="Timer: start / stop", ticket=True, writes=True),
+    Action("take", "i", "Take", "Take it: assign to me and set the working status, one preview",
+           name="Take the ticket (assign to me, in progress)", ticket=True, writes=True),
     Action("status", "s", "Status", "Change status (preview, then y)", name="Change status",
            ticket=True, writes=True),
     Action("resolve", "x", "Resolve", "Resolve; warns about timers; offers a session log",

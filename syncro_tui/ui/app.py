@@ -386,9 +386,11 @@ class SyncroApp(App[None]):
         self._failures = 0
         self._poll_delay = self.session.poll_interval()
         self.store.set_sync("idle", last_synced=self.clock(), from_cache=False)
-        for alert in result.alerts:
+        if result.alerts:  # one notification per poll, however many changes it brought
+            from syncro_tui.core.triage import summarize_alerts
+
             if self.settings.ui.notify:
-                self.notify(alert, title="Syncro", markup=False)
+                self.notify(summarize_alerts(result.alerts), title="Syncro", markup=False)
             if self._ring_bell:
                 self.bell()
         self._arm_poll(self._poll_delay)
@@ -603,15 +605,32 @@ class SyncroApp(App[None]):
         if intent.ticket_id:
             self._refetch(intent.ticket_id)
 
-    def _refetch(self, ticket_id: int) -> None:
+    def _refetch(self, ticket_id: int, *, created: bool = False) -> None:
+        """Load what our own write changed; it is not news to us. A ticket we just created
+        joins the list at once and the cursor moves to it."""
+
         async def refetch() -> None:
+            from syncro_tui.core.session import row_from_ticket
+
             try:
-                await self.session.fetch_detail(ticket_id)
+                detail = await self.session.fetch_detail(ticket_id)
             except SyncroError:  # the next poll or highlight shows it; the write is done
                 return
+            if created and ticket_id not in self.store.tickets:
+                row = row_from_ticket(detail, self.session.users)
+                self.store.apply_tickets(
+                    [row], full=False, closed_statuses=set(self.settings.closed_statuses)
+                )
+                self.store.set_detail(ticket_id, detail, row.updated_at)
             if ticket_id in self.store.tickets:  # our own change is not news to us
                 self.store.mark_seen(ticket_id)
                 self.remember_seen(ticket_id)
+            if created:
+                from syncro_tui.ui.screens.main import MainScreen
+
+                for screen in self.screen_stack:
+                    if isinstance(screen, MainScreen):
+                        screen.show_ticket(ticket_id)
 
         self.run_worker(refetch(), group="refetch", exit_on_error=False)
 

@@ -23,30 +23,50 @@ from syncro_tui.ui.screens.modal import BaseModal
 
 
 class PickModal(BaseModal[Any]):
-    """Choose one value from a list (statuses, technicians, priorities, views...)."""
+    """Choose one value from a list (statuses, technicians, priorities, views...).
+
+    ``filterable``: a box above the list narrows it as you type (accents and case folded);
+    up/down move in the list, Enter picks the highlighted choice."""
 
     DEFAULT_CSS = """
     PickModal OptionList { height: auto; max-height: 20; }
+    PickModal #pick-filter { margin-bottom: 1; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="modal.cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="modal.cancel"),
+        Binding("down", "move(1)", "Down", show=False, id="pick.down"),
+        Binding("up", "move(-1)", "Up", show=False, id="pick.up"),
+    ]
 
     def __init__(
-        self, title: str, choices: Sequence[tuple[Any, str]], *, current: Any = None, hint: str = ""
+        self,
+        title: str,
+        choices: Sequence[tuple[Any, str]],
+        *,
+        current: Any = None,
+        hint: str = "",
+        filterable: bool = False,
     ) -> None:
         super().__init__()
         self._title = title
         self._choices = list(choices)
         self._current = current
-        self._hint = hint or "Enter picks, Esc cancels"
+        self._filterable = filterable
+        self._shown = list(range(len(self._choices)))  # choice index of each option shown
+        default = "Type to narrow; Enter picks, Esc cancels" if filterable else ""
+        self._hint = hint or default or "Enter picks, Esc cancels"
+
+    def _option(self, i: int) -> Option:
+        value, label = self._choices[i]
+        mark = "* " if value == self._current and self._current is not None else "  "
+        return Option(Text(mark + clean(str(label))), id=f"o{i}")
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Text(self._title), classes="modal-title")
-            options = []
-            for i, (value, label) in enumerate(self._choices):
-                mark = "* " if value == self._current and self._current is not None else "  "
-                options.append(Option(Text(mark + clean(str(label))), id=f"o{i}"))
-            yield OptionList(*options, id="choices")
+            if self._filterable:
+                yield Input(placeholder="type a name", id="pick-filter")
+            yield OptionList(*(self._option(i) for i in self._shown), id="choices")
             yield Label(Text(self._hint), classes="hint")
 
     def on_mount(self) -> None:
@@ -58,11 +78,41 @@ class PickModal(BaseModal[Any]):
         else:
             if self._choices:
                 olist.highlighted = 0
-        olist.focus()
+        if self._filterable:
+            self.query_one("#pick-filter", Input).focus()
+        else:
+            olist.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        from syncro_tui.core.triage import fold
+
+        event.stop()
+        wanted = fold(event.value)
+        self._shown = [
+            i for i, (_, label) in enumerate(self._choices) if wanted in fold(str(label))
+        ]
+        olist = self.query_one(OptionList)
+        olist.clear_options()
+        olist.add_options([self._option(i) for i in self._shown])
+        if self._shown:
+            olist.highlighted = 0
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        index = self.query_one(OptionList).highlighted
+        if index is not None and index < len(self._shown):
+            self.dismiss(self._choices[self._shown[index]][0])
+
+    def action_move(self, step: int) -> None:
+        olist = self.query_one(OptionList)
+        if olist.has_focus or not self._shown:
+            return  # the list moves itself
+        current = olist.highlighted or 0
+        olist.highlighted = max(0, min(len(self._shown) - 1, current + step))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss(self._choices[event.option_index][0])
+        self.dismiss(self._choices[self._shown[event.option_index]][0])
 
     def action_cancel(self) -> None:
         self.dismiss(None)

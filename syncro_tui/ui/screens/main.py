@@ -22,6 +22,7 @@ from syncro_tui.ui.widgets.detail import TicketDetailPane
 from syncro_tui.ui.widgets.header import StatusHeader
 from syncro_tui.ui.widgets.ticket_list import TicketList
 
+UNASSIGN = object()  # the assignee picker's "nobody"
 NARROW = 100  # below this many columns the detail opens full-screen on Enter
 
 
@@ -411,6 +412,14 @@ class MainScreen(BaseScreen):
             AskModal("Go to ticket number", placeholder="e.g. 32164", validate=_check_number), asked
         )
 
+    def show_ticket(self, ticket_id: int) -> None:
+        """Put the cursor on this ticket (our own new one, say), widening the view if needed."""
+        if not self.tickets.move_to_id(ticket_id):
+            self.set_view(views.OPEN)
+            self.tickets.set_filter("")
+            self.query_one("#filter", Input).value = ""
+            self.tickets.move_to_id(ticket_id)
+
     def goto_number(self, number: str) -> None:
         for row in self.app.store.tickets.values():
             if row.number == number:
@@ -505,22 +514,67 @@ class MainScreen(BaseScreen):
         row = self.current_row()
         if row is None or not self._need_session():
             return
-        users = sorted(self.app.store.users.items(), key=lambda kv: kv[1].lower())
+        store = self.app.store
+        me = store.me.user_id
+        users = sorted(
+            ((uid, name) for uid, name in store.users.items() if uid != me),
+            key=lambda kv: kv[1].lower(),
+        )
+        choices: list[tuple[Any, str]] = [(me, f"me ({store.users.get(me, store.me.user_name)})")]
+        choices += users
+        if row.user_id:
+            choices.append((UNASSIGN, "Unassign (nobody)"))
+
+        def picked(value: Any) -> None:
+            if value is UNASSIGN:
+                self._update(row, "user_id", None, row.user_id, allow_none=True)
+            else:
+                self._update(row, "user_id", value, row.user_id)
+
         self.app.push_screen(
-            PickModal(
-                f"Assign #{row.number} to",
-                [(uid, name) for uid, name in users],
-                current=row.user_id,
-            ),
-            lambda value: self._update(row, "user_id", value, row.user_id),
+            PickModal(f"Assign #{row.number} to", choices, current=row.user_id, filterable=True),
+            picked,
         )
 
-    def _update(self, row: TicketRow, field: str, value: Any, old: Any) -> None:
-        if value is None or value == old:
+    def action_take(self) -> None:
+        """Assign to me and set the account's working status: one PUT, one preview."""
+        row = self.current_row()
+        if row is None or not self._need_session():
+            return
+        store = self.app.store
+        me = store.me.user_id
+        status = triage.working_status(store.statuses)
+        changes: dict[str, Any] = {}
+        if row.user_id != me:
+            changes["user_id"] = me
+        if status and row.status != status:
+            changes["status"] = status
+        if not changes:
+            self.notify(f"#{row.number} is already yours and {row.status}.", markup=False)
+            return
+        from syncro_tui.core import writes
+
+        said = ", ".join(
+            f"{k.replace('_id', '')} -> {store.users.get(v, v) if k == 'user_id' else v}"
+            for k, v in changes.items()
+        )
+        intent = writes.update_ticket(row.id, changes, label=f"#{row.number}: {said}")
+        self.app.run_worker(
+            self.app.send_with_preview(f"Take #{row.number}", [intent]),
+            group="write",
+            exit_on_error=False,
+        )
+
+    def _update(
+        self, row: TicketRow, field: str, value: Any, old: Any, *, allow_none: bool = False
+    ) -> None:
+        if (value is None and not allow_none) or value == old:
             return
         from syncro_tui.core import writes
 
         shown = self.app.store.users.get(value, value) if field == "user_id" else value
+        if field == "user_id" and value is None:
+            shown = "nobody"
         intent = writes.update_ticket(
             row.id, {field: value}, label=f"#{row.number}: {field} -> {shown}"
         )
