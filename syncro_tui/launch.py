@@ -17,7 +17,10 @@ def build_app(settings: Settings, *, demo: bool, backend=None, cache=True, **kwa
         _ = settings.api_base_url  # raises ConfigError with what to do when no account is set
     if backend is None:
         backend = SandboxBackend() if demo else RealBackend()
-    ticket_cache = TicketCache(cache_path(settings.account)) if cache else None
+        kwargs.setdefault("fresh_demo", demo)
+    # The demo's cache lives apart from every real account ("_" is in no host name).
+    account = "demo_sandbox" if kwargs.get("fresh_demo") else settings.account
+    ticket_cache = TicketCache(cache_path(account)) if cache else None
     return SyncroApp(settings, backend=backend, cache=ticket_cache, **kwargs)
 
 

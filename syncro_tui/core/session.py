@@ -535,7 +535,11 @@ class Session:
             self.store.apply_tickets(
                 [row], full=False, closed_statuses=set(self.settings.closed_statuses)
             )
-        self.store.set_detail(ticket_id, detail, row.updated_at)
+        # Just fetched, so it is the ticket as it is now: key it by the row the store holds,
+        # even when that row disagrees (a cached row stamped differently), or the pane would
+        # wait for a detail "of that row" forever.
+        held = self.store.tickets.get(ticket_id)
+        self.store.set_detail(ticket_id, detail, held.updated_at if held else row.updated_at)
         return detail
 
     @lane("USER")

@@ -218,6 +218,15 @@ class Store:
         for row in moved_in:
             bisect.insort(keys, _order_key(row))
 
+    def forget(self, ticket_id: int) -> bool:
+        """Drop a ticket Syncro no longer has (a GET said 404); notify "tickets"."""
+        if ticket_id not in self._tickets:
+            return False
+        diff = TicketDiff(removed=(ticket_id,))
+        self._merge(diff, {})
+        self._notify("tickets", diff)
+        return True
+
     def ordered_ids(self) -> tuple[int, ...]:
         """Ticket ids, newest activity first (recomputed only after the order changed)."""
         if self._order is None:

@@ -63,6 +63,7 @@ class SyncroApp(App[None]):
         clock: Callable[[], float] = time.time,
         limiter: Any = None,
         bell: bool | None = None,
+        fresh_demo: bool = False,
     ) -> None:
         super().__init__()
         if self.no_color:  # NO_COLOR: no colour codes at all (Textual's default sends greys)
@@ -93,6 +94,10 @@ class SyncroApp(App[None]):
         self.drafts: Any = None  # drafts and the timer file load right after the first paint
         self.timers: Any = None
         self._cached_full_at: float | None = None
+        # `--demo`: its sandbox is made anew at each launch, so neither the cached rows nor
+        # its first full load are news, and the first poll is a full load.
+        self._fresh_demo = fresh_demo
+        self._demo_fresh = False
         self.notices: list[str] = []  # said once at start (permissions tightened, read-only...)
         from syncro_tui.ui.typeahead import TypeAhead
 
@@ -179,6 +184,9 @@ class SyncroApp(App[None]):
                 self._cached_full_at = self.cache.get_blob("last_full")
             except (sqlite3.Error, OSError, ValueError):
                 self._cached_full_at = None
+            if self._fresh_demo:  # made anew at each launch: the cached rows are not news
+                seen = {row.id: row.updated_at for row in rows}
+                self._demo_fresh = True
             self.store.load_seen(seen)
             self.store.apply_tickets(
                 rows, full=True, closed_statuses=set(self.settings.closed_statuses)
@@ -269,7 +277,7 @@ class SyncroApp(App[None]):
             self.notify(
                 self.session.journal_notice, title="Write journal", severity="warning", markup=False
             )
-        if self.cache is not None and self.store.tickets:
+        if self.cache is not None and self.store.tickets and not self._fresh_demo:
             self.session.resume_from_cache(list(self.store.tickets.values()), self._cached_full_at)
         try:
             me = await self.session.load_me()
@@ -386,6 +394,10 @@ class SyncroApp(App[None]):
         self._failures = 0
         self._poll_delay = self.session.poll_interval()
         self.store.set_sync("idle", last_synced=self.clock(), from_cache=False)
+        if self._demo_fresh:
+            self._demo_fresh = False
+            self.store.mark_all_seen()
+            result.alerts = []
         if result.alerts:  # one notification per poll, however many changes it brought
             from syncro_tui.core.triage import summarize_alerts
 

@@ -238,13 +238,38 @@ class MainScreen(BaseScreen):
 
     @work(exclusive=True, group="detail", exit_on_error=False)
     async def fetch_detail(self, ticket_id: int) -> None:
+        from syncro_tui.api.errors import NotFound
+
         try:
             await self.app.session.fetch_detail(ticket_id)
+        except NotFound:
+            self._gone(ticket_id)
         except SyncroError as exc:
             if self.tickets.highlighted_id == ticket_id:
                 row = self._row(ticket_id)
                 if row is not None:
                     self.detail.show_row(row, note=f"Could not load details: {exc}")
+
+    def _gone(self, ticket_id: int) -> None:
+        """A cached ticket that now 404s leaves the list, with a note."""
+        row = self._row(ticket_id)
+        if not self.app.store.forget(ticket_id):
+            return
+        if self.app.cache is not None:
+            try:
+                self.app.cache.remove([ticket_id])
+            except Exception:  # the cache is a convenience
+                pass
+        number = f"#{row.number}" if row is not None else f"Ticket {ticket_id}"
+        self.notify(
+            f"{number} is no longer in Syncro (deleted or merged); it left the list.",
+            severity="warning",
+            markup=False,
+        )
+
+    def on_resize(self) -> None:
+        """Back to a width with the detail pane: show the highlighted ticket in it."""
+        self.call_after_refresh(lambda: self._show(self.tickets.highlighted_id))
 
     def action_open_detail(self) -> None:
         ticket_id = self.tickets.highlighted_id
