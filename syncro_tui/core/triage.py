@@ -207,3 +207,20 @@ def summarize_alerts(alerts: Sequence[str]) -> str:
     if other:
         parts.append(f"{other} other change{'' if other == 1 else 's'}")
     return ", ".join(parts)
+
+
+def ticket_url(api_base_url: str, subdomain: str, ticket_id: int) -> str:
+    """The ticket's page in Syncro's web app: https://SUBDOMAIN.syncromsp.com/tickets/ID
+    (the subdomain from the config, else the API host's first label)."""
+    from urllib.parse import urlsplit
+
+    host = f"{subdomain}.syncromsp.com" if subdomain else urlsplit(api_base_url).netloc
+    return f"https://{host}/tickets/{ticket_id}"
+
+
+def can_open_browser(environ: dict[str, str], platform: str) -> bool:
+    """A graphical browser can open here (not over SSH on a jump box, where a text browser
+    would take over the terminal)."""
+    if platform == "darwin" or platform.startswith("win"):
+        return True
+    return bool(environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"))

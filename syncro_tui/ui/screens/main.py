@@ -561,6 +561,39 @@ class MainScreen(BaseScreen):
             picked,
         )
 
+    def _url(self, row: TicketRow) -> str:
+        settings = self.app.settings
+        return triage.ticket_url(settings.api_base_url, settings.subdomain, row.id)
+
+    def action_copy_number(self) -> None:
+        """OSC 52: works over SSH and in tmux (with set-clipboard on)."""
+        row = self.current_row()
+        if row is not None:
+            self.app.copy_to_clipboard(f"#{row.number}")
+            self.notify(f"Copied #{row.number}", timeout=2, markup=False)
+
+    def action_copy_url(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            url = self._url(row)
+            self.app.copy_to_clipboard(url)
+            self.notify(f"Copied {url}", timeout=3, markup=False)
+
+    def action_open_web(self) -> None:
+        import os
+        import sys
+
+        row = self.current_row()
+        if row is None:
+            return
+        url = self._url(row)
+        if not triage.can_open_browser(dict(os.environ), sys.platform):
+            self.app.copy_to_clipboard(url)
+            self.notify(f"No browser on this machine; copied {url}", markup=False)
+            return
+        self.app.open_url(url)
+        self.notify(f"Opened {url}", timeout=3, markup=False)
+
     def action_take(self) -> None:
         """Assign to me and set the account's working status: one PUT, one preview."""
         row = self.current_row()
