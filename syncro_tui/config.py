@@ -69,6 +69,7 @@ class Settings:
     keymap: Mapping[str, str] = field(default_factory=dict)
     # A profile that cannot write: every write is hidden in the UI and refused by the client.
     read_only: bool = False
+    views: tuple[Mapping[str, Any], ...] = ()  # [[views]]: saved views on keys 1-9
     # Where the values came from; not settings themselves.
     config_file: Path | None = None
     config_found: bool = False
@@ -322,6 +323,45 @@ def _as_list(where: str, name: str, value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+VIEW_KEYS = ("name", "status", "assignee", "customer", "query", "sort")
+VIEW_SORTS = ("updated", "created", "priority", "due", "status", "customer")
+
+
+def _views(where: str, value: Any) -> tuple[dict[str, Any], ...]:
+    """``[[views]]``: at most 9 tables, each with a name; status, assignee and customer are
+    a name or a list of names, query a filter text, sort one of VIEW_SORTS ("-" reverses)."""
+    if not value:
+        return ()
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, Mapping) for v in value):
+        raise ConfigError(f'{where}: views must be [[views]] tables (name = "...", status = ...).')
+    if len(value) > 9:
+        raise ConfigError(f"{where}: at most 9 [[views]] (keys 1-9); there are {len(value)}.")
+    out = []
+    for i, view in enumerate(value, 1):
+        unknown = sorted(set(view) - set(VIEW_KEYS))
+        if unknown:
+            raise ConfigError(
+                f"{where}: view {i} has unknown keys {', '.join(unknown)}; "
+                f"use {', '.join(VIEW_KEYS)}."
+            )
+        name = view.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise ConfigError(f'{where}: view {i} needs a name (name = "Replies").')
+        for key in ("status", "assignee", "customer"):
+            if key in view:
+                _as_list(where, f"views[{i}].{key}", view[key])
+        if "query" in view and not isinstance(view["query"], str):
+            raise ConfigError(f"{where}: views[{i}].query must be text.")
+        sort = view.get("sort", "updated")
+        if not isinstance(sort, str) or sort.lstrip("-") not in VIEW_SORTS:
+            raise ConfigError(
+                f"{where}: views[{i}].sort must be one of {', '.join(VIEW_SORTS)} "
+                f'(a "-" in front reverses), not {sort!r}.'
+            )
+        out.append({k: view[k] for k in VIEW_KEYS if k in view} | {"name": name.strip()})
+    return tuple(out)
+
+
 def _validated(s: Settings, where: str) -> Settings:
     def at(name: str) -> str:
         """Blame the source the value came from (a variable, a flag), not always the file."""
@@ -383,6 +423,7 @@ def _validated(s: Settings, where: str) -> Settings:
     keymap = s.keymap
     if not isinstance(keymap, Mapping) or not all(isinstance(v, str) for v in keymap.values()):
         raise ConfigError(f'{at("keymap")}: [keymap] must be a table of binding_id = "keys".')
+    views = _views(at("views"), s.views)
     level = str(s.log_level).strip().upper()
     if level not in _LEVELS:
         raise ConfigError(
@@ -423,6 +464,7 @@ def _validated(s: Settings, where: str) -> Settings:
         closed_statuses=closed,
         labor_products=labor,
         keymap=dict(keymap),
+        views=views,
         default_assignee=str(s.default_assignee or "me"),
         expected_user=str(s.expected_user or ""),
         session_log_dir=str(s.session_log_dir),

@@ -163,6 +163,20 @@ def _due_day(ticket: Any, due: Any, zone: Any) -> str:
     return found.iso() if found else ""
 
 
+def _saved_searches(raw: Any) -> list[tuple[int, str]]:
+    """The account's saved ticket searches as (id, name); the shape is unconfirmed, so both
+    objects and plain dicts are read, and anything without an id is skipped."""
+    out: list[tuple[int, str]] = []
+    for item in raw or []:
+        get = item.get if isinstance(item, dict) else lambda k, i=item: getattr(i, k, None)
+        sid, name = get("id"), get("name") or get("title")
+        try:
+            out.append((int(sid), one_line(str(name or f"Saved search {sid}"))))
+        except (TypeError, ValueError):
+            continue
+    return out
+
+
 @dataclass
 class PollResult:
     full: bool
@@ -215,6 +229,7 @@ class Session:
         self._reported_unreadable: set[tuple[int, str]] = set()
         self._products_by_id: dict[int, Any] | None = None
         self.own_created: set[int] = set()  # tickets this app created: never news to us
+        self.saved_searches: list[tuple[int, str]] = []  # the account's, from /tickets/settings
 
     def _open_outbox(self, path: Path | None) -> Any:
         """The account's journal (keyed by the account, whatever its spelling); older
@@ -353,6 +368,7 @@ class Session:
             self.client.ticket_settings(), self.client.account_settings()
         )
         self.ticket_settings = ticket_settings  # ticket types and their fields (new tickets)
+        self.saved_searches = _saved_searches(getattr(ticket_settings, "saved_searches", None))
         users = {u.id: clean(u.name) for u in getattr(ticket_settings, "users", []) or []}
         if not users:
             users = {u.id: clean(u.name) for u in await self.client.users()}

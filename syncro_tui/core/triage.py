@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -224,3 +224,105 @@ def can_open_browser(environ: dict[str, str], platform: str) -> bool:
     if platform == "darwin" or platform.startswith("win"):
         return True
     return bool(environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"))
+
+
+Match = Callable[[Any, str], bool]
+"""A filter: (row, the row's folded search text) -> shown?"""
+
+
+def matcher(
+    text: str, *, me: int | None, priorities: Sequence[str] = (), today: date | None = None
+) -> Match | None:
+    """The `/` filter as one predicate; None when ``text`` has no term.
+
+    Words must all appear in the folded text (case, accents and punctuation folded).
+    Field terms: ``status:reply`` (a kind or words of the status), ``p:1`` (rank or words),
+    ``due:overdue|today|soon|none``, ``customer:acme``, ``@me``, ``@none``, ``@name``."""
+    today = today or date.today()
+    words: list[str] = []
+    tests: list[Callable[[Any], bool]] = []
+    for term in text.split():
+        field, sep, value = term.partition(":")
+        test = (
+            _field_test(field.casefold(), value, me, priorities, today) if sep and value else None
+        )
+        if test is None and term.startswith("@") and len(term) > 1:
+            test = _assignee_test(term[1:], me)
+        if test is not None:
+            tests.append(test)
+        elif folded := fold(term):
+            words.append(folded)
+    if not words and not tests:
+        return None
+
+    def match(row: Any, folded_text: str) -> bool:
+        return all(w in folded_text for w in words) and all(t(row) for t in tests)
+
+    return match
+
+
+def _field_test(
+    field: str, value: str, me: int | None, priorities: Sequence[str], today: date
+) -> Callable[[Any], bool] | None:
+    wanted = fold(value)
+    if field in ("status", "s", "st"):
+        kinds = [k for k in KINDS if k.startswith(wanted)]
+        return lambda row: status_kind(row.status) in kinds or wanted in fold(row.status)
+    if field in ("p", "priority", "prio"):
+        if value.isdigit():
+            rank = int(value)
+            return lambda row: priority_rank(row.priority, priorities) == rank
+        return lambda row: wanted in fold(row.priority)
+    if field == "due":
+        states = {
+            "overdue": ("overdue",),
+            "today": ("overdue", "today"),
+            "soon": ("overdue", "today", "soon"),
+            "none": ("",),
+        }.get(wanted)
+        if states is None:
+            return None
+        return lambda row: due_state(row.due_date, today) in states
+    if field in ("customer", "c"):
+        return lambda row: wanted in fold(row.customer_name)
+    return None
+
+
+def _assignee_test(who: str, me: int | None) -> Callable[[Any], bool]:
+    wanted = fold(who)
+    if wanted == "me":
+        return lambda row: me is not None and row.user_id == me
+    if wanted in ("none", "nobody"):
+        return lambda row: not row.user_id
+    return lambda row: wanted in fold(row.assignee)
+
+
+def view_predicate(
+    spec: Mapping[str, Any], *, me: int | None, priorities: Sequence[str] = (), today: date
+) -> Callable[[Any], bool]:
+    """A saved view from the config (``[[views]]``) as one test of a row: any of its
+    ``status`` (names or kinds such as "reply"), any of its ``assignee`` ("me", "none", a
+    name), any of its ``customer``, and its ``query`` (a `/` filter text)."""
+    tests: list[Callable[[Any], bool]] = []
+    for key in ("status", "assignee", "customer"):
+        names = _names(spec.get(key))
+        if not names:
+            continue
+        if key == "status":
+            one = [_field_test("status", n, me, priorities, today) for n in names]
+        elif key == "assignee":
+            one = [_assignee_test(n, me) for n in names]
+        else:
+            one = [_field_test("customer", n, me, priorities, today) for n in names]
+        alternatives = [t for t in one if t is not None]
+        tests.append(lambda row, alts=alternatives: any(t(row) for t in alts))
+    query = matcher(str(spec.get("query") or ""), me=me, priorities=priorities, today=today)
+    if query is not None:
+        tests.append(lambda row: query(row, fold(row.search_text())))
+    return lambda row: all(t(row) for t in tests)
+
+
+def _names(value: Any) -> list[str]:
+    if not value:
+        return []
+    return [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)]

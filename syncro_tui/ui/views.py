@@ -7,8 +7,9 @@ demand.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from syncro_tui.core.rows import TicketRow
 
@@ -19,6 +20,7 @@ class View:
     label: str
     value: str | int | None = None
     rows: tuple[TicketRow, ...] | None = field(default=None, compare=False)  # remote results
+    spec: Mapping[str, Any] | None = field(default=None, compare=False)  # a [[views]] table
 
     def select(self, rows: Sequence[TicketRow], me_id: int | None) -> list[TicketRow]:
         """Apply this view to the open queue (ordered newest activity first)."""
@@ -29,6 +31,11 @@ class View:
         if self.kind == "status":
             return [r for r in rows if r.status == self.value]
         return list(rows)
+
+
+def saved(number: int, spec: Mapping[str, Any]) -> View:
+    """A view from the config's ``[[views]]``, on key ``number``."""
+    return View("saved", str(spec["name"]), number, spec=spec)
 
 
 OPEN = View("open", "Open")

@@ -67,6 +67,7 @@ class MainScreen(BaseScreen):
         yield StatusHeader(plain=plain, id="status")
         with Horizontal(id="panes"):
             with Vertical(id="list-pane"):
+                yield Static("", id="view-tabs", markup=False)
                 yield Static("", id="list-title", markup=False)
                 yield TicketList(now=app.clock, plain=plain, id="tickets")
             yield TicketDetailPane(plain=plain, id="detail")
@@ -108,15 +109,64 @@ class MainScreen(BaseScreen):
         me = getattr(store.me, "user_id", None) if store.me is not None else None
         ordered = [store.tickets[i] for i in store.ordered_ids()]
         key, reverse = self.sort
-        rows = self.view.select(ordered, me)
+        if self.view.kind == "saved":
+            rows = list(filter(self._saved_test(self.view), ordered))
+        else:
+            rows = self.view.select(ordered, me)
         if key == "updated" and not reverse:
             return rows
         return triage.sort_rows(rows, key, reverse, store.priorities)
 
     @property
     def sort(self) -> tuple[str, bool]:
-        """This view's order: (key, reversed); remembered per view."""
-        return self._sorts.get(self.view.label, ("updated", False))
+        """This view's order: (key, reversed); remembered per view (a saved view starts
+        with its own ``sort``)."""
+        default = ("updated", False)
+        if self.view.spec is not None:
+            wanted = str(self.view.spec.get("sort", "updated"))
+            default = (wanted.lstrip("-"), wanted.startswith("-"))
+        return self._sorts.get(self.view.label, default)
+
+    def _saved_test(self, view: views.View) -> Any:
+        from datetime import datetime
+
+        store = self.app.store
+        return triage.view_predicate(
+            view.spec or {},
+            me=getattr(store.me, "user_id", None),
+            priorities=store.priorities,
+            today=datetime.fromtimestamp(self.app.clock()).date(),
+        )
+
+    def _tabs(self) -> None:
+        """The saved views as tabs with their counts: `1 Replies 7 | 2 Mine 12`."""
+        from rich.text import Text
+
+        tabs = self.query_one("#view-tabs", Static)
+        saved = [views.saved(n, spec) for n, spec in enumerate(self.app.settings.views, 1)]
+        tabs.display = bool(saved)
+        if not saved:
+            return
+        rows = [self.app.store.tickets[i] for i in self.app.store.ordered_ids()]
+        text = Text()
+        for view in saved:
+            count = sum(1 for _ in filter(self._saved_test(view), rows))
+            if text:
+                text.append(" | " if self.app.settings.ui.plain else " │ ")
+            active = self.view.kind == "saved" and self.view.value == view.value
+            text.append(f" {view.value} {view.label} {count} ", style="reverse" if active else "")
+        tabs.update(text)
+
+    def action_saved_view(self, number: int) -> None:
+        specs = self.app.settings.views
+        if not 1 <= number <= len(specs):
+            self.notify(
+                f"No view {number}: add [[views]] tables to the config (see config.example.toml).",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.set_view(views.saved(number, specs[number - 1]))
 
     def _account_changed(self, *_: Any) -> None:
         store = self.app.store
@@ -156,6 +206,7 @@ class MainScreen(BaseScreen):
             listing.set_empty_text("No tickets in this view")
         self.sub_title = self.view.label
         self._title()
+        self._tabs()
 
     def _timer_changed(self, *_: Any) -> None:
         timer = self.app.store.timer
@@ -360,6 +411,13 @@ class MainScreen(BaseScreen):
             ("mine", "Mine (assigned to me)"),
         ]
         choices += [(("status", s), f"Status: {s}") for s in statuses]
+        choices += [
+            (("saved", n), f"{n}: {spec['name']}")
+            for n, spec in enumerate(self.app.settings.views, 1)
+        ]
+        session = self.app.session
+        for search_id, name in getattr(session, "saved_searches", []) if session else []:
+            choices.append((("saved_search", search_id, name), f"Saved search: {name}"))
         choices += [("customer", "By customer..."), ("search", "Search on the server...")]
 
         def picked(value: Any) -> None:
@@ -373,6 +431,14 @@ class MainScreen(BaseScreen):
                 self.action_customer()
             elif value == "search":
                 self.action_search()
+            elif value[0] == "saved":
+                self.action_saved_view(value[1])
+            elif value[0] == "saved_search":
+                _, search_id, name = value
+                self.load_remote_view(
+                    views.View("search", f"Saved search: {name}", search_id, ()),
+                    ticket_search_id=search_id,
+                )
             else:
                 status = value[1]
                 if status in self.app.settings.closed_statuses:

@@ -506,24 +506,9 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _matcher(self) -> Callable[[TicketRow, str], bool] | None:
         """The filter as one predicate over (row, folded text); None when there is none."""
-        words: list[str] = []
-        tests: list[Callable[[TicketRow], bool]] = []
-        for term in self._filter.split():
-            field, sep, value = term.partition(":")
-            test = _field_test(field.casefold(), value, self) if sep and value else None
-            if test is None and term.startswith("@") and len(term) > 1:
-                test = _assignee_test(term[1:], self)
-            if test is not None:
-                tests.append(test)
-            elif folded := triage.fold(term):
-                words.append(folded)
-        if not words and not tests:
-            return None
-
-        def match(row: TicketRow, text: str) -> bool:
-            return all(w in text for w in words) and all(t(row) for t in tests)
-
-        return match
+        return triage.matcher(
+            self._filter, me=self._me, priorities=self._priorities, today=self._today()
+        )
 
     def _index_of(self, ticket_id: int) -> int | None:
         return next((i for i, row in enumerate(self._visible) if row.id == ticket_id), None)
@@ -594,44 +579,6 @@ STATUS_CELLS = 10
 MARKERS = ("●", "«", "◷", "✎")
 MARKERS_PLAIN = ("*", "<", "T", "d")
 """new or changed since you saw it; the customer spoke last; timer running; unsent draft."""
-
-
-def _field_test(field: str, value: str, owner: TicketList) -> Callable[[TicketRow], bool] | None:
-    """`status:reply`, `p:1`, `due:overdue`; None for a word that is no field term."""
-    wanted = triage.fold(value)
-    if field in ("status", "s", "st"):
-        kinds = [k for k in triage.KINDS if k.startswith(wanted)]
-        return lambda row: (
-            triage.status_kind(row.status) in kinds or wanted in triage.fold(row.status)
-        )
-    if field in ("p", "priority", "prio"):
-        if value.isdigit():
-            rank = int(value)
-            return lambda row: triage.priority_rank(row.priority, owner._priorities) == rank
-        return lambda row: wanted in triage.fold(row.priority)
-    if field == "due":
-        states = {
-            "overdue": ("overdue",),
-            "today": ("overdue", "today"),
-            "soon": ("overdue", "today", "soon"),
-            "none": ("",),
-        }.get(wanted)
-        if states is None:
-            return None
-        return lambda row: triage.due_state(row.due_date, owner._today()) in states
-    if field in ("customer", "c"):
-        return lambda row: wanted in triage.fold(row.customer_name)
-    return None
-
-
-def _assignee_test(who: str, owner: TicketList) -> Callable[[TicketRow], bool]:
-    """`@me`, `@none` (unassigned), `@marcus`."""
-    wanted = triage.fold(who)
-    if wanted == "me":
-        return lambda row: owner._me is not None and row.user_id == owner._me
-    if wanted in ("none", "nobody"):
-        return lambda row: not row.user_id
-    return lambda row: wanted in triage.fold(row.assignee)
 
 
 _CELL_TEXT: dict[str, Callable[[TicketRow], str]] = {
