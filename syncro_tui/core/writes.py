@@ -276,14 +276,23 @@ def new_ticket(
     )
 
 
-TICKET_FIELDS = ("status", "user_id", "priority", "due_date")
+TICKET_FIELDS = (
+    "status",
+    "user_id",
+    "priority",
+    "due_date",
+    "subject",
+    "problem_type",
+    "contact_id",
+)
 
 
 def update_ticket(
     ticket_id: int, changes: dict[str, Any], *, label: str | None = None, number: str | None = None
 ) -> WriteIntent:
-    """PUT /tickets/{id} with only the fields that change (status, user_id, priority,
-    due_date as an ISO date "YYYY-MM-DD")."""
+    """PUT /tickets/{id} with only the fields that change (status, user_id or None,
+    priority, due_date as an ISO date "YYYY-MM-DD" or None, subject, problem_type,
+    contact_id or None)."""
     tid = _positive_id(ticket_id, "Ticket id")
     unknown = sorted(set(changes) - set(TICKET_FIELDS))
     if unknown:
@@ -306,10 +315,19 @@ def update_ticket(
         payload["priority"] = changes["priority"]
     if "due_date" in changes:
         due = changes["due_date"]
-        try:
-            payload["due_date"] = date.fromisoformat(str(due)[:10]).isoformat()
+        try:  # None clears it
+            payload["due_date"] = (
+                None if due is None else date.fromisoformat(str(due)[:10]).isoformat()
+            )
         except ValueError:
             raise ValueError(f"Due date must be a date like 2026-12-31, not {due!r}.") from None
+    if "subject" in changes:
+        payload["subject"] = _required_text(changes["subject"], "subject")
+    if "problem_type" in changes:
+        payload["problem_type"] = str(changes["problem_type"] or "")
+    if "contact_id" in changes:
+        contact = changes["contact_id"]  # None: no contact
+        payload["contact_id"] = None if contact is None else _positive_id(contact, "Contact id")
     shown = ", ".join(f"{k} {v}" for k, v in payload.items())
     return _intent(
         TICKET_UPDATE,

@@ -223,12 +223,14 @@ class Routes:
         """The writable ticket fields present in ``body``. ``number`` and ``line_items``
         are ignored: numbers are assigned by the account, line items need their own call."""
         fields: dict = {}
-        for name in ("status", "priority", "problem_type"):
+        for name in ("status", "priority", "problem_type", "subject"):
             if name in body:
                 value = body[name]
                 fields[name] = None if value is None else str(value)
         if fields.get("status") in (None, ""):
             fields.pop("status", None)
+        if fields.get("subject") in (None, ""):
+            fields.pop("subject", None)
         for name in ("user_id", "contact_id", "ticket_type_id", "sla_id"):
             if name in body:
                 fields[name] = _optional_int(body[name])

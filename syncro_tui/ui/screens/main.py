@@ -660,6 +660,15 @@ class MainScreen(BaseScreen):
         self.app.open_url(url)
         self.notify(f"Opened {url}", timeout=3, markup=False)
 
+    def action_edit(self) -> None:
+        row = self.current_row()
+        if row is None or not self._need_session():
+            return
+        from syncro_tui.ui.screens.edit import EditFlow
+
+        self.app.typeahead.hold()  # what is typed next goes into the form
+        EditFlow(self.app, row).start()
+
     def action_take(self) -> None:
         """Assign to me and set the account's working status: one PUT, one preview."""
         row = self.current_row()
