@@ -308,18 +308,22 @@ def view_predicate(
         names = _names(spec.get(key))
         if not names:
             continue
+        one: list[Callable[[Any], bool] | None]
         if key == "status":
             one = [_field_test("status", n, me, priorities, today) for n in names]
         elif key == "assignee":
             one = [_assignee_test(n, me) for n in names]
         else:
             one = [_field_test("customer", n, me, priorities, today) for n in names]
-        alternatives = [t for t in one if t is not None]
-        tests.append(lambda row, alts=alternatives: any(t(row) for t in alts))
+        tests.append(_any_of([t for t in one if t is not None]))
     query = matcher(str(spec.get("query") or ""), me=me, priorities=priorities, today=today)
     if query is not None:
         tests.append(lambda row: query(row, fold(row.search_text())))
     return lambda row: all(t(row) for t in tests)
+
+
+def _any_of(tests: list[Callable[[Any], bool]]) -> Callable[[Any], bool]:
+    return lambda row: any(t(row) for t in tests)
 
 
 def _names(value: Any) -> list[str]:

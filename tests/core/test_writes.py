@@ -176,8 +176,12 @@ def test_ticket_update_sends_only_what_changes():
     )
     with pytest.raises(ValueError, match="Nothing to change"):
         W.update_ticket(3, {})
-    with pytest.raises(ValueError, match="Cannot change subject here"):
-        W.update_ticket(3, {"subject": "x"})
+    with pytest.raises(ValueError, match="Cannot change customer_id here"):
+        W.update_ticket(3, {"customer_id": 4})
+    assert W.update_ticket(3, {"subject": "New words", "user_id": None}).payload == {
+        "user_id": None,
+        "subject": "New words",
+    }
     with pytest.raises(ValueError, match="status is empty"):
         W.update_ticket(3, {"status": " "})
 

@@ -66,7 +66,7 @@ class EditModal(DraftModal[dict[str, Any] | None]):
     ) -> None:
         super().__init__(row, drafts)
         self.before = before
-        self.DEFAULTS = before  # untouched fields are no draft
+        self.DEFAULTS = before  # type: ignore[misc]  # untouched fields are no draft
         self._lists = (statuses, priorities, users, me, problem_types, contacts)
 
     def compose(self) -> ComposeResult:
