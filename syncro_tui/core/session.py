@@ -559,22 +559,6 @@ class Session:
         return detail
 
     @lane("USER")
-    async def contacts(self, customer_id: int) -> list[tuple[int, str]]:
-        """A customer's contacts as (id, name), first page (forms pick from them)."""
-        from syncro_tui.api.ratelimit import Priority, current_priority
-
-        current_priority.set(Priority.USER)
-        page = await self.client.contacts(customer_id=customer_id)
-        return [(int(c.id), clean(c.name or "")) for c in page.contacts]
-
-    async def find_by_number(self, number: str) -> Any:
-        detail = await self.client.ticket_by_number(number)
-        if detail is not None:
-            row = row_from_ticket(detail, self.users, self.zone)
-            self.store.set_detail(row.id, detail, row.updated_at)
-        return detail
-
-    @lane("USER")
     async def search(self, *, max_pages: int = 4, **filters: Any) -> list[TicketRow]:
         """Tickets beyond the open queue (closed statuses, a customer's history, free text).
 

@@ -153,7 +153,8 @@ class EditFlow:
             detail = await app.session.fetch_detail(row.id)
         customer_id = getattr(detail, "customer_id", None) or row.customer_id
         try:
-            contacts = await app.session.contacts(customer_id) if customer_id else []
+            found = await app.session.contacts(customer_id) if customer_id else []
+            contacts = [(int(c.id), clean(c.name or "")) for c in found]
         except Exception as exc:  # the contact list is a convenience: the others still work
             import logging
 
