@@ -518,7 +518,7 @@ class Ticket(_Light):
         raw = item if isinstance(item, dict) else {}
         ident = raw.get("id")
         try:
-            tid = int(ident) if not isinstance(ident, bool) else None
+            tid = int(ident) if ident is not None and not isinstance(ident, bool) else None
         except (TypeError, ValueError):
             tid = None
         number = raw.get("number")

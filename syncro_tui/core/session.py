@@ -147,7 +147,7 @@ def _keep_list_only(row: TicketRow, listed: TicketRow | None, detail: Any) -> Ti
     detail example has none): keep what the list said rather than blank them."""
     if listed is None:
         return row
-    keep: dict[str, str] = {}
+    keep: dict[str, Any] = {}
     if getattr(detail, "ticket_type", None) is None and not row.ticket_type:
         keep["ticket_type"] = listed.ticket_type
     if getattr(detail, "sla_breached", None) is None and getattr(detail, "sla_name", None) is None:
@@ -170,6 +170,8 @@ def _saved_searches(raw: Any) -> list[tuple[int, str]]:
     for item in raw or []:
         get = item.get if isinstance(item, dict) else lambda k, i=item: getattr(i, k, None)
         sid, name = get("id"), get("name") or get("title")
+        if sid is None:
+            continue
         try:
             out.append((int(sid), one_line(str(name or f"Saved search {sid}"))))
         except (TypeError, ValueError):

@@ -115,7 +115,11 @@ def appointment_lines(ticket: Any, zone: tzinfo | None = None) -> list[str]:
             when = f"{local:%Y-%m-%d %H:%M}"
             if isinstance(end, datetime):
                 until = end.astimezone(zone) if zone else end.astimezone()
-                when += f"-{until:%H:%M}" if until.date() == local.date() else f" - {until:%Y-%m-%d %H:%M}"
+                when += (
+                    f"-{until:%H:%M}"
+                    if until.date() == local.date()
+                    else f" - {until:%Y-%m-%d %H:%M}"
+                )
         bits = [when, one_line(_get(a, "location") or ""), one_line(_get(a, "summary") or "")]
         lines.append("  ".join(b for b in bits if b))
     return lines

@@ -237,8 +237,8 @@ async def find_comment(check: Check) -> Verdict:
         if not candidates:
             return Verdict(
                 ABSENT,
-                note="Verified: you wrote no comment on the ticket since it was sent; "
-                "it did not arrive.",
+                note="Verified: the comment is not on the ticket (you wrote none there "
+                "since it was sent).",
             )
         return Verdict(UNKNOWN, note=_side_by_side(p, candidates))
 

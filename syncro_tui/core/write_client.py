@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from syncro_tui.api.models import (
         Comment,
         CommentPage,
+        Customer,
         Invoice,
         InvoicePage,
         LineItem,
@@ -48,6 +49,8 @@ class WriteClient(Protocol):
 
     # reads that verify
     async def me(self) -> Me: ...
+
+    async def customer(self, customer_id: int) -> Customer: ...
 
     async def get_ticket(self, ticket_id: int) -> TicketDetail: ...
 

@@ -479,7 +479,7 @@ class NewTicketFlow:
             contact_id=form.contact_id,
             problem_type=form.problem_type,
             priority=form.priority,
-            user_id=form.user_id,
+            user_id=form.user_id,  # type: ignore[arg-type]  # the form refuses an empty assignee
             due_date=date.fromisoformat(form.due_date) if form.due_date else None,
             description=form.description,
             ticket_type_id=ticket_type_id,

@@ -234,9 +234,7 @@ class TicketDetailPane(VerticalScroll, can_focus=True):
 
     def _account_zone(self) -> Any:
         account = getattr(getattr(self.app, "store", None), "account", None)
-        return account_zone(
-            getattr(account, "time_zone", ""), getattr(account, "time_offset", "")
-        )
+        return account_zone(getattr(account, "time_zone", ""), getattr(account, "time_offset", ""))
 
     def _build(self, d: Any, timer_running: bool, note: str) -> list[Static]:
         out: list[Static] = []
