@@ -561,6 +561,16 @@ class Session:
         return detail
 
     @lane("USER")
+    async def find_by_number(self, number: str) -> Any:
+        """A ticket by its number (``#`` and the palette's "go to"), fetched when not in the
+        list; its detail is kept in the store."""
+        detail = await self.client.ticket_by_number(number)
+        if detail is not None:
+            row = row_from_ticket(detail, self.users, self.zone)
+            self.store.set_detail(row.id, detail, row.updated_at)
+        return detail
+
+    @lane("USER")
     async def search(self, *, max_pages: int = 4, **filters: Any) -> list[TicketRow]:
         """Tickets beyond the open queue (closed statuses, a customer's history, free text).
 

@@ -192,6 +192,7 @@ class Routes:
         if self.state.require_ticket_type and _blank(body.get("ticket_type_id")):
             raise Reject(422, {"success": False, "message": ["Ticket type can't be blank"]})
         fields = self._ticket_fields(body)
+        fields.pop("subject", None)  # passed on its own (PUT applies it through the fields)
         comments = self._nested_comments(body)
         ticket = self.state.create_ticket(
             call.now, customer_id=customer_id, subject=str(body["subject"]), **fields
