@@ -119,14 +119,6 @@ def priority_rank(priority: str, priorities: Sequence[str] = ()) -> int | None:
     for i, p in enumerate(priorities):
         if p.casefold() == priority.casefold():
             return i
-    # A plain word in an account that numbers its priorities ("High" beside "1 High"):
-    # the numbered twin's rank, so a mixed account sorts as one list.
-    from syncro_tui.core.priorities import word
-
-    for i, p in enumerate(priorities):
-        if p.strip() and word(p) == word(priority):
-            numbered = re.match(r"\s*(\d+)", p)
-            return int(numbered.group(1)) if numbered else i
     return None
 
 

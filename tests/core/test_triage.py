@@ -47,10 +47,6 @@ def test_priority_rank_from_the_number_or_the_accounts_order():
     assert priority_rank("0 Urgent") == 0 and priority_rank("2 Normal") == 2
     assert priority_rank("High", ["Critical", "High", "Low"]) == 1
     assert priority_rank("") is None
-    # A mixed account (syncro-api.md section 9, point 5): plain words rank with their twins.
-    mixed = ["", "0 Urgent", "1 High", "2 Normal", "3 Low"]
-    assert priority_rank("High", mixed) == 1 == priority_rank("1 High", mixed)
-    assert priority_rank("low", mixed) == 3 and priority_rank("Whenever", mixed) is None
 
 
 def test_due_state():

@@ -106,7 +106,7 @@ async def test_timer_shows_in_header_and_on_its_row_and_survives_a_restart(
         assert f"Timer started on #{row.number}" in [n.message for n in app.notices]
         clock.advance(12 * 60 + 5)
         assert f"#{row.number} 00:12:05" in header_text(app)
-        assert "◷" in row_line(app, row.number)[:2]
+        assert "◷" in row_line(app, row.number)[:4]  # the marker column (4 wide)
     assert not [r for r in sandbox.requests if r.method != "GET"], "starting a timer is local"
 
     clock.advance(60)
@@ -124,7 +124,7 @@ async def test_the_row_marker_is_back_after_a_restart(make_app):
     again = make_app()
     async with again.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        assert "◷" in row_line(again, row.number)[:2]
+        assert "◷" in row_line(again, row.number)[:4]  # the marker column (4 wide)
 
 
 async def test_stop_previews_and_posts_exactly_one_timer_entry(make_app, clock, sandbox):
