@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+
 from syncro_tui.ui.screens.customer import CustomerSearchModal
 from tests.ui.conftest import settle
 from tests.ui.helpers import listing
@@ -16,6 +18,18 @@ class Boom(RuntimeError):
 
 async def _boom(*_args, **_kwargs):
     raise Boom("the bug under test")
+
+
+@pytest.fixture(autouse=True)
+def _loggers_enabled():
+    """Another test in the same worker may have configured logging with existing loggers
+    disabled (logging.config's default): the route's log line must still be seen here."""
+    logging.disable(logging.NOTSET)
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith("syncro_tui"):
+            logging.getLogger(name).disabled = False
+            logging.getLogger(name).propagate = True
+    yield
 
 
 def _reported(app, caplog) -> None:
