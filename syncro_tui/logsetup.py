@@ -12,6 +12,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from syncro_tui import paths
+from syncro_tui.api.redact import KeyRedactingFilter, redact_text
 
 _SECRETS: set[str] = set()
 
@@ -24,25 +25,14 @@ def register_secret(value: str) -> None:
 
 def redact(text: str) -> str:
     """The key-free form of ``text`` (the client's own redaction rules, plus the registered key)."""
-    from syncro_tui.api.redact import redact_text
-
     return redact_text(text, _SECRETS)
 
 
-class RedactingFilter(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # a bad format string must not raise from the logging call
-            message = str(record.msg)
-        clean = redact(message)
-        if record.exc_info and record.exc_info[1] is not None:
-            # Format the traceback now, redacted, and drop the live exception object.
-            formatter = logging.Formatter()
-            record.exc_text = redact(formatter.formatException(record.exc_info))
-            record.exc_info = None
-        record.msg, record.args = clean, None
-        return True
+class RedactingFilter(KeyRedactingFilter):
+    """The client's redacting filter, masking the registered secrets as well."""
+
+    def __init__(self) -> None:
+        super().__init__(_SECRETS)
 
 
 class PrivateRotatingFileHandler(RotatingFileHandler):

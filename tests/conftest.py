@@ -75,3 +75,33 @@ def memory_keyring():
     keyring.set_keyring(ring)
     yield ring
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def restored_logging():
+    """Logging is process-wide: what a test (or the app it starts) sets up is undone after it,
+    so no later test in the same worker meets another test's handlers or levels. (Filters stay:
+    the client installs its key-redacting filters once per process, and they only remove.)"""
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    named = {
+        name: (logger.level, logger.disabled, logger.propagate)
+        for name, logger in logging.root.manager.loggerDict.items()
+        if isinstance(logger, logging.Logger)
+    }
+    yield
+    for handler in list(root.handlers):
+        if handler not in handlers:
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)
+    for name, logger in logging.root.manager.loggerDict.items():
+        if not isinstance(logger, logging.Logger):
+            continue
+        if name in named:
+            logger.level, logger.disabled, logger.propagate = named[name]
+        else:
+            logger.setLevel(logging.NOTSET)
+            logger.disabled = False

@@ -49,16 +49,24 @@ def redact_params(params: dict | None) -> dict:
 
 
 class KeyRedactingFilter(logging.Filter):
-    """Rewrites a record's message with the key masked (and drops live exception objects)."""
+    """Rewrites a record's message with the key masked (and drops live exception objects).
+
+    ``secrets`` is a live collection of exact values to mask as well (the key in use)."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        super().__init__()
+        self._secrets = secrets
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:  # a broken format string: keep the raw text, redacted
             message = str(record.msg)
-        record.msg, record.args = redact_text(message), None
+        record.msg, record.args = redact_text(message, self._secrets), None
         if record.exc_info and record.exc_info[1] is not None:
-            record.exc_text = redact_text(logging.Formatter().formatException(record.exc_info))
+            # Format the traceback now, redacted, and drop the live exception object.
+            traceback = logging.Formatter().formatException(record.exc_info)
+            record.exc_text = redact_text(traceback, self._secrets)
             record.exc_info = None
         return True
 
