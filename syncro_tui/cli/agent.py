@@ -110,7 +110,7 @@ class AgentTools:
     def list_writes(self) -> list[dict[str, Any]]:
         from syncro_tui.cli.writes import entry_json, recent
 
-        return [entry_json(e) for e in recent(self.session.outbox, self.clock())]
+        return [entry_json(e) for e in recent(self.session, self.clock())]
 
     # ------------------------------------------------------------------ writes
 
@@ -118,7 +118,7 @@ class AgentTools:
         from syncro_tui.cli import sending
 
         plan = await self._build(kind, {k: v for k, v in fields.items() if v is not None})
-        repeat = sending.find_repeat(self.session.outbox, plan.intents, self.clock())
+        repeat = sending.find_repeat(self.session, plan.intents, self.clock())
         answer: dict[str, Any] = {
             "preview_text": plan.preview_text(),
             "preview": plan.preview_json(),
@@ -170,7 +170,7 @@ class AgentTools:
                 "preview to the person."
             )
         self._used[plan_id] = self.clock()
-        repeat = sending.find_repeat(self.session.outbox, planned.plan.intents, self.clock())
+        repeat = sending.find_repeat(self.session, planned.plan.intents, self.clock())
         if repeat is not None:
             result = sending.refusal(*repeat)
         else:

@@ -275,7 +275,7 @@ async def labor(session: Any, settings: Any, key: str) -> tuple[int, str]:
             f"{', '.join(configured)}."
         )
     pid = configured[key]
-    products = {p.id: p for p in await session.client.all_products()}
+    products = {p.id: p for p in await session.all_products()}
     if pid not in products:
         raise CommandError(
             f"Labor type {key} is product {pid}, which Syncro does not have. "
@@ -356,30 +356,24 @@ def _resume_unfinished(session: Any, plan: Plan, detail: Any) -> None:
     landed are not sent again); a different one is refused until it is finished."""
     from syncro_tui.core import billing as B
 
-    outbox = session.outbox
-    for run_id in reversed(B.BillingRun.unfinished(outbox)):
-        if outbox.load_run(run_id)["ticket_id"] != detail.id:
-            continue
-        run = B.BillingRun.load(outbox, run_id)
-        if run.request != plan.billing:
-            raise CommandError(
-                f"An earlier billing of #{detail.number} did not finish (run {run_id}): "
-                f"{run.report().message} Finish it first: run that `bill` command again, or "
-                "use the TUI (b). Add --again to bill separately anyway.",
-                exitcodes.REPEAT,
-            )
-        done = {p.number for p in run.progress() if p.state == B.DONE}
-        keep = [s for n, s in zip((s.number for s in run.steps), plan.steps) if n not in done]
-        plan.steps = keep
-        plan.intents = [
-            s.intent for s in run.steps if s.intent is not None and s.number not in done
-        ]
-        plan.resume_run = run_id
-        plan.title = (
-            f"Resume billing #{detail.number} (run {run_id}): these steps are still to send"
-        )
-        plan.notes.insert(0, f"Earlier: {run.report().message}")
+    run = session.stopped_billing(detail.id)
+    if run is None:
         return
+    run_id = run.run_id
+    if run.request != plan.billing:
+        raise CommandError(
+            f"An earlier billing of #{detail.number} did not finish (run {run_id}): "
+            f"{run.report().message} Finish it first: run that `bill` command again, or "
+            "use the TUI (b). Add --again to bill separately anyway.",
+            exitcodes.REPEAT,
+        )
+    done = {p.number for p in run.progress() if p.state == B.DONE}
+    keep = [s for n, s in zip((s.number for s in run.steps), plan.steps) if n not in done]
+    plan.steps = keep
+    plan.intents = [s.intent for s in run.steps if s.intent is not None and s.number not in done]
+    plan.resume_run = run_id
+    plan.title = f"Resume billing #{detail.number} (run {run_id}): these steps are still to send"
+    plan.notes.insert(0, f"Earlier: {run.report().message}")
 
 
 async def new_ticket(
@@ -464,11 +458,10 @@ async def find_customer(session: Any, wanted: str | int) -> Any:
         from syncro_tui.api.errors import NotFound
 
         try:
-            return await session.client.customer(int(text))
+            return await session.customer(int(text))
         except NotFound:
             raise usage(f"There is no customer {text}.") from None
-    page = await session.client.customers(query=text)
-    found = list(page.customers)
+    found = await session.customers(text)
     exact = [c for c in found if one_line(c.display_name).lower() == text.lower()]
     if len(exact) == 1:
         return exact[0]

@@ -72,12 +72,12 @@ async def ticket_rows(
         return [r for r in (row_from_ticket(t, session.users) for t in tickets) if keep(r)]
 
     if limit is None:
-        found = await session.client.all_tickets(each_page=rows, **filters)
+        found = await session.all_tickets(each_page=rows, **filters)
         return _newest_first(found)
     by_id: dict[int, TicketRow] = {}
     page = 1
     while len(by_id) < limit and page <= MAX_PAGES:
-        got = await session.client.list_tickets(page=page, per_page=100, **filters)
+        got = await session.ticket_page(page, 100, **filters)
         fresh = 0
         for row in rows(got.tickets):
             if row.id not in by_id:
@@ -208,7 +208,7 @@ def ticket_detail_json(detail: Any, users: dict[int, str], last_comments: int = 
 
 async def customers(session: Any, query: str, limit: int = 25) -> list[dict[str, Any]]:
     """Customers matching ``query`` (name, business, email, phone), first page."""
-    page = await session.client.customers(query=query)
+    found = await session.customers(query)
     return [
         {
             "id": c.id,
@@ -216,5 +216,5 @@ async def customers(session: Any, query: str, limit: int = 25) -> list[dict[str,
             "email": clean(c.email) if c.email else None,
             "phone": clean(c.phone) if c.phone else None,
         }
-        for c in list(page.customers)[:limit]
+        for c in found[:limit]
     ]

@@ -55,8 +55,8 @@ class Runtime:
         # A data folder that cannot be written: reads work, every write is refused (no
         # journal, no write), as in the TUI.
         self.session = Session(self.settings, Store(), connection, read_only=read_only_reason())
-        if self.session.outbox.notice:
-            err(f"Warning: {self.session.outbox.notice}")
+        if self.session.journal_notice:
+            err(f"Warning: {self.session.journal_notice}")
         return self.session
 
     async def close(self) -> None:

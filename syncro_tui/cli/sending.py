@@ -1,10 +1,12 @@
-"""Send a confirmed plan through the core outbox and say what happened, as an exit code.
+"""Send a confirmed plan through the core write sender and say what happened, as an exit code.
 
-This is the command line's and the agent server's only way to write. Everything goes through
-``Session.submit`` / the outbox (journaled before it is sent, unclear outcomes verified with
-GETs at once, never re-sent on its own) and, for billing, ``core.billing.BillingRun``. There
-is no second journal and no second verification here: only the repeat check below, which
-reads the same journal before anything is previewed.
+This is the command line's and the agent server's only way to write: the TUI's
+``core.sender.WriteSender`` (consent, send once through the Session's outbox, "send it
+again?" only where a person decides) with the command line's prompts (cli/prompts.py). The
+outbox journals each write before it is sent, verifies an unclear outcome with GETs at once
+and never re-sends on its own; billing is ``core.billing.BillingRun`` run by the sender.
+There is no second journal, loop or verification here: only the repeat check below, which
+reads the same journal before anything is previewed, and the words and exit codes.
 
 A repeat: the same kind of write on the same ticket with the same payload, in this
 account's journal from the last 24 hours, that landed or whose outcome is unknown (or is
@@ -23,6 +25,7 @@ from typing import Any
 from syncro_tui.cli import exitcodes
 from syncro_tui.cli.plans import Plan
 from syncro_tui.core import outbox as O
+from syncro_tui.core import sender as S
 from syncro_tui.core import writes as W
 
 WINDOW = O.DUPLICATE_WINDOW  # 24 hours
@@ -88,11 +91,11 @@ def same_write(a: W.WriteIntent, b: W.WriteIntent) -> bool:
 
 
 def find_repeat(
-    outbox: O.Outbox, intents: list[W.WriteIntent], now: float | None = None
+    session: Any, intents: list[W.WriteIntent], now: float | None = None
 ) -> tuple[W.WriteIntent, O.OutboxEntry] | None:
     """The first intent that repeats a journal entry of the last 24 hours, and that entry."""
     now = time.time() if now is None else now
-    recent = [e for e in outbox.entries(since=now - WINDOW) if e.state in REPEAT_STATES]
+    recent = [e for e in session.writes(since=now - WINDOW) if e.state in REPEAT_STATES]
     for intent in intents:
         for entry in recent:
             if same_write(intent, entry.intent):
@@ -165,40 +168,51 @@ def _from_outcome(intent: W.WriteIntent, outcome: O.WriteOutcome) -> Result:
     )
 
 
-async def send(session: Any, plan: Plan, *, again: bool = False) -> Result:
-    """Send ``plan`` (already confirmed). The caller ran ``find_repeat`` before asking."""
+def sender_for(session: Any, plan: Plan, prompts: S.Prompts) -> S.WriteSender:
+    """The core write sender for ``plan``: its preview names who it is attributed to."""
+    return S.WriteSender(session, prompts, attribution=lambda: (plan.attribution, None))
+
+
+async def send(
+    session: Any, plan: Plan, *, again: bool = False, sender: S.WriteSender | None = None
+) -> Result:
+    """Send ``plan`` (already confirmed). The caller ran ``find_repeat`` before asking.
+    Without ``sender``: unattended (the agent server), nothing more is asked."""
+    if sender is None:
+        from syncro_tui.cli.prompts import Unattended
+
+        sender = sender_for(session, plan, Unattended())
     if plan.kind == "bill":
-        return await _bill(session, plan, again)
+        return await _bill(session, sender, plan, again)
     intent = plan.intents[0]
-    try:
-        outcome = await session.submit(intent, allow_duplicate=again)
-    except O.DuplicateWrite as dup:  # the outbox's own guard (e.g. another process just sent it)
-        return refusal(intent, dup.entry)
-    return _from_outcome(intent, outcome)
+    sent = await sender.deliver(intent, allow_duplicate=again)
+    if sent.state == S.REFUSED and sent.repeats is not None:
+        # the outbox's own guard (another process just sent it, say)
+        return refusal(intent, sent.repeats)
+    if sent.outcome is None or sent.state == S.NOT_SENT:
+        return Result("failed", sent.message or "Nothing was sent.", _entry_id(sent))
+    return _from_outcome(intent, sent.outcome)
 
 
-async def _bill(session: Any, plan: Plan, again: bool) -> Result:
+def _entry_id(sent: S.Sent) -> int | None:
+    return sent.outcome.entry_id if sent.outcome is not None else None
+
+
+async def _bill(session: Any, sender: S.WriteSender, plan: Plan, again: bool) -> Result:
     from syncro_tui.core import billing as B
 
-    outbox = session.outbox
     if plan.resume_run is not None:
-        run = B.BillingRun.load(outbox, plan.resume_run)
+        run = session.billing_run(plan.resume_run)
     else:
-        run = B.BillingRun.start(outbox, plan.billing, plan.billing_ticket)
-    allow = again
-    for _ in range(len(run.steps) + 1):
-        try:
-            report = await run.execute(allow_duplicate=allow)
-            break
-        except O.DuplicateWrite as dup:
-            if again and dup.entry.state in O.APPLIED:
-                continue  # an identical step landed earlier: the caller said --again
-            result = refusal(dup.entry.intent, dup.entry)
-            result.steps = _steps(run)
-            result.message += f" Billing stopped: {run.report().message}"
-            return result
-    else:
-        report = run.report()
+        run = session.start_billing(plan.billing, plan.billing_ticket)
+    done = await sender.run_billing(run, allow_duplicate=again)
+    report = done.report
+    if done.repeats is not None:
+        dup = done.repeats
+        result = refusal(dup.entry.intent, dup.entry)
+        result.steps = _steps(run)
+        result.message += f" Billing stopped: {run.report().message}"
+        return result
     steps = _steps(run)
     if report.finished:
         return Result(
@@ -216,7 +230,7 @@ async def _bill(session: Any, plan: Plan, again: bool) -> Result:
             "run the same `syncro-tui bill` command again."
         )
     elif word == "unknown" and stopped is not None:
-        entry = outbox.run_entries(run.run_id).get(stopped.number)
+        entry = session.billing_writes(run.run_id).get(stopped.number)
         again_hint = f"syncro-tui writes verify {entry.id}" if entry else None
         text += " It was NOT resent: it may be in Syncro. " + (
             f"Check it with `{again_hint}` before billing again." if again_hint else ""

@@ -51,7 +51,7 @@ def entry_json(e) -> dict:
     }
 
 
-def recent(outbox, now: float) -> list:
+def recent(session, now: float) -> list:
     """Today's writes, plus the last week's that still need attention (unknown, absent)."""
     from datetime import datetime, timedelta
 
@@ -62,7 +62,7 @@ def recent(outbox, now: float) -> list:
     attention = O.UNSETTLED | {O.ABSENT}
     return [
         e
-        for e in outbox.entries(since=since)
+        for e in session.writes(since=since)
         if e.created_at >= day.timestamp() or e.state in attention
     ]
 
@@ -89,7 +89,7 @@ async def _writes(rt) -> int:
     from syncro_tui.cli.output import err, out, out_json
     from syncro_tui.core.text import one_line
 
-    entries = recent(rt.session.outbox, time.time())
+    entries = recent(rt.session, time.time())
     if a.json:
         out_json([entry_json(e) for e in entries])
         return 0
@@ -111,7 +111,7 @@ def _entry(rt, entry_id: int):
     from syncro_tui.core.outbox import OutboxError
 
     try:
-        return rt.session.outbox.entry(entry_id)
+        return rt.session.write(entry_id)
     except (OutboxError, KeyError) as exc:
         text = str(exc) if isinstance(exc, OutboxError) else f"There is no write {entry_id}."
         raise CommandError(f"{text} `syncro-tui writes` lists them.", 2) from None
@@ -128,19 +128,21 @@ def _report(rt, result) -> int:
 
 
 async def _verify(rt, entry_id: int) -> int:
+    from syncro_tui.cli.prompts import Unattended
     from syncro_tui.cli.sending import _from_outcome
+    from syncro_tui.core.sender import WriteSender
 
     entry = _entry(rt, entry_id)
-    outcome = await rt.session.outbox.verify(entry_id)
+    outcome = await WriteSender(rt.session, Unattended()).verify_entry(entry_id)
     return _report(rt, _from_outcome(entry.intent, outcome))
 
 
 async def _resend(rt, entry_id: int) -> int:
     from syncro_tui.cli import exitcodes
-    from syncro_tui.cli.output import err, out, out_json
+    from syncro_tui.cli import prompts as P
+    from syncro_tui.cli.output import err, out_json
     from syncro_tui.cli.plans import Plan, Step, who
-    from syncro_tui.cli.sending import Result, _from_outcome
-    from syncro_tui.cli.writing import _ask, on_terminal
+    from syncro_tui.cli.sending import Result, _from_outcome, sender_for
     from syncro_tui.core import outbox as O
     from syncro_tui.core import writes as W
 
@@ -174,28 +176,29 @@ async def _resend(rt, entry_id: int) -> int:
         warnings,
         ["It is checked once more just before sending: if it turned up, nothing is sent."],
     )
-    if not rt.args.json or (on_terminal() and not rt.args.yes):
-        (err if rt.args.json else out)(plan.preview_text())
-    if not rt.args.yes:
-        if not on_terminal():
-            message = "Not confirmed: nothing was sent. Add --yes to resend it."
-            if rt.args.json:
-                out_json(
-                    {
-                        "preview": plan.preview_json(),
-                        "outcome": "not_confirmed",
-                        "exit_code": 3,
-                        "message": message,
-                    }
-                )
-            else:
-                err(message)
-            return exitcodes.NOT_CONFIRMED
-        if not _ask("Send it again? [y/N] "):
-            err("Not resent.")
-            return exitcodes.NOT_CONFIRMED
-    try:
-        outcome = await rt.session.outbox.resend(entry_id)
-    except O.OutboxError as exc:
-        return _report(rt, Result("unknown", f"Not resent: {exc}", entry_id))
-    return _report(rt, _from_outcome(intent, outcome))
+    prompts = P.Terminal(
+        plan.preview_text(), rt.args, as_json=bool(rt.args.json), question="Send it again? [y/N] "
+    )
+    sender = sender_for(rt.session, plan, prompts)
+    outcome = await sender.resend_entry(entry)
+    if outcome is not None:
+        return _report(rt, _from_outcome(intent, outcome))
+    if prompts.decision == P.NOT_CONFIRMED:
+        message = "Not confirmed: nothing was sent. Add --yes to resend it."
+        if rt.args.json:
+            out_json(
+                {
+                    "preview": plan.preview_json(),
+                    "outcome": "not_confirmed",
+                    "exit_code": 3,
+                    "message": message,
+                }
+            )
+        else:
+            err(message)
+        return exitcodes.NOT_CONFIRMED
+    if prompts.decision == P.DECLINED:
+        err("Not resent.")
+        return exitcodes.NOT_CONFIRMED
+    told = prompts.told[-1][1] if prompts.told else "Nothing was sent."
+    return _report(rt, Result("unknown", f"Not resent: {told}", entry_id))

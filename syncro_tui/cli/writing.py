@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -40,29 +39,10 @@ def add_write_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="preview and result as JSON")
 
 
-def _ask(question: str) -> bool:
-    from syncro_tui.cli.output import err
-
-    sys.stderr.write(question)
-    sys.stderr.flush()
-    try:
-        answer = sys.stdin.readline()
-    except (OSError, KeyboardInterrupt):
-        answer = ""
-    if not answer.endswith("\n"):
-        err("")
-    return answer.strip().lower() in ("y", "yes")
-
-
-def on_terminal() -> bool:
-    try:
-        return sys.stdin.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
 async def confirm_and_send(rt: Any, plan: Any) -> int:
-    """What every write command does once its plan is built."""
+    """What every write command does once its plan is built: the core write sender with the
+    command line's prompts (cli/prompts.py) asks for consent and sends."""
+    from syncro_tui.cli import prompts as P
     from syncro_tui.cli import sending
     from syncro_tui.cli.output import err, out, out_json
 
@@ -88,32 +68,35 @@ async def confirm_and_send(rt: Any, plan: Any) -> int:
             out(plan.preview_text())
             out("")
         return finish(exitcodes.ERROR, "failed", f"Not sent. {read_only}")
-    repeat = None if a.again else sending.find_repeat(rt.session.outbox, plan.intents)
+    repeat = None if a.again else sending.find_repeat(rt.session, plan.intents)
     if repeat is not None:
         refused = sending.refusal(*repeat)
         if not as_json:
             out(plan.preview_text())
             out("")
         return finish(refused.code, "refused", refused.message, refused.to_json())
-    if not as_json or on_terminal() and not a.yes and not a.dry_run:
-        (out if not as_json else err)(plan.preview_text())
-        if not as_json:
-            out("")
-    if a.dry_run:
-        return finish(exitcodes.OK, "dry_run", "Dry run: nothing was sent.")
-    if not a.yes:
-        if not on_terminal():
+    prompts = P.Terminal(plan.preview_text(), a, as_json=as_json)
+    sender = sending.sender_for(rt.session, plan, prompts)
+    if not await sender.confirm(plan.title, plan.intents, warnings=plan.warnings, notes=plan.notes):
+        if prompts.decision == P.DRY_RUN:
+            return finish(exitcodes.OK, "dry_run", "Dry run: nothing was sent.")
+        if prompts.decision == P.NOT_CONFIRMED:
             return finish(
                 exitcodes.NOT_CONFIRMED,
                 "not_confirmed",
                 "Not confirmed: nothing was sent. Show this preview to the person who asked; "
                 "add --yes to send it once they agree.",
             )
-        if not _ask("Send this? [y/N] "):
+        if prompts.decision == P.DECLINED:
             return finish(exitcodes.NOT_CONFIRMED, "not_confirmed", "Not sent.")
+        if a.dry_run:  # the journal cannot be saved: a dry run previews anyway
+            prompts.show(prompts.preview)
+            return finish(exitcodes.OK, "dry_run", "Dry run: nothing was sent.")
+        told = prompts.told[-1][1] if prompts.told else "Nothing was sent."
+        return finish(exitcodes.ERROR, "failed", told)  # the journal cannot be saved
     if not as_json:
         err("Sending...")
-    result = await sending.send(rt.session, plan, again=a.again)
+    result = await sending.send(rt.session, plan, again=a.again, sender=sender)
     document["sent"] = True
     return finish(result.code, result.state, result.message, result.to_json())
 

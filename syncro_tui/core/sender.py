@@ -11,8 +11,15 @@ when the outcome needs the technician it asks again:
 * an outcome that stays unknown is never resent; the technician is told where to look.
 
 No Textual here. The front end supplies ``Prompts``: ``confirm`` shows a preview and returns
-True only on an explicit yes, ``ask_again`` asks "send it again?" the same way, ``tell``
-shows a one-line message. The texts are the product's: front ends show them as they are.
+True only on an explicit yes, ``ask_again`` asks "send it again?" the same way (its
+``Confirmation.why`` says which question: ``REPEAT`` or ``ABSENT``), ``tell`` shows a
+one-line message. The texts are the product's: front ends show them as they are. The TUI's
+prompts are modals and toasts (ui/app.py ``AppPrompts``); the command line's ask on the
+terminal or decline (cli/prompts.py).
+
+``deliver`` returns a ``Sent`` (landed / absent / unknown / failed / refused / not_sent,
+with the outbox's outcome: the record id of what was created); ``send_one`` reduces it to a
+bool. ``run_billing`` runs a multi-step billing run with the same "send it again?" rule.
 """
 
 from __future__ import annotations
@@ -24,7 +31,8 @@ from typing import TYPE_CHECKING, Protocol
 from syncro_tui.core import writes as W
 
 if TYPE_CHECKING:  # pragma: no cover
-    from syncro_tui.core.outbox import OutboxEntry, WriteOutcome
+    from syncro_tui.core.billing import BillingReport, BillingRun, StepProgress
+    from syncro_tui.core.outbox import DuplicateWrite, OutboxEntry, WriteOutcome
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,53 @@ class Confirmation:
     notes: tuple[str, ...] = ()
     # Non-empty: the same text already landed; the preview then needs `y` and then `a`.
     repeat: str = ""
+    # For ask_again: which question (REPEAT: a second copy of a write that landed today;
+    # ABSENT: resend a write verified absent). Empty for a preview.
+    why: str = ""
+
+
+# Confirmation.why
+REPEAT = "repeat"
+ABSENT = "absent"
+
+# Sent.state
+LANDED = "landed"
+UNKNOWN = "unknown"
+FAILED = "failed"
+REFUSED = "refused"  # not sent: it repeats an earlier write (``Sent.repeats``)
+NOT_SENT = "not_sent"  # not sent: the journal could not be saved, or a resend was refused
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What one confirmed write came to.
+
+    ``outcome``: the outbox's last word on it (None when nothing was journaled);
+    ``repeats``: the earlier identical write a refusal points at; ``message``: why it was
+    not sent (for ``NOT_SENT``)."""
+
+    state: str
+    intent: W.WriteIntent
+    outcome: WriteOutcome | None = None
+    repeats: OutboxEntry | None = None
+    message: str = ""
+
+    @property
+    def landed(self) -> bool:
+        return self.state == LANDED
+
+    @property
+    def record_id(self) -> int | None:
+        """The id of the record Syncro created or changed (a new ticket's id, say)."""
+        return self.outcome.record_id if self.outcome is not None else None
+
+
+@dataclass(frozen=True)
+class BillingSent:
+    """What a billing run came to: its report, and the write a refused step repeats."""
+
+    report: BillingReport
+    repeats: DuplicateWrite | None = None
 
 
 class Prompts(Protocol):
@@ -171,7 +226,19 @@ class WriteSender:
         *,
         allow_duplicate: bool = False,
     ) -> bool:
-        """One confirmed write: send it, and ask again where the outcome needs the technician."""
+        """One confirmed write: send it, and ask again where the outcome needs the technician.
+        True when it reached Syncro."""
+        sent = await self.deliver(intent, draft_key, allow_duplicate=allow_duplicate)
+        return sent.landed
+
+    async def deliver(
+        self,
+        intent: W.WriteIntent,
+        draft_key: tuple | None = None,
+        *,
+        allow_duplicate: bool = False,
+    ) -> Sent:
+        """``send_one`` with the whole story: what the write came to (``Sent``)."""
         from syncro_tui.core.outbox import DuplicateWrite, JournalUnavailable
 
         tell = self.prompts.tell
@@ -181,15 +248,15 @@ class WriteSender:
             )
         except JournalUnavailable as exc:
             tell(f"Nothing was sent. {exc}", severity="error", timeout=30)
-            return False
+            return Sent(NOT_SENT, intent, message=f"Nothing was sent. {exc}")
         except DuplicateWrite as dup:
             if dup.entry.state == "absent":
                 # The same write was verified absent (a resend declined earlier, say): it never
                 # arrived, so this is no duplicate. Send that entry once more (the outbox checks
                 # again first); the technician confirmed this very preview, so nothing is asked.
                 resent = await self._resend_absent(dup.entry.id)
-                if resent is None:
-                    return False
+                if isinstance(resent, str):
+                    return Sent(NOT_SENT, intent, message=resent)
                 outcome = resent
             elif dup.unsettled:
                 tell(
@@ -197,30 +264,31 @@ class WriteSender:
                     "nothing was sent. See the write log (w).",
                     severity="warning",
                 )
-                return False
+                return Sent(REFUSED, intent, repeats=dup.entry)
             else:
                 again = await self.prompts.ask_again(
                     Confirmation(
                         "You sent exactly this within the last day. Send it again?",
                         (intent,),
                         warnings=(f"Already sent: {dup.entry.label} ({dup.entry.state}).",),
+                        why=REPEAT,
                     )
                 )
                 if not again:
                     tell("Not sent again.")
-                    return False
+                    return Sent(REFUSED, intent, repeats=dup.entry)
                 try:
                     outcome = await self.session.submit(
                         intent, draft_key=draft_key, allow_duplicate=True
                     )
                 except JournalUnavailable as exc:
                     tell(f"Nothing was sent. {exc}", severity="error", timeout=30)
-                    return False
+                    return Sent(NOT_SENT, intent, message=f"Nothing was sent. {exc}")
         while True:
             if outcome.applied:
                 tell(f"Done: {intent.label}")
                 self._landed(intent)
-                return True
+                return Sent(LANDED, intent, outcome)
             if outcome.state == "absent":
                 again = await self.prompts.ask_again(
                     Confirmation(
@@ -230,14 +298,15 @@ class WriteSender:
                             "Syncro did not confirm it, and a check found it absent: "
                             f"{outcome.message}",
                         ),
+                        why=ABSENT,
                     )
                 )
                 if not again:
                     tell("Not resent. It stays in the write log (w).")
-                    return False
+                    return Sent(ABSENT, intent, outcome)
                 resent = await self._resend_absent(outcome.entry_id)
-                if resent is None:
-                    return False
+                if isinstance(resent, str):
+                    return Sent(NOT_SENT, intent, outcome, message=resent)
                 outcome = resent
                 continue
             if outcome.state == "unknown":
@@ -247,25 +316,63 @@ class WriteSender:
                     severity="warning",
                     timeout=20,
                 )
-                return False
+                return Sent(UNKNOWN, intent, outcome)
             tell(
                 f"Failed: {intent.label}: {outcome.message}. Nothing was applied.",
                 severity="error",
                 timeout=15,
             )
-            return False
+            return Sent(FAILED, intent, outcome)
 
-    async def _resend_absent(self, entry_id: int) -> WriteOutcome | None:
+    async def run_billing(
+        self,
+        run: BillingRun,
+        on_progress: Callable[[list[StepProgress]], None] | None = None,
+        *,
+        allow_duplicate: bool = False,
+    ) -> BillingSent:
+        """Run (or resume) a billing run until done or stopped. A step identical to a write
+        that landed within the last day is sent only if the technician agrees (asked the
+        same way as a single write) or ``allow_duplicate`` said so for the whole run (the
+        command line's --again); otherwise the run stops there (``repeats`` says why)."""
+        from syncro_tui.core.outbox import APPLIED, DuplicateWrite
+
+        allow = allow_duplicate
+        for _ in range(len(run.steps) + 1):  # each step at most once past the guard
+            try:
+                report = await run.execute(on_progress, allow_duplicate=allow)
+            except DuplicateWrite as dup:
+                if dup.entry.state in APPLIED and (
+                    allow_duplicate
+                    or await self.prompts.ask_again(
+                        Confirmation(
+                            "You sent exactly this within the last day. Send it again?",
+                            (dup.entry.intent,),
+                            warnings=(str(dup),),
+                            why=REPEAT,
+                        )
+                    )
+                ):
+                    allow = True  # execute lets the first step it runs (this one) through
+                    continue
+                return BillingSent(run.report(), dup)
+            return BillingSent(report)
+        return BillingSent(run.report())
+
+    async def _resend_absent(self, entry_id: int) -> WriteOutcome | str:
+        """The outbox's resend, or why nothing was resent (told already)."""
         from syncro_tui.core.outbox import JournalUnavailable, OutboxError
 
         try:
             return await self.session.resend(entry_id)
         except JournalUnavailable as exc:
-            self.prompts.tell(f"Not resent. {exc}", severity="error", timeout=30)
-            return None
+            text = f"Not resent. {exc}"
+            self.prompts.tell(text, severity="error", timeout=30)
+            return text
         except OutboxError as exc:  # its state changed meanwhile (verified landed, say)
-            self.prompts.tell(f"Not resent: {exc}", severity="warning", timeout=15)
-            return None
+            text = f"Not resent: {exc}"
+            self.prompts.tell(text, severity="warning", timeout=15)
+            return text
 
     def _blocked(self) -> bool:
         """The journal cannot be saved: say so before any preview (nothing could be sent)."""

@@ -329,6 +329,16 @@ class Session:
         ]
         return BillingRun.load(self.outbox, ids[-1]) if ids else None
 
+    def billing_run(self, run_id: int) -> Any:
+        """A recorded billing run, to resume it."""
+        from syncro_tui.core.billing import BillingRun
+
+        return BillingRun.load(self.outbox, run_id)
+
+    def billing_writes(self, run_id: int) -> dict[int, Any]:
+        """The latest journal entry of each step of a billing run, by step number."""
+        return self.outbox.run_entries(run_id)
+
     # -- budget ----------------------------------------------------------------------------
 
     def spent_last_minute(self) -> int:
@@ -588,7 +598,31 @@ class Session:
             page += 1
         return list(rows.values())
 
+    @lane("USER")
+    async def ticket_page(self, page: int = 1, per_page: int | None = None, **filters: Any) -> Any:
+        """One page of GET /tickets (a ``TicketPage``: tickets and meta), for a listing that
+        stops early (the command line's ``--limit``)."""
+        return await self.client.list_tickets(page=page, per_page=per_page, **filters)
+
+    @lane("USER")
+    async def all_tickets(
+        self, *, each_page: Callable[[list[Any]], list[Any]] | None = None, **filters: Any
+    ) -> list[Any]:
+        """Every ticket matching ``filters`` (all pages); ``each_page`` maps each page's
+        tickets as it arrives (rows instead of models, say)."""
+        return list(await self.client.all_tickets(each_page=each_page, **filters))
+
     # -- customers and products (user actions) ---------------------------------------------
+
+    @lane("USER")
+    async def customers(self, query: str | None = None) -> list[Any]:
+        """GET /customers matching ``query`` (name, business, email, phone): the first page."""
+        return list((await self.client.customers(query=query)).customers)
+
+    @lane("USER")
+    async def customer(self, customer_id: int) -> Any:
+        """One customer (NotFound when there is none)."""
+        return await self.client.customer(customer_id)
 
     @lane("USER")
     async def customer_autocomplete(self, query: str) -> list[Any]:

@@ -231,3 +231,32 @@ def test_a_read_only_data_folder_reads_but_sends_nothing(env, monkeypatch):
     assert ran.code == 1 and "write journal cannot be saved" in ran.err
     assert env.writes() == 0
     assert env.run("writes").code == 0
+
+
+def test_on_a_terminal_absent_is_asked_again_and_y_resends_it_once(env):
+    # the same loop as the TUI (core.sender): "It did not arrive: send it again?"
+    t = env.open_ticket()
+    env.sandbox.faults.add("POST /tickets/*/comment=error_before:503*1")
+    ran = env.run("comment", str(t.number), "--body", MARK, tty=True, stdin="y\ny\n")
+    assert ran.code == 0, ran.err
+    assert "It did not arrive: send it again?" in ran.err and "Send it again? [y/N]" in ran.err
+    assert f"POST /tickets/{t.id}/comment" in ran.err  # the exact request, shown again
+    assert _comments(t) == 1 and env.posts() == 2
+
+
+def test_on_a_terminal_absent_and_no_is_5_and_nothing_resent(env):
+    t = env.open_ticket()
+    env.sandbox.faults.add("POST /tickets/*/comment=error_before:503*1")
+    ran = env.run("comment", str(t.number), "--body", MARK, tty=True, stdin="y\nn\n")
+    assert ran.code == 5, ran.err
+    assert "syncro-tui writes resend 1" in ran.err
+    assert _comments(t) == 0 and env.posts() == 1
+
+
+def test_yes_consents_once_a_resend_is_never_asked_nor_sent(env):
+    t = env.open_ticket()
+    env.sandbox.faults.add("POST /tickets/*/comment=error_before:503*1")
+    ran = env.run("comment", str(t.number), "--body", MARK, "--yes", tty=True, stdin="y\n")
+    assert ran.code == 5, ran.err
+    assert "[y/N]" not in ran.err  # nothing asked: neither the preview nor the resend
+    assert _comments(t) == 0 and env.posts() == 1

@@ -196,3 +196,20 @@ async def test_the_write_logs_resend_previews_then_sends_once(tmp_path):
         assert resent is not None and resent.applied
         assert landed == [intent]
         assert comments_with(ticket, "from the log") == 1
+
+
+async def test_deliver_tells_what_each_write_came_to(tmp_path):
+    """``Sent``: the state and the record id (a new ticket's id, say) for every outcome."""
+    async with make_env(tmp_path, "POST /tickets/*/comment=error_before:500*1") as env:
+        ticket = env.open_ticket()
+        s = sender(env, Script(False))
+        intent = W.comment(ticket.id, "Update", "delivered")
+        absent = await s.deliver(intent)
+        assert absent.state == "absent" and not absent.landed and absent.record_id is None
+        again = await sender(env, Script()).deliver(intent)  # verified absent: resent, no ask
+        (comment,) = [c for c in ticket.comments if c.body == "delivered"]
+        assert again.landed and again.record_id == comment.id
+        refused = await sender(env, Script(False)).deliver(intent)
+        assert refused.state == "refused" and refused.repeats is not None
+        assert refused.repeats.record_id == comment.id
+        assert comments_with(ticket, "delivered") == 1
