@@ -61,27 +61,39 @@ def test_first_paint_path_skips_httpx_pydantic_keyring():
         assert heavy not in loaded, f"syncro_tui.ui.app imports {heavy} before the first paint"
 
 
-def _ui_sources() -> list[Path]:
-    return sorted((ROOT / "ui").rglob("*.py"))
+def _front_end_sources(root: Path) -> list[Path]:
+    """The two front ends on core: the TUI (ui/) and the command line / agent server (cli/)."""
+    return sorted((root / "ui").rglob("*.py")) + sorted((root / "cli").rglob("*.py"))
 
 
-def test_session_is_the_only_door_from_the_ui_to_syncro():
-    """Screens ask the Session (which picks each request's priority lane); they never reach
-    its client or outbox, never hang attributes on it, and never set a lane themselves."""
+def test_session_is_the_only_door_from_the_front_ends_to_syncro():
+    """Screens and commands ask the Session (which picks each request's priority lane); they
+    never reach its client or outbox (under any name: no ``.client`` / ``.outbox`` at all, no
+    ``getattr(x, "client")``), never hang attributes on it, and never set a lane themselves."""
+    assert _door_offenders(ROOT) == []
+
+
+def _door_offenders(root: Path) -> list[str]:
     import ast
 
     offenders = []
-    for path in _ui_sources():
+    for path in _front_end_sources(root):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        where = path.relative_to(ROOT.parent)
+        where = path.relative_to(root.parent)
         for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr in ("client", "outbox"):
+                owner = getattr(node.value, "attr", getattr(node.value, "id", "?"))
+                offenders.append(f"{where}:{node.lineno} {owner}.{node.attr}")
             if (
-                isinstance(node, ast.Attribute)
-                and node.attr in ("client", "outbox")
-                and isinstance(node.value, (ast.Attribute, ast.Name))
-                and getattr(node.value, "attr", getattr(node.value, "id", "")) == "session"
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", "") in ("getattr", "setattr")
+                and len(node.args) >= 2
+                and isinstance(node.args[1], ast.Constant)
+                and node.args[1].value in ("client", "outbox")
             ):
-                offenders.append(f"{where}:{node.lineno} session.{node.attr}")
+                offenders.append(
+                    f"{where}:{node.lineno} {node.func.id}(..., {node.args[1].value!r})"
+                )
             if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for target in targets:
@@ -98,7 +110,34 @@ def test_session_is_the_only_door_from_the_ui_to_syncro():
                 names = [a.name for a in node.names]
             if any(n.startswith("syncro_tui.api.ratelimit") for n in names):
                 offenders.append(f"{where}:{node.lineno} imports syncro_tui.api.ratelimit")
-    assert offenders == [], offenders
+    return offenders
+
+
+def test_the_door_check_catches_a_front_end_reaching_around_the_session(tmp_path):
+    """The check above fails on each way of reaching around (so it is not vacuous)."""
+    bad = tmp_path / "ui"
+    bad.mkdir()
+    (bad / "screen.py").write_text(
+        "async def f(app, rt, s):\n"
+        "    await app.session.client.get_ticket(1)\n"
+        "    rt.session.outbox.entries()\n"
+        "    s.client.me()\n"
+        "    getattr(s, 'outbox')\n"
+        "    app.session.extra = 1\n"
+        "    from syncro_tui.api.ratelimit import Priority\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "cli").mkdir()
+    text = "\n".join(_door_offenders(tmp_path))
+    for found in (
+        "session.client",
+        "session.outbox",
+        "s.client",
+        "getattr(..., 'outbox')",
+        "sets session.extra",
+        "imports syncro_tui.api.ratelimit",
+    ):
+        assert found in text, (found, text)
 
 
 # -- the static import graph (function-level imports included) ---------------------------------
