@@ -44,6 +44,22 @@ def utc(monkeypatch):
     time.tzset()
 
 
+@pytest.fixture(autouse=True)
+def steady_cursors(monkeypatch):
+    """Cursors never blink in tests: a screenshot taken on a slow machine half a second later
+    than usual must show the same picture (a blinking cursor made snapshots flaky)."""
+    from textual.widgets import Input, TextArea
+
+    def input_cursor_stays(self) -> None:
+        self._cursor_visible = True
+
+    def area_cursor_stays(self) -> None:
+        return None
+
+    monkeypatch.setattr(Input, "_toggle_cursor", input_cursor_stays)
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", area_cursor_stays)
+
+
 @pytest.fixture
 def svg_snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     return snapshot.use_extension(TextualSVG)
