@@ -614,6 +614,12 @@ class SyncroApp(App[None]):
         )
 
     def _landed(self, intent: Any) -> None:
+        # The outbox discarded the write's draft as it landed, after the form had closed.
+        from syncro_tui.ui.screens.main import MainScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.drafts_changed()
         if intent.ticket_id:
             self._refetch(intent.ticket_id)
 

@@ -104,6 +104,23 @@ async def open_comment(
 # --------------------------------------------------------------------------- sending
 
 
+async def test_a_sent_comment_leaves_no_draft_mark_on_its_row(make_app, sandbox):
+    """The draft is discarded when the write lands, after the form has closed: the row's
+    "unsent draft" mark must go then, not at the next unrelated refresh."""
+    from tests.ui.helpers import screen_text
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start(pilot)
+        await pilot.press("c", *"Checked the printer, toner replaced.", "f2")
+        await shown(pilot, ConfirmWriteModal)
+        await pilot.press("y")
+        await finished(pilot)
+        assert sandbox.count("POST", COMMENTS) == 1
+        assert app.drafts.ticket_ids() == set()
+        assert "✎" not in screen_text(app).splitlines()[1][:4]
+
+
 async def test_comment_is_previewed_sent_on_y_only_and_its_draft_removed(make_app, sandbox):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -172,13 +172,13 @@ class MainScreen(BaseScreen):
         store = self.app.store
         me = getattr(store.me, "user_id", None) if store.me is not None else None
         self.tickets.set_context(me=me, statuses=store.statuses, priorities=store.priorities)
-        self._drafts_changed()
+        self.drafts_changed()
 
     def on_screen_resume(self) -> None:
         """Back from a form: its draft may have been kept or sent."""
-        self._drafts_changed()
+        self.drafts_changed()
 
-    def _drafts_changed(self) -> None:
+    def drafts_changed(self) -> None:
         drafts = self.app.drafts
         if drafts is not None:
             self.tickets.set_drafts(drafts.ticket_ids())
