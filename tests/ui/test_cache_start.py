@@ -85,3 +85,31 @@ async def test_seen_marks_survive_a_restart(make_app, sandbox, clock):
     async with third.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert not third.store.unseen(new.id)
+
+
+async def test_the_highlighted_ticket_loads_its_detail_once_connected_after_a_cached_start(
+    make_app, sandbox
+):
+    """From the cache the cursor rests on a ticket before there is a connection to ask: once
+    connected its comments load, in the pane (wide) and full-screen after Enter (narrow)."""
+    from tests.ui.helpers import detail_text
+
+    first = make_app(cache=True)
+    async with first.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        top = listing(first).row_at(0)
+    for size in [(120, 40), (80, 24)]:
+        app = make_app(cache=True)
+        gated = GatedBackend(sandbox)
+        app.backend = gated
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await pilot.pause()
+            assert listing(app).highlighted_id == top.id
+            if size == (80, 24):
+                await pilot.press("enter")
+            gated.gate.set()
+            await settle(pilot)
+            assert app.store.detail_for(top.id) is not None, size
+            assert "Comments" in detail_text(app), size
+            assert "Loading details" not in detail_text(app), size

@@ -173,6 +173,9 @@ class MainScreen(BaseScreen):
         me = getattr(store.me, "user_id", None) if store.me is not None else None
         self.tickets.set_context(me=me, statuses=store.statuses, priorities=store.priorities)
         self.drafts_changed()
+        # Connected at last (after a start from the cache): the ticket the cursor rests on
+        # could not be fetched before.
+        self._want_detail(self.tickets.highlighted_id)
 
     def on_screen_resume(self) -> None:
         """Back from a form: its draft may have been kept or sent."""
@@ -284,7 +287,13 @@ class MainScreen(BaseScreen):
             store.mark_seen(ticket_id)
             self.app.remember_seen(ticket_id)
             self.tickets.set_unseen(store.unseen_ids())
-        if store.detail_for(ticket_id) is None and self.app.session is not None:
+        self._want_detail(ticket_id)
+
+    def _want_detail(self, ticket_id: int | None) -> None:
+        """Fetch the ticket's detail unless it is cached (or there is no connection yet)."""
+        if ticket_id is None or self.app.session is None:
+            return
+        if self.app.store.detail_for(ticket_id) is None:
             self.fetch_detail(ticket_id)
 
     @work(exclusive=True, group="detail", exit_on_error=False)
@@ -330,6 +339,8 @@ class MainScreen(BaseScreen):
             from syncro_tui.ui.screens.detail import DetailScreen
 
             self.app.push_screen(DetailScreen(ticket_id, self._row(ticket_id), act_on=self.act_on))
+            if not any(w.group == "detail" and not w.is_finished for w in self.workers):
+                self._want_detail(ticket_id)
         else:
             self.detail.focus()
 
