@@ -671,7 +671,7 @@ class AppPrompts:
 
         preview = WritePreview(
             request.title,
-            [WriteStep(i.method, i.path, i.payload, i.label) for i in request.intents],
+            [WriteStep.of(i) for i in request.intents],
             attribution=request.attribution,
             warnings=list(request.warnings),
             notes=list(request.notes),
@@ -681,7 +681,20 @@ class AppPrompts:
         return answer
 
     async def ask_again(self, request: Any) -> bool:
-        return await self.confirm(request)
+        """ "Send it again?" (a write verified absent, or a second copy of one sent today):
+        the one dialog for it, ``dialogs.ask_send_again``."""
+        from syncro_tui.ui.screens.dialogs import ask_send_again
+
+        if len(request.intents) != 1:  # the sender asks about one write at a time
+            return await self.confirm(request)
+        return await ask_send_again(
+            self.app,
+            request.intents[0],
+            title=request.title,
+            warnings=request.warnings,
+            notes=request.notes,
+            attribution=request.attribution,
+        )
 
     def tell(
         self, text: str, *, severity: str = "information", timeout: float | None = None

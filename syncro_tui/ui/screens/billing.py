@@ -44,7 +44,6 @@ from syncro_tui.core.billing import (
     prepay_after,
 )
 from syncro_tui.core.drafts import Drafts
-from syncro_tui.core.outbox import APPLIED, DuplicateWrite
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.core.text import clean
 from syncro_tui.core.timers import time_warnings
@@ -54,7 +53,6 @@ from syncro_tui.ui.screens.dialogs import (
     PickModal,
     WritePreview,
     WriteStep,
-    ask_send_again,
 )
 from syncro_tui.ui.screens.draft_modal import DraftModal, draft_buttons, not_sent_note
 from syncro_tui.ui.screens.modal import BaseModal
@@ -568,26 +566,20 @@ class BillingFlow:
         """Run (or resume) until done or stopped, then leave the screen with the report."""
         note = ""
         try:
-            report = await run.execute(screen.show, allow_duplicate=allow_duplicate)
-        except DuplicateWrite as dup:
-            if dup.entry.state in APPLIED and await self.send_again(dup):
-                await self.run_steps(run, screen, allow_duplicate=True)
-                return
-            report, note = run.report(), str(dup)
+            # The sender asks "send it again?" (the one dialog) for a step identical to a
+            # write that landed today, and stops the run on no.
+            done = await self.app.sender.run_billing(
+                run, screen.show, allow_duplicate=allow_duplicate
+            )
+            report = done.report
+            if done.repeats is not None:
+                note = str(done.repeats)
         except Exception as exc:  # the screen must never stay "sending"; the journal knows the rest
             log.exception("billing run %s stopped by an error", run.run_id)
             report, note = run.report(), f"Stopped by an unexpected error: {exc}."
         screen.finished(report, note)
         if report.finished:
             await self.billed(report)
-
-    async def send_again(self, dup: DuplicateWrite) -> bool:
-        return await ask_send_again(
-            self.app,
-            dup.entry.intent,
-            title="You sent exactly this within the last day. Send it again?",
-            warnings=[str(dup)],
-        )
 
     async def billed(self, report: BillingReport) -> None:
         """Done: the billing draft is spent; reload the list and this ticket."""
