@@ -26,6 +26,8 @@ from pydantic import (
     model_validator,
 )
 
+from syncro_tui.api.timestamps import parse_time
+
 # --------------------------------------------------------------------------- field types
 
 
@@ -95,15 +97,7 @@ def _number_to_text(value: Any) -> Any:
 def _lenient_time(value: Any) -> Any:
     """For dates that do not decide anything in sync (due, start, end): an unreadable value
     ("0000-00-00", "not a date") reads as no date rather than making the ticket unreadable."""
-    value = _to_aware(value)
-    if value is None or isinstance(value, datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-    return None
+    return parse_time(value)
 
 
 def _none_to_list(value: Any) -> Any:

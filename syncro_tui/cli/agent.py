@@ -260,13 +260,12 @@ def _need(fields: dict[str, Any], name: str) -> Any:
 
 
 def _moment(text: Any, name: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-    except ValueError:
-        raise AgentRefusal(f"{name} must be an ISO date-time with offset.") from None
-    if moment.tzinfo is None:
-        moment = moment.astimezone()
-    return moment
+    from syncro_tui.api.timestamps import parse_time
+
+    moment = parse_time(str(text), naive=None)
+    if moment is None:
+        raise AgentRefusal(f"{name} must be an ISO date-time with offset.")
+    return moment if moment.tzinfo is not None else moment.astimezone()  # naive: local time
 
 
 def _advice(state: str) -> str:

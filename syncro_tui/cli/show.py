@@ -21,13 +21,12 @@ def run(args: argparse.Namespace) -> int:
 def _when(iso: str | None) -> str:
     if not iso:
         return "-"
-    from datetime import datetime
+    from syncro_tui.api.timestamps import parse_time
 
-    try:
-        moment = datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone()
-    except ValueError:
+    moment = parse_time(iso)
+    if moment is None:
         return iso
-    return moment.strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def render(t: dict) -> list[str]:

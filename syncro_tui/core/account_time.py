@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
+from syncro_tui.api.timestamps import parse_time
+
 _OFFSET = re.compile(r"^([+-])(\d{1,2}):?(\d{2})$")
 
 
@@ -62,16 +64,10 @@ def due_date(value: datetime | str | None, zone: tzinfo = UTC) -> DueDate | None
     if value is None or value == "":
         return None
     if isinstance(value, str):
-        text = value.strip()
-        if len(text) == 10:
-            try:
-                return DueDate(date.fromisoformat(text))
-            except ValueError:
-                return None
-        try:
-            value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
+        moment = parse_time(value, naive=None)  # a bare date: naive midnight, its own day
+        if moment is None:
             return None
+        value = moment
     if value.tzinfo is None:
         return DueDate(value.date()) if _is_midnight(value) else DueDate(value.date(), value)
     if _is_midnight(value):  # midnight in the offset it was sent with

@@ -74,14 +74,9 @@ def _iso(value: Any) -> str:
 
 
 def _ts(value: Any) -> float:
-    if isinstance(value, datetime):
-        return value.timestamp()
-    if isinstance(value, str) and value:
-        try:
-            return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-        except ValueError:
-            return 0.0
-    return 0.0
+    from syncro_tui.api.timestamps import timestamp
+
+    return timestamp(value) or 0.0
 
 
 def unreadable_row(ticket: Any) -> TicketRow:

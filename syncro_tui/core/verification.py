@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from syncro_tui.api import errors as E
+from syncro_tui.api.timestamps import timestamp
 from syncro_tui.core.text import html_to_text, one_line, same_comment_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -113,17 +114,6 @@ def decimal(value: Any) -> Decimal | None:
         return None if value is None else Decimal(str(value))
     except InvalidOperation:
         return None
-
-
-def timestamp(value: Any) -> float | None:
-    if isinstance(value, datetime):
-        return value.timestamp()
-    if isinstance(value, str) and value:
-        try:
-            return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-        except ValueError:
-            return None
-    return None
 
 
 def without_snapshot(check: Check) -> Verdict:

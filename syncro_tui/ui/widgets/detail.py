@@ -6,7 +6,6 @@ into ``rich.text.Text``: nothing is ever parsed as markup.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from rich.text import Text
@@ -14,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from syncro_tui.api.timestamps import parse_time
 from syncro_tui.core import ticket_facts
 from syncro_tui.core.account_time import account_zone, due_text
 from syncro_tui.core.rows import TicketRow
@@ -29,18 +29,10 @@ READ_ALL_KEY = "l"
 
 
 def _when(value: Any) -> str:
-    if isinstance(value, datetime):
-        return value.astimezone().strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, str) and value:
-        try:
-            return (
-                datetime.fromisoformat(value.replace("Z", "+00:00"))
-                .astimezone()
-                .strftime("%Y-%m-%d %H:%M")
-            )
-        except ValueError:
-            return clean(value)
-    return "-"
+    moment = parse_time(value)
+    if moment is not None:
+        return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    return clean(value) if isinstance(value, str) and value else "-"
 
 
 def _date(value: Any) -> str:

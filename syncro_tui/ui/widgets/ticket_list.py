@@ -33,6 +33,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from syncro_tui.api.timestamps import timestamp
 from syncro_tui.core import triage
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.ui import actions
@@ -444,10 +445,7 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
     def _created(self, value: str) -> float:
         ts = self._created_ts.get(value)
         if ts is None:
-            try:
-                ts = datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-            except ValueError:
-                ts = 0.0
+            ts = timestamp(value) or 0.0
             if len(self._created_ts) > 50_000:
                 self._created_ts.clear()
             self._created_ts[value] = ts
