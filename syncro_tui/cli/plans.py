@@ -96,10 +96,11 @@ def usage(message: str) -> CommandError:
 
 
 async def who(session: Any, settings: Any) -> tuple[str, list[str]]:
-    """("Posted as NAME (user_id N), the owner of the API key", warnings) from GET /me."""
+    """("Sent as NAME (user_id N), the owner of the API key.", warnings) from GET /me: the
+    TUI's line (``core.writes.attribution``)."""
     me = session.me or await session.load_me()
     line, warning = W.attribution(me, settings.expected_user)
-    return clean(line) + ", the owner of the API key", [warning] if warning else []
+    return line, [warning] if warning else []
 
 
 async def ticket(session: Any, number: Any) -> Any:

@@ -20,7 +20,8 @@ EPILOG = """\
 Nothing is sent without consent: without --yes the preview (endpoint, exact JSON, who it is
 attributed to, who gets emailed) is printed and, on a terminal, y sends; with no terminal the
 command exits 3 and sends nothing. Every write is journaled before it is sent; an unclear
-outcome is verified with GETs at once and never re-sent on its own.
+outcome is verified with GETs at once and never re-sent on its own (on a terminal, a write
+verified absent is offered once more: y resends it; with --yes it is not).
 
 exit codes: 0 landed, 1 error, 2 usage/config, 3 not confirmed (nothing sent), 4 API key
 missing or rejected, 5 unclear and verified absent (not resent), 6 unclear and still unknown

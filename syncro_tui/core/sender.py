@@ -41,7 +41,7 @@ class Confirmation:
 
     title: str
     intents: tuple[W.WriteIntent, ...]
-    attribution: str = ""  # "Attributed to Alex Rivera (user_id 101), the owner of the API key."
+    attribution: str = ""  # core.writes.attribution: "Sent as Alex Rivera (user_id 101), ..."
     warnings: tuple[str, ...] = ()  # shown in red (emails, mismatched user, duplicates)
     notes: tuple[str, ...] = ()
     # Non-empty: the same text already landed; the preview then needs `y` and then `a`.

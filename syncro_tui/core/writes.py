@@ -482,20 +482,23 @@ def invoice(ticket_id: int, customer_id: int, *, number: str | None = None) -> W
 
 
 def attribution(me: Any, expected_user: str = "") -> tuple[str, str | None]:
-    """("Posted as NAME (user_id N)", warning or None) for the header and every preview.
+    """("Sent as NAME (user_id N), the owner of the API key.", warning or None): the one
+    attribution line, in every preview of every front end (TUI, command line, agent).
 
     Syncro attributes every write to the owner of the API key. ``expected_user`` (config)
     is a name or a user id; when /me disagrees the warning says who will be credited.
     ``me`` is the /me model (``user_name``, ``user_id``) or None when /me failed.
     """
+    from syncro_tui.core.text import one_line
+
     if me is None:
         return (
-            "Posted as the owner of the API key (GET /me failed, so unknown)",
+            "Sent as the owner of the API key (GET /me failed, so who that is is unknown).",
             "Could not check who this API key belongs to (GET /me failed).",
         )
-    name = (getattr(me, "user_name", "") or "").strip() or "unknown user"
+    name = one_line(getattr(me, "user_name", "") or "") or "unknown user"
     user_id = getattr(me, "user_id", None)
-    line = f"Posted as {name} (user_id {user_id})"
+    line = f"Sent as {name} (user_id {user_id}), the owner of the API key."
     wanted = (expected_user or "").strip()
     if not wanted or wanted.lower() in (str(user_id), name.lower()):
         return line, None

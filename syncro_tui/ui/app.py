@@ -559,16 +559,11 @@ class SyncroApp(App[None]):
         return me
 
     def attribution(self) -> tuple[str, str | None]:
-        me = self.store.me
-        if me is None:
-            return "", None
-        line = (
-            f"Attributed to {clean(me.user_name)} (user_id {me.user_id}), the owner of the API key."
-        )
-        warning = None
-        if self._attribution_warning:
-            warning = f"Attribution: the API {self._attribution_warning}"
-        return line, warning
+        """Who every write is attributed to, and a warning when that is not who the config
+        expects: ``core.writes.attribution``, the same line the command line prints."""
+        from syncro_tui.core import writes
+
+        return writes.attribution(self.store.me, self.settings.expected_user)
 
     async def send_with_preview(
         self,

@@ -59,7 +59,7 @@ def sender(env, script: Script, landed: list | None = None) -> WriteSender:
     return WriteSender(
         OutboxSession(env.outbox),
         script,
-        attribution=lambda: ("Attributed to Alex Rivera (user_id 101).", None),
+        attribution=lambda: ("Sent as Alex Rivera (user_id 101).", None),
         landed=(landed.append if landed is not None else None),
     )
 
@@ -72,7 +72,7 @@ async def test_nothing_is_sent_without_a_yes(tmp_path):
         assert not await sender(env, script).send("Comment", [intent], draft_key=("comment", 1))
         kind, shown = script.asked[0]
         assert kind == "confirm" and shown.intents == (intent,)
-        assert shown.attribution == "Attributed to Alex Rivera (user_id 101)."
+        assert shown.attribution == "Sent as Alex Rivera (user_id 101)."
         assert script.texts == ["Nothing was sent. Your draft is kept."]
         assert env.sandbox.count("POST", "/tickets/*/comment") == 0
         assert env.outbox.entries() == []

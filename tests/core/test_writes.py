@@ -229,16 +229,28 @@ def test_attribution_line_and_mismatch_warning():
     class Me:
         user_name, user_id = "Alex Rivera", 101
 
-    assert W.attribution(Me(), "") == ("Posted as Alex Rivera (user_id 101)", None)
+    line = "Sent as Alex Rivera (user_id 101), the owner of the API key."
+    assert W.attribution(Me(), "") == (line, None)
     assert W.attribution(Me(), "alex rivera")[1] is None
     assert W.attribution(Me(), "101")[1] is None
-    line, warning = W.attribution(Me(), "Priya Shah")
-    assert line == "Posted as Alex Rivera (user_id 101)"
+    got, warning = W.attribution(Me(), "Priya Shah")
+    assert got == line
     assert warning == (
         "This API key belongs to Alex Rivera, not Priya Shah: everything you "
         "post will be attributed to Alex Rivera."
     )
     assert W.attribution(None, "Priya Shah")[1].startswith("Could not check")
+
+
+def test_one_attribution_for_every_preview():
+    """The TUI's previews and the command line's plans use this one function."""
+    import inspect
+
+    from syncro_tui.cli import plans
+    from syncro_tui.ui.app import SyncroApp
+
+    assert "writes.attribution(" in inspect.getsource(SyncroApp.attribution)
+    assert "W.attribution(" in inspect.getsource(plans.who)
 
 
 # --------------------------------------------------------------------------- round trips

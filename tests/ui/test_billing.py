@@ -119,7 +119,7 @@ async def test_billing_the_full_chain_ends_invoiced_with_one_of_each(make_app, s
         assert json.dumps(line_item) in shown_text  # one line per step: all five fit
         assert shown_text.count("(no body)") == 1  # the read-back of step 4
         assert "its id is known once step 3 lands" in shown_text
-        assert "Attributed to Alex Rivera" in shown_text
+        assert "Sent as Alex Rivera (user_id 101)" in shown_text
 
         await pilot.press("y")
         await finished(pilot)

@@ -142,7 +142,7 @@ async def test_comment_is_previewed_sent_on_y_only_and_its_draft_removed(make_ap
             "do_not_email": True,
         }
         assert json.dumps(expected, indent=2) in shown_text
-        assert "Attributed to Alex Rivera (user_id 101)" in shown_text
+        assert "Sent as Alex Rivera (user_id 101), the owner of the API key." in shown_text
         assert "This will email" not in shown_text
 
         await pilot.press("enter")

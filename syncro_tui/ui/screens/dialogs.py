@@ -187,7 +187,7 @@ class WriteStep:
 class WritePreview:
     title: str
     steps: list[WriteStep]
-    attribution: str = ""  # "Posted as Alex Rivera (user_id 101)"
+    attribution: str = ""  # core.writes.attribution: "Sent as Alex Rivera (user_id 101), ..."
     warnings: list[str] = field(default_factory=list)  # shown in red (emails, mismatched user)
     notes: list[str] = field(default_factory=list)
     # When set (the same text already landed), `y` only arms the send and a second,
