@@ -19,6 +19,7 @@ from syncro_tui.ui import actions, views
 from syncro_tui.ui.screens.base import BaseScreen
 from syncro_tui.ui.screens.dialogs import AskModal, PickModal
 from syncro_tui.ui.widgets.detail import TicketDetailPane
+from syncro_tui.ui.widgets.filter_box import FilterBox
 from syncro_tui.ui.widgets.header import StatusHeader
 from syncro_tui.ui.widgets.ticket_list import TicketList
 
@@ -71,7 +72,7 @@ class MainScreen(BaseScreen):
                 yield Static("", id="list-title", markup=False)
                 yield TicketList(now=app.clock, plain=plain, id="tickets")
             yield TicketDetailPane(plain=plain, id="detail")
-        yield Input(
+        yield FilterBox(
             placeholder="Filter: words, status:reply  p:1  @me  due:overdue (Esc clears)",
             id="filter",
         )
@@ -195,7 +196,8 @@ class MainScreen(BaseScreen):
             parts.append(f"by {key}" + (" (reversed)" if reverse else ""))
         if listing.filter_text:
             parts.append(f'"{listing.filter_text}"')
-        self.query_one("#list-title", Static).update(" · ".join(parts))
+        # one line high and as wide as the pane (app.tcss): a new text never needs a layout
+        self.query_one("#list-title", Static).update(" · ".join(parts), layout=False)
 
     def _tickets_changed(self, *_: Any) -> None:
         listing = self.tickets

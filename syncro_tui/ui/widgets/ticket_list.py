@@ -20,8 +20,9 @@ Text from the API is drawn as plain `Segment`s (never parsed as markup), after
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
+from itertools import compress
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -178,6 +179,9 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
         self._texts: dict[int, str] = {}
         self._visible: list[TicketRow] = []  # the rows that pass the filter, in order
         self._filter = ""
+        # (rows, words, matching rows, their texts) of the last plain-word filter: the next,
+        # longer word searches only these while the rows are the same
+        self._narrowed: tuple[dict[int, TicketRow], list[str], list, list] | None = None
         self._cursor = 0  # index into _visible
         self._unseen: frozenset[int] = frozenset()
         self._timer_id: int | None = None
@@ -479,15 +483,10 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
         """
         ticket_id = self.highlighted_id
         old_visible, old_cursor = self._visible, self._cursor
-        match = self._matcher()
-        if match is not None:
-            pairs = zip(self._rows.values(), self._texts.values())
-            self._visible = [row for row, text in pairs if match(row, text)]
-        else:
-            self._visible = list(self._rows.values())
+        self._visible = self._filtered()
         index = self._index_of(ticket_id) if ticket_id is not None else None
         self._cursor = max(0, min(fallback if index is None else index, len(self._visible) - 1))
-        self.virtual_size = Size(0, max(len(self._visible), 1) + 1)
+        self._set_virtual_height(max(len(self._visible), 1) + 1)
 
         def changed(i: int, row: TicketRow) -> bool:
             if i in (self._cursor, old_cursor):
@@ -501,6 +500,60 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
             self.refresh_lines(len(self._visible) + 1, len(old_visible) - len(self._visible))
         self._scroll_to_cursor()
         self._announce_later()
+
+    def _filtered(self) -> list[TicketRow]:
+        """The rows that pass the filter, in order.
+
+        Plain words (the common case: typing a word) are one `in` per row inline; when the new
+        words contain the previous ones ("pr" -> "pri", "pri" -> "pri net") only the rows that
+        matched before are searched again. Field terms go through `triage.matcher`."""
+        narrowed, self._narrowed = self._narrowed, None
+        words = _plain_words(self._filter)
+        if words is None:
+            match = self._matcher()
+            pairs = zip(self._rows.values(), self._texts.values())
+            return [row for row, text in pairs if match is None or match(row, text)]
+        if not words:
+            return list(self._rows.values())
+        rows: Iterable[TicketRow]
+        texts: Iterable[str]
+        if (
+            narrowed is not None
+            and narrowed[0] is self._rows
+            and all(any(old in new for new in words) for old in narrowed[1])
+        ):
+            rows, texts = narrowed[2], narrowed[3]
+        else:
+            rows, texts = self._rows.values(), self._texts.values()
+        # A mask and `compress` allocate two lists, not a tuple per row (which would wake
+        # the garbage collector over the whole heap while typing).
+        if len(words) == 1:
+            word = words[0]
+            mask = [word in text for text in texts]
+        else:
+            mask = [all(w in text for w in words) for text in texts]
+        kept_rows = list(compress(rows, mask))
+        self._narrowed = (self._rows, words, kept_rows, list(compress(texts, mask)))
+        return kept_rows
+
+    def _set_virtual_height(self, height: int) -> None:
+        """Set the scroll range. When the scrollbar stays (or stays away) only the scrollbar
+        and the scroll offset are updated: assigning `virtual_size` lays out the whole screen,
+        which cost more than the rest of a filter keystroke together."""
+        size = Size(0, height)
+        if size == self.virtual_size:
+            return
+        viewport = self.container_size.height
+        if (
+            self.is_mounted
+            and viewport
+            and self.styles.overflow_y == "auto"
+            and (self.virtual_size.height > viewport) == (height > viewport)
+        ):
+            self.set_reactive(TicketList.virtual_size, size)
+            self._scroll_update(size)  # scrollbar thumb, and scroll_y clamped to the new range
+        else:
+            self.virtual_size = size
 
     def _matcher(self) -> Callable[[TicketRow, str], bool] | None:
         """The filter as one predicate over (row, folded text); None when there is none."""
@@ -561,6 +614,15 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
         if ticket_id != self._announced:
             self._announced = ticket_id
             self.post_message(self.Highlighted(self, ticket_id))
+
+
+def _plain_words(text: str) -> list[str] | None:
+    """The folded words of a filter made of plain words only (what `triage.matcher` would
+    look for); None when a term may be a field term (`status:reply`, `@me`)."""
+    terms = text.split()
+    if any(":" in term or term.startswith("@") for term in terms):
+        return None
+    return [folded for term in terms if (folded := triage.fold(term))]
 
 
 def _strip(segments: list[Segment], total: int, width: int) -> Strip:

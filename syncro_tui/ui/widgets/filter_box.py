@@ -1,0 +1,22 @@
+"""FilterBox: the `/` filter line, an Input whose typing does not lay out the whole screen.
+
+Textual's Input sets its `virtual_size` (the text's width, for scrolling a long value) on
+every change, and that reactive asks for a layout of the screen: measured, that layout and
+the full repaint after it were most of a filter keystroke's cost. The box has a fixed size and
+never shows scrollbars, so only its own scroll range changes: it is set here without the
+layout, which Input's watcher then finds already up to date.
+"""
+
+from __future__ import annotations
+
+from textual.geometry import Size
+from textual.widgets import Input
+
+
+class FilterBox(Input):
+    def _watch_value(self, value: str) -> None:
+        size = Size(self.content_width, 1)
+        if self.is_mounted and not self.styles.auto_dimensions and size != self.virtual_size:
+            self.set_reactive(Input.virtual_size, size)
+            self._scroll_update(size)  # the horizontal scroll range, scroll_x clamped to it
+        super()._watch_value(value)

@@ -1,0 +1,73 @@
+"""The `/` filter while typing: each character narrows the previous matches, and the list
+(its rows, scroll range and scrollbar) is right after every one, whatever the path taken."""
+
+from __future__ import annotations
+
+from syncro_tui.core import triage
+from syncro_tui.ui.widgets.ticket_list import TicketList
+from tests.ui.test_ticket_list import NOW, ListApp, row, visible_ids
+
+
+def queue(count: int):
+    words = ["Printer jam", "Print server down", "Outlook password", "New laptop", "VPN drops"]
+    return [
+        row(
+            i,
+            subject=f"{words[i % len(words)]} {i}",
+            customer_name=["Acme", "Bluebird Dental", "Jerry Burger"][i % 3],
+            updated_ts=NOW - i * 60,
+        )
+        for i in range(1, count + 1)
+    ]
+
+
+def expected(rows, text: str) -> list[int]:
+    match = triage.matcher(text, me=None)
+    if match is None:
+        return [r.id for r in rows]
+    return [r.id for r in rows if match(r, triage.fold(r.search_text()))]
+
+
+async def test_typing_narrows_and_backspace_widens_to_the_same_rows_as_the_matcher() -> None:
+    rows = queue(300)
+    app = ListApp(rows)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        ticket_list = app.query_one(TicketList)
+        steps = ["p", "pr", "pri", "prin", "print", "printe", "printer", "print", "pr", ""]
+        steps += ["acme", "acme p", "acme pr", "acme prin", "prin acme", "status:new", "s"]
+        steps += ["s ", "jerry  print", "Jérry", "#3200", "#32001", "#320"]
+        for text in steps:
+            ticket_list.set_filter(text)
+            assert visible_ids(ticket_list) == expected(rows, text), text
+        ticket_list.set_filter("printer")
+        # the rows change under the filter: narrowing starts again from all rows
+        changed = [*rows[:-1], row(300, subject="printer on fire", updated_ts=NOW)]
+        ticket_list.set_rows(changed)
+        ticket_list.set_filter("printer o")
+        assert visible_ids(ticket_list) == expected(changed, "printer o") == [300]
+
+
+async def test_scroll_range_and_scrollbar_follow_each_character() -> None:
+    app = ListApp(queue(300))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        ticket_list = app.query_one(TicketList)
+        assert ticket_list.show_vertical_scrollbar
+        ticket_list.action_last()
+        await pilot.pause()
+        ticket_list.set_filter("print")  # 120 of 300 match: still a scrollbar
+        await pilot.pause()
+        assert ticket_list.virtual_size.height == ticket_list.visible_count + 1
+        assert ticket_list.show_vertical_scrollbar
+        assert ticket_list.scroll_offset.y <= ticket_list.max_scroll_y
+        assert ticket_list.highlighted_id is not None
+        ticket_list.set_filter("print 29")  # a handful: the scrollbar goes
+        await pilot.pause()
+        assert ticket_list.visible_count < 10
+        assert not ticket_list.show_vertical_scrollbar
+        assert ticket_list.scroll_offset.y == 0
+        ticket_list.set_filter("")
+        await pilot.pause()
+        assert ticket_list.show_vertical_scrollbar
+        assert ticket_list.virtual_size.height == 301
