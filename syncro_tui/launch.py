@@ -63,6 +63,7 @@ def run_tui(
     app = build_app(settings, demo=demo)
     app.notices = [*notices, *([read_only] if read_only else [])]
     app.read_only = read_only
+    app.settle_heap = True
     app.run()
     return app.return_code or 0
 

@@ -88,6 +88,7 @@ class SyncroApp(App[None]):
         self._poll_timer: Timer | None = None
         self._poll_delay = float(settings.poll_seconds)
         self._failures = 0
+        self._heap_settled = False
         self._stopped = False
         self._user_line = ""
         self._attribution_warning = ""
@@ -110,6 +111,7 @@ class SyncroApp(App[None]):
     # open a screen while the app is closing: that ended in a NoMatches traceback.
 
     closing = False
+    settle_heap = False  # the real TUI: keep start-up objects out of full GC passes (core.heap)
     canned_denied = False  # the key may not read canned responses (said once, F5 hidden)
 
     def exit(self, *args: Any, **kwargs: Any) -> None:
@@ -239,6 +241,10 @@ class SyncroApp(App[None]):
         self.store.subscribe("sync", lambda _state: self.refresh_header())
         self.refresh_header()
         self.connect()
+        if self.settle_heap:
+            from syncro_tui.core import heap
+
+            heap.settle()
 
     @work(exclusive=True, group="connect", exit_on_error=False)
     async def connect(self) -> None:
@@ -392,6 +398,11 @@ class SyncroApp(App[None]):
         if result is None:
             return
         self._failures = 0
+        if self.settle_heap and not self._heap_settled:  # the network stack is in now
+            from syncro_tui.core import heap
+
+            self._heap_settled = True
+            heap.settle()
         self._poll_delay = self.session.poll_interval()
         self.store.set_sync("idle", last_synced=self.clock(), from_cache=False)
         if self._demo_fresh:
