@@ -54,6 +54,7 @@ from syncro_tui.api.models import (
     InvoicePage,
     LineItem,
     Me,
+    PageMeta,
     Product,
     ProductPage,
     SearchResults,
@@ -692,27 +693,44 @@ class SyncroClient:
         per_page: int | None = None,
     ) -> TicketPage:
         """GET /tickets with Syncro's filters (``status="Not Closed"`` for open tickets)."""
-        params = {
-            "status": status,
-            "mine": _flag(mine),
-            "user_id": user_id,
-            "customer_id": customer_id,
-            "contact_id": contact_id,
-            "query": query,
-            "number": None if number is None else str(number).strip().lstrip("#"),
-            "since_updated_at": _when(since_updated_at),
-            "created_after": _when(created_after),
-            "resolved_after": _when(resolved_after),
-            "ticket_search_id": ticket_search_id,
-            "page": page,
-            "per_page": per_page,
-        }
         return await self._call(
             "GET",
             "/tickets",
             lambda b: TicketPage.model_validate(_need_list_key(b, "tickets")),
-            params=params,
+            params=_ticket_params(
+                status=status,
+                mine=mine,
+                user_id=user_id,
+                customer_id=customer_id,
+                contact_id=contact_id,
+                query=query,
+                number=number,
+                since_updated_at=since_updated_at,
+                created_after=created_after,
+                resolved_after=resolved_after,
+                ticket_search_id=ticket_search_id,
+                page=page,
+                per_page=per_page,
+            ),
         )
+
+    async def list_ticket_items(
+        self, read: Callable[[list[Any]], list[Any]], **filters: Any
+    ) -> tuple[list[Any], PageMeta]:
+        """GET /tickets (the filters of ``list_tickets``), its items handed to ``read`` as
+        JSON: the sync path turns them into rows without a model per ticket (and reads any
+        unusual one with the model itself, so one malformed ticket never fails the page)."""
+
+        def parse(body: Any) -> tuple[list[Any], PageMeta]:
+            body = _need_list_key(body, "tickets")
+            if isinstance(body, list):
+                return read(body), PageMeta()
+            meta = body.get("meta")
+            return read(body["tickets"]), PageMeta() if meta is None else PageMeta.model_validate(
+                meta
+            )
+
+        return await self._call("GET", "/tickets", parse, params=_ticket_params(**filters))
 
     async def all_tickets(
         self,
@@ -720,6 +738,7 @@ class SyncroClient:
         concurrency: int = 3,
         per_page: int | None = 100,
         each_page: Callable[[list[Ticket]], list[Any]] | None = None,
+        read_items: Callable[[list[Any]], list[Any]] | None = None,
         **filters: Any,
     ) -> list[Any]:
         """Every ticket matching ``filters``: page 1, then pages 2..meta.total_pages concurrently
@@ -727,35 +746,45 @@ class SyncroClient:
         shift while tickets change), in page order; tolerant of any page size.
 
         ``each_page`` converts every page as it arrives (to small rows, say), so 10,000 parsed
-        models never sit in memory at once; the result holds what it returns.
+        models never sit in memory at once; the result holds what it returns. ``read_items``
+        instead gets each page's items as JSON (``list_ticket_items``) and returns what to
+        keep (objects with an ``id``).
         """
         filters.pop("page", None)
         keep = each_page or (lambda tickets: tickets)
-        first = await self.list_tickets(page=1, per_page=per_page, **filters)
-        pages: dict[int, list[Any]] = {1: keep(first.tickets)}
-        if first.meta.has_total:
-            total = max(1, first.meta.total_pages)
+
+        async def fetch_page(n: int) -> tuple[list[Any], Any]:
+            if read_items is not None:
+                return await self.list_ticket_items(
+                    read_items, page=n, per_page=per_page, **filters
+                )
+            got = await self.list_tickets(page=n, per_page=per_page, **filters)
+            return keep(got.tickets), got.meta
+
+        first, meta = await fetch_page(1)
+        pages: dict[int, list[Any]] = {1: first}
+        if meta.has_total:
+            total = max(1, meta.total_pages)
             if total > 1:
                 sem = asyncio.Semaphore(max(1, int(concurrency)))
 
                 async def fetch(n: int) -> None:
                     async with sem:
-                        got = await self.list_tickets(page=n, per_page=per_page, **filters)
-                        pages[n] = keep(got.tickets)
+                        pages[n] = (await fetch_page(n))[0]
 
                 await _gather_all([fetch(n) for n in range(2, total + 1)])
         else:
             # No meta: walk until an empty page or a page with nothing new (n8n's way).
-            seen = {t.id for t in first.tickets}
+            seen = {t.id for t in first}
             n = 1
             while pages[n] and n < 10_000:
                 n += 1
-                got = await self.list_tickets(page=n, per_page=per_page, **filters)
-                fresh = [t for t in got.tickets if t.id not in seen]
+                got, _ = await fetch_page(n)
+                fresh = [t for t in got if t.id not in seen]
                 if not fresh:
                     break
                 seen.update(t.id for t in fresh)
-                pages[n] = keep(got.tickets)
+                pages[n] = got
         out: list[Ticket] = []
         seen_ids: set[int] = set()
         for n in sorted(pages):
@@ -1115,6 +1144,40 @@ class SyncroClient:
 
 
 # --------------------------------------------------------------------------- parse helpers
+
+
+def _ticket_params(
+    *,
+    status: str | None = None,
+    mine: bool | None = None,
+    user_id: int | None = None,
+    customer_id: int | None = None,
+    contact_id: int | None = None,
+    query: str | None = None,
+    number: str | int | None = None,
+    since_updated_at: date | datetime | str | None = None,
+    created_after: date | datetime | str | None = None,
+    resolved_after: date | datetime | str | None = None,
+    ticket_search_id: int | None = None,
+    page: int | None = None,
+    per_page: int | None = None,
+) -> dict[str, Any]:
+    """The query of GET /tickets (None drops a filter)."""
+    return {
+        "status": status,
+        "mine": _flag(mine),
+        "user_id": user_id,
+        "customer_id": customer_id,
+        "contact_id": contact_id,
+        "query": query,
+        "number": None if number is None else str(number).strip().lstrip("#"),
+        "since_updated_at": _when(since_updated_at),
+        "created_after": _when(created_after),
+        "resolved_after": _when(resolved_after),
+        "ticket_search_id": ticket_search_id,
+        "page": page,
+        "per_page": per_page,
+    }
 
 
 def _payload(payload: Any) -> dict[str, Any]:

@@ -900,6 +900,11 @@ class TicketPage(_Page):
         return [t for t in self.tickets if t.unreadable]
 
 
+def read_list_ticket(item: Any) -> Ticket:
+    """One item of a list page as a model; a malformed one as its placeholder."""
+    return _read_ticket(item)
+
+
 def _read_ticket(item: Any) -> Ticket:
     if isinstance(item, Ticket):
         return item

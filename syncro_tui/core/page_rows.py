@@ -1,0 +1,239 @@
+"""List and poll pages straight into rows, without building a pydantic model per ticket.
+
+A full reconcile of 10,000 open tickets spent more CPU validating ``api.models.Ticket``
+objects (and reading them back attribute by attribute) than on anything else, to keep a
+dozen fields of each. ``plain_ticket`` reads one list item of the usual shape into a
+lightweight stand-in that carries exactly the values the model would hold for the fields a
+row uses, so ``session.row_from_ticket`` builds the very same row from it. It is deliberately
+narrow: any value of an unusual type or form (a number where text is expected, a timestamp
+that is not plain ISO-8601 with an offset, a flag that is not true/false/null ...) gives
+None and the caller reads that ticket with the model, as before, which also keeps the
+"one malformed ticket never fails the page" rule in one place (``api.models``).
+
+Both shapes of a list item the reference allows are read the same way as the model reads
+them (``user`` as an object, ``null``, ``{}`` or anything else; ``customer_reply`` present or
+not; ``due_date`` as a date or a time). Stdlib only.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+__all__ = ["plain_ticket"]
+
+_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|[+-]\d\d:\d\d)")
+"""Rails' rendering of a time (``2026-11-20T09:14:03.512-05:00``). Anything else goes to
+the model's parser."""
+
+_DAY = re.compile(r"\d{4}-\d\d-\d\d")
+
+_TEXT_FIELDS = ("subject", "status", "priority", "problem_type")
+_OPT_TEXT_FIELDS = ("customer_business_then_name", "contact_fullname", "ticket_type_name")
+_OPT_TEXT_FIELDS += ("sla_name", "contract_name")
+_OPT_INT_FIELDS = ("customer_id", "user_id", "contract_id")
+_FLAG_FIELDS = ("customer_reply", "sla_breached", "sla_breaching_soon")
+
+_intern = sys.intern
+
+
+class PlainTicket:
+    """The attributes of ``api.models.Ticket`` that a row reads; nothing else (a missing
+    attribute reads as absent through ``getattr(..., None)``, as on the model)."""
+
+    __slots__ = (
+        "id",
+        "number",
+        *_TEXT_FIELDS,
+        *_OPT_TEXT_FIELDS,
+        *_OPT_INT_FIELDS,
+        *_FLAG_FIELDS,
+        "user",
+        "created_at",
+        "updated_at",
+        "due_date",
+        "due_calendar_date",
+    )
+    unreadable = None
+
+    @property
+    def customer_name(self) -> str:
+        return self.customer_business_then_name or ""
+
+
+class PlainUser:
+    __slots__ = ("full_name", "name")
+
+    def __init__(self, full_name: str | None, name: str) -> None:
+        self.full_name = full_name
+        self.name = name
+
+
+class _Unusual(Exception):
+    pass
+
+
+def _text(value: Any) -> str:
+    """``Text``: null -> "", text as it is (interned: statuses, names repeat)."""
+    if value is None:
+        return ""
+    if type(value) is str:
+        return value
+    raise _Unusual
+
+
+def _opt_text(value: Any) -> str | None:
+    if value is None or type(value) is str:
+        return value
+    raise _Unusual
+
+
+def _opt_int(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    if type(value) is int:
+        return value
+    raise _Unusual
+
+
+def _flag(value: Any) -> bool | None:
+    if value is None or value is True or value is False:
+        return value
+    raise _Unusual
+
+
+def _stamp(value: Any) -> datetime | None:
+    """``Timestamp``: null or blank -> None; an aware ISO-8601 time."""
+    if value is None:
+        return None
+    if type(value) is not str:
+        raise _Unusual
+    text = value.strip()
+    if not text:
+        return None
+    if not _STAMP.fullmatch(text):
+        raise _Unusual
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _user(value: Any) -> PlainUser | None:
+    """``user``: an object becomes a user; null, {} or anything else none (as ``_tidy``)."""
+    if not isinstance(value, dict) or not value:
+        return None
+    full_name, name, email = value.get("full_name"), value.get("name"), value.get("email")
+    for part in (full_name, name, email):
+        if part is not None and type(part) is not str:
+            raise _Unusual
+    if "id" in value:
+        _opt_int(value["id"])  # the model would refuse the ticket for a bad user id
+    for key in ("group", "color"):
+        if value.get(key) is not None and type(value.get(key)) is not str:
+            raise _Unusual
+    if value.get("admin") not in (None, True, False):
+        raise _Unusual
+    return PlainUser(full_name, name or full_name or email or "")
+
+
+def _due(ticket: PlainTicket, value: Any) -> None:
+    """``due_date`` (lenient on the model: unreadable reads as none) and its calendar date."""
+    ticket.due_calendar_date = None
+    if value is None:
+        ticket.due_date = None
+        return
+    if type(value) is not str:
+        raise _Unusual
+    text = value.strip()
+    if not text:
+        ticket.due_date = None
+    elif _DAY.fullmatch(text):
+        ticket.due_date = datetime.fromisoformat(text).replace(tzinfo=UTC)
+        ticket.due_calendar_date = text
+    elif _STAMP.fullmatch(text):
+        ticket.due_date = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    else:
+        raise _Unusual
+
+
+def plain_ticket(item: Any) -> PlainTicket | None:
+    """The list item read without the model, or None when it needs the model."""
+    if type(item) is not dict:
+        return None
+    ident = item.get("id")
+    if type(ident) is not int:
+        return None
+    number = item.get("number", "")
+    if type(number) is int:
+        number = str(number)
+    elif type(number) is not str:
+        return None
+    ticket = PlainTicket()
+    ticket.id = ident
+    ticket.number = number
+    get = item.get
+    try:
+        for name in _TEXT_FIELDS:
+            setattr(ticket, name, _intern(_text(get(name))))
+        for name in _OPT_TEXT_FIELDS:
+            setattr(ticket, name, _opt_text(get(name)))
+        for name in _OPT_INT_FIELDS:
+            setattr(ticket, name, _opt_int(get(name)))
+        for name in _FLAG_FIELDS:
+            setattr(ticket, name, _flag(get(name)))
+        ticket.user = _user(get("user"))
+        ticket.created_at = _stamp(get("created_at"))
+        ticket.updated_at = _stamp(get("updated_at"))
+        _due(ticket, get("due_date"))
+        _rest_would_validate(item)
+    except (_Unusual, ValueError):
+        return None
+    return ticket
+
+
+def _rest_would_validate(item: dict) -> None:
+    """Fields the row does not use, but whose wrong type makes the model refuse the ticket
+    (so the row says "unreadable"): checked so that both paths agree on which tickets those
+    are. Only their types are looked at."""
+    for name in ("contact_id", "location_id", "ticket_type_id", "sla_id", "parent_id"):
+        _opt_int(item.get(name))
+    for name in ("location_name", "billing_status", "total_formatted_billable_time"):
+        _opt_text(item.get(name))
+    for name in ("start_at", "end_at", "resolved_at"):
+        value = item.get(name)
+        if value is not None and type(value) is not str:
+            raise _Unusual
+    tags = item.get("tag_list")
+    if tags is not None and not (type(tags) is list and all(type(t) is str for t in tags)):
+        raise _Unusual
+    properties = item.get("properties")
+    if properties is not None and properties != [] and type(properties) is not dict:
+        raise _Unusual
+    comments = item.get("comments")
+    if comments is not None:
+        if type(comments) is not list:
+            raise _Unusual
+        for comment in comments:
+            _comment_would_validate(comment)
+
+
+def _comment_would_validate(comment: Any) -> None:
+    """A list item's comments (the reference lists ``comments[]`` among the common fields):
+    of the types ``api.models.Comment`` takes, else the model decides."""
+    if type(comment) is not dict or type(comment.get("id")) is not int:
+        raise _Unusual
+    for name in ("ticket_id", "user_id"):
+        _opt_int(comment.get(name))
+    for name in ("subject", "body"):
+        _text(comment.get(name))
+    _opt_text(comment.get("tech"))
+    if comment.get("hidden", False) not in (True, False):
+        raise _Unusual
+    _flag(comment.get("is_rich_text"))
+    user = comment.get("user")
+    if user not in (None, {}, []):
+        if type(user) is not dict:
+            raise _Unusual
+        _user(user)
+    _stamp(comment.get("created_at"))
+    _stamp(comment.get("updated_at"))
