@@ -132,6 +132,24 @@ def tree_pids(root: int) -> list[int]:
     return out
 
 
+def cpu_seconds(root: int) -> float:
+    """CPU time used so far by root and its descendants, every thread (/proc/.../schedstat,
+    nanoseconds on a CPU): unlike wall time it barely moves with the machine's load."""
+    total = 0
+    for pid in tree_pids(root):
+        try:
+            tasks = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for tid in tasks:
+            try:
+                with open(f"/proc/{pid}/task/{tid}/schedstat", "rb") as f:
+                    total += int(f.read().split()[0])
+            except (OSError, ValueError, IndexError):
+                continue
+    return total / 1e9
+
+
 def status_kb(pid: int, field_name: bytes) -> int:
     try:
         with open(f"/proc/{pid}/status", "rb") as f:
@@ -586,10 +604,12 @@ class Term:
         The second figure is what a filter costs: the keystroke echoed *and* the list redrawn.
         """
         out: list[tuple[float | None, float | None]] = []
+        self.type_cpu: list[float] = []  # CPU seconds of the app per character (key to quiet)
         self.wait_quiet(quiet_s, 3.0)
         for ch in text:
             if not self.alive():
                 break
+            cpu0 = cpu_seconds(self.pid)
             t_send = self.send(ch.encode())
             end = t_send + timeout
             first = None
@@ -601,6 +621,7 @@ class Term:
                 out.append((None, None))
                 continue
             last = self.wait_quiet(quiet_s, timeout)
+            self.type_cpu.append(cpu_seconds(self.pid) - cpu0)
             out.append((first - t_send, (last - t_send) if last is not None else None))
         return out
 

@@ -740,6 +740,7 @@ def m4_big(ctx: Ctx) -> None:
         # (250 ms) from firing between characters, so marking the highlighted row seen (which
         # repaints its line) is not taken for filter work
         holder["typed"] = term.type_latency(text, quiet_s=0.1)
+        holder["typed_cpu"] = list(getattr(term, "type_cpu", []))
         holder["rows_after"] = ticket_rows(term.lines)
         term.set_region(None)
         term.send("escape")
@@ -784,6 +785,12 @@ def m4_big(ctx: Ctx) -> None:
         down = [d for d in holder.get("down", []) if d is not None]
         busy = [d for d in holder.get("busy", []) if d is not None]
         done = [b for _, b in holder.get("typed", []) if b is not None]
+        tcpu = holder.get("typed_cpu") or []
+        log(
+            f"  10k {tag}: filter CPU per char "
+            + " ".join(f"{c * 1000:.0f}" for c in tcpu)
+            + " ms (key to quiet, incl. 100 ms idle)"
+        )
         log(
             f"  10k {tag}: first paint {res.ttfp_s:.3f}s, down median {(median(down) or 0) * 1000:.1f}ms "
             f"({len(down)}/{presses}; during start-up refresh {(median(busy) or 0) * 1000:.1f}ms), "

@@ -1,0 +1,218 @@
+"""CPU and memory of the sync path without the screen: a full load and a full reconcile.
+
+    python tests/benchmarks/reconcile.py --tickets 14700             # ~10,000 open
+    python tests/benchmarks/reconcile.py --tickets 14700 --profile 25
+    python tests/benchmarks/reconcile.py --tickets 74000 --runs 1    # ~50,000 open
+
+The sandbox runs in its own process without latency (`syncro-tui sandbox`), so what is
+measured is this process only: the client, the limiter with the machine-wide budget file
+(its own temporary folder), parsing, the store and the cache, exactly as the app runs them
+(`Session.poll`, the same client path as a real account). Each run is a new process: (1) the
+first full load into an empty store and cache, then (2) a full reconcile of the same queue,
+(3) another one. Printed per step: CPU seconds (process time), wall seconds, requests, and the
+peak RSS during the step (sampled every 5 ms); the RSS after the imports is the floor.
+Every step gets a fresh budget window (10,000 open tickets are 101 pages; two walks in a
+minute would wait for the window), in its own state file, still taken under flock per request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+
+def rss_mib() -> float:
+    with open("/proc/self/status", "rb") as f:
+        for line in f:
+            if line.startswith(b"VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class Peak:
+    """The highest RSS while the block runs (a sampling thread)."""
+
+    def __enter__(self) -> Peak:
+        self.peak = rss_mib()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.005):
+            self.peak = max(self.peak, rss_mib())
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, rss_mib())
+
+
+def child(url: str, key: str, steps: int, profile: int) -> None:
+    """One measured process (run with --child): prints one JSON line per step."""
+    import asyncio
+    from dataclasses import replace
+
+    home = tempfile.mkdtemp(prefix="reconcile-home-")
+    os.environ["SYNCRO_TUI_HOME"] = home
+    t0 = time.process_time()
+    import syncro_tui.api.client  # noqa: F401  (the app imports it beside the first paint)
+    from syncro_tui.config import load_settings
+    from syncro_tui.core.backend import Connection
+    from syncro_tui.core.cache import TicketCache
+    from syncro_tui.core.connect import make_limiter
+    from syncro_tui.core.session import Session
+    from syncro_tui.core.store import Store
+    from syncro_tui.secrets import SecretKey
+
+    settings = load_settings(env={"SYNCRO_TUI_HOME": home}).with_overrides(
+        base_url=url, requests_per_minute=180
+    )
+    settings = settings.with_overrides(budget=replace(settings.budget, shared_dir=home + "/budget"))
+    print(json.dumps({"step": "imports", "cpu": time.process_time() - t0, "rss": rss_mib()}))
+    store = Store()
+    cache = TicketCache(Path(home) / "cache.sqlite")
+    session = Session(
+        settings,
+        store,
+        Connection(SecretKey(key), "bench"),
+        cache=cache,
+        limiter=make_limiter(settings),
+    )
+    prof = None
+    if profile:
+        import cProfile
+
+        prof = cProfile.Profile()
+
+    async def run() -> None:
+        for step in range(steps):
+            name = "first load" if step == 0 else f"reconcile {step}"
+            c0, w0 = time.process_time(), time.perf_counter()
+            # a fresh budget window (its own state file) for every step, so that no step
+            # waits for the window; every request still takes its slot in the file under flock
+            session.client._limiter = make_limiter(
+                settings.with_overrides(
+                    budget=replace(settings.budget, shared_dir=f"{home}/budget{step}")
+                )
+            )
+            before = session.client.request_count
+            with Peak() as peak:
+                if prof is not None and step == 1:
+                    prof.enable()
+                await session.poll(force_full=True)
+                if prof is not None and step == 1:
+                    prof.disable()
+            print(
+                json.dumps(
+                    {
+                        "step": name,
+                        "cpu": time.process_time() - c0,
+                        "wall": time.perf_counter() - w0,
+                        "requests": session.client.request_count - before,
+                        "rows": len(store.tickets),
+                        "peak": peak.peak,
+                        "rss": rss_mib(),
+                    }
+                ),
+                flush=True,
+            )
+        await session.aclose()
+
+    asyncio.run(run())
+    if prof is not None:
+        import pstats
+
+        out = sys.stderr
+        pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(profile)
+        pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(profile)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.add_argument("--tickets", type=int, default=14_700, help="sandbox tickets (~68 %% open)")
+    p.add_argument("--runs", type=int, default=3, help="processes (medians are printed)")
+    p.add_argument("--steps", type=int, default=3, help="polls per process: load, reconciles")
+    p.add_argument(
+        "--profile", type=int, default=0, metavar="N", help="cProfile the first reconcile, top N"
+    )
+    p.add_argument("--python", default=sys.executable)
+    p.add_argument("--child", nargs=2, metavar=("URL", "KEY"), help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.child:
+        child(args.child[0], args.child[1], args.steps, args.profile)
+        return 0
+    import harness
+    from sandboxproc import SandboxProc
+
+    load = os.getloadavg()[0]
+    with SandboxProc(tickets=args.tickets, latency_ms=0, python=args.python) as sb:
+        results: dict[str, list[dict]] = {}
+        for run in range(args.runs):
+            proc = subprocess.run(
+                [
+                    args.python,
+                    __file__,
+                    "--steps",
+                    str(args.steps),
+                    "--profile",
+                    str(args.profile if run == 0 else 0),
+                    "--child",
+                    sb.url,
+                    sb.api_key,
+                ],
+                capture_output=True,
+                text=True,
+                env=harness.clean_env({"PYTHONDONTWRITEBYTECODE": None}),
+                timeout=900,
+            )
+            if proc.returncode:
+                print(proc.stderr[-3000:], file=sys.stderr)
+                return 1
+            for line in proc.stdout.splitlines():
+                row = json.loads(line)
+                results.setdefault(row["step"], []).append(row)
+                extra = (
+                    ""
+                    if row["step"] == "imports"
+                    else f", wall {row['wall']:.2f} s, {row['requests']} requests, {row['rows']} rows, peak RSS {row['peak']:.1f} MiB"
+                )
+                print(
+                    f"run {run + 1} {row['step']}: CPU {row['cpu']:.3f} s{extra}, RSS after {row['rss']:.1f} MiB",
+                    file=sys.stderr,
+                )
+            if args.profile and run == 0:
+                print(proc.stderr, file=sys.stderr)
+    med = harness.median
+    print(
+        f"\nsync path, {args.tickets} sandbox tickets, median of {args.runs} processes (load average {load:.2f} at start, {os.getloadavg()[0]:.2f} at the end)"
+    )
+    for step, rows in results.items():
+        if step == "imports":
+            print(
+                f"  {step:12} CPU {med(r['cpu'] for r in rows):.3f} s, RSS {med(r['rss'] for r in rows):.1f} MiB"
+            )
+        else:
+            print(
+                f"  {step:12} CPU {med(r['cpu'] for r in rows):.3f} s, peak RSS {med(r['peak'] for r in rows):.1f} MiB, "
+                f"RSS after {med(r['rss'] for r in rows):.1f} MiB ({rows[0]['rows']} rows, {rows[0]['requests']} requests)"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
