@@ -406,6 +406,19 @@ class Session:
             problem_types=list(getattr(account_settings, "problem_types", []) or []),
             users=dict(users),
         )
+        self._name_assignees()
+
+    def _name_assignees(self) -> None:
+        """Rows read before the technicians' names were known (the first poll runs beside
+        ``load_lists``) get their assignee's name now."""
+        users = self.users
+        named = [
+            replace(row, assignee=one_line(users[row.user_id]))
+            for row in self.store.tickets.values()
+            if row.user_id in users and not row.assignee
+        ]
+        if named:
+            self.store.apply_tickets(named, full=False)
 
     # -- tickets ---------------------------------------------------------------------------
 
@@ -430,6 +443,26 @@ class Session:
             # until the walk ends), and the list then knows the row is unchanged by identity.
             rows.append(same if same is not None and same == row else row)
         return rows
+
+    def _first_page_shown(
+        self, closed: set[str], first_run: bool
+    ) -> Callable[[list[Any]], list[TicketRow]]:
+        """``_page_rows`` that also puts the first page into the store as it arrives, so an
+        empty list (a first start) shows rows without waiting for the whole walk; the full
+        load that follows settles the queue as usual."""
+        first = True
+
+        def read(items: list[Any]) -> list[TicketRow]:
+            nonlocal first
+            rows = self._page_rows(items)
+            if first:
+                first = False
+                self.store.apply_tickets(rows, full=False, closed_statuses=closed)
+                if first_run:
+                    self.store.mark_all_seen()
+            return rows
+
+        return read
 
     def _rows(self, tickets: list[Any]) -> list[TicketRow]:
         rows = [row_from_ticket(t, self.users, self.zone) for t in tickets]
@@ -507,10 +540,14 @@ class Session:
     async def poll(self, *, force_full: bool = False) -> PollResult:
         before = self.client.request_count
         full = force_full or self.full_due() or self._newest_seen is None
+        first_run = not self._loaded_once and not self.store.seen  # nothing is news yet
         closed = set(self.settings.closed_statuses)
         if full:
+            read = self._page_rows
+            if not self.store.tickets:  # nothing shown yet: the first page paints at once
+                read = self._first_page_shown(closed, first_run)
             rows = await self.client.all_tickets(
-                status="Not Closed", concurrency=PAGES_IN_FLIGHT, read_items=self._page_rows
+                status="Not Closed", concurrency=PAGES_IN_FLIGHT, read_items=read
             )
             rows = [r for r in rows if r.status not in closed]
             self._last_full = self.clock()
@@ -523,7 +560,7 @@ class Session:
         self._note_newest(rows)
         old = dict(self.store.tickets)
         diff = self.store.apply_tickets(rows, full=full, closed_statuses=closed)
-        if not self._loaded_once and not self.store.seen:
+        if first_run:
             self.store.mark_all_seen()  # first run on this machine: nothing is news yet
             if self.cache is not None:
                 self.cache.save_seen(dict(self.store.seen), full=True)

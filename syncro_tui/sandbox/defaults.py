@@ -23,7 +23,7 @@ DEFAULT_LABOR_PRODUCT_ID = DEMO_LABOR_PRODUCTS["remote"]
 
 DEFAULT_SEED = 7
 DEFAULT_TICKETS = 300
-MAX_TICKETS = 15_000  # ~10,000 of them open: the benchmarks need a 10,000-ticket queue
+MAX_TICKETS = 75_000  # ~50,000 of them open: the benchmarks need queues of 10,000 and 50,000
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
