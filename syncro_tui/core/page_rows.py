@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import re
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
+
+from syncro_tui.api.timestamps import parse_time
 
 __all__ = ["plain_ticket"]
 
@@ -113,9 +115,10 @@ def _stamp(value: Any) -> datetime | None:
     text = value.strip()
     if not text:
         return None
-    if not _STAMP.fullmatch(text):
-        raise _Unusual
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    moment = parse_time(text) if _STAMP.fullmatch(text) else None
+    if moment is None:
+        raise _Unusual  # the model's own parser decides (and may refuse the ticket)
+    return moment
 
 
 def _user(value: Any) -> PlainUser | None:
@@ -147,11 +150,12 @@ def _due(ticket: PlainTicket, value: Any) -> None:
     text = value.strip()
     if not text:
         ticket.due_date = None
-    elif _DAY.fullmatch(text):
-        ticket.due_date = datetime.fromisoformat(text).replace(tzinfo=UTC)
-        ticket.due_calendar_date = text
-    elif _STAMP.fullmatch(text):
-        ticket.due_date = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    elif _DAY.fullmatch(text) or _STAMP.fullmatch(text):
+        ticket.due_date = parse_time(text)
+        if ticket.due_date is None:
+            raise _Unusual  # "2026-13-45": the model reads it as no date; let it
+        if len(text) == 10:
+            ticket.due_calendar_date = text
     else:
         raise _Unusual
 
