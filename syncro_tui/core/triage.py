@@ -3,8 +3,7 @@
 Statuses and priorities come from the account (Syncro lets every shop name its own), so
 nothing here is a table per tenant: a status's *kind* is read from its words, its short form
 is derived from its words and kept unique among the account's statuses, and a priority's
-rank is the number it starts with (Syncro's "0 Urgent" ... "4 Low"), else its place in the
-account's own list.
+rank is ``core.priorities``'s (the one ranker for sort, filter and column).
 """
 
 from __future__ import annotations
@@ -12,8 +11,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+
+from syncro_tui.core import priorities as prio
 
 # kind -> (what it asks, glyph, ASCII glyph); the order is how urgent it is for us
 KINDS: dict[str, tuple[str, str, str]] = {
@@ -108,26 +109,6 @@ def working_status(statuses: Sequence[str]) -> str:
     return next((s for s in statuses if status_kind(s) == "working"), "")
 
 
-def priority_rank(priority: str, priorities: Sequence[str] = ()) -> int | None:
-    """0 = most urgent. The number a priority starts with ("1 High" -> 1), else its place
-    in the account's list; None when unknown or empty."""
-    if not priority:
-        return None
-    match = re.match(r"\s*(\d+)", priority)
-    if match:
-        return int(match.group(1))
-    for i, p in enumerate(priorities):
-        if p.casefold() == priority.casefold():
-            return i
-    return None
-
-
-def priority_label(priority: str) -> str:
-    """The short cell text: "1 High" -> "1 High" trimmed by the caller; the number alone when
-    there is one and no room (see ``ui.widgets.columns``)."""
-    return priority.strip()
-
-
 def due_state(due: str, today: date) -> str:
     """ "" (none), "overdue", "today", "soon" (within 2 days), "later"."""
     if not due:
@@ -166,14 +147,19 @@ _KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
 def sort_rows(rows: Sequence[Any], key: str, reverse: bool, priorities: Sequence[str] = ()) -> list:
     """``rows`` (newest activity first) in the order ``key`` names; ties keep that order.
 
-    updated and created: newest first; priority: most urgent first; due: soonest first, none
-    last; status: what asks most of us first (reply, new, working, waiting, done); customer:
-    A to Z. ``reverse`` turns any of them around."""
+    updated and created: newest first; priority: most urgent first (``core.priorities.rank``:
+    unknown words, then none, last), the oldest ticket first within one priority (first come,
+    first served); due: soonest first, none last; status: what asks most of us first (reply,
+    new, working, waiting, done); customer: A to Z. ``reverse`` turns any of them around."""
     rows = list(rows)
     if key == "created":
         rows.sort(key=lambda r: r.created_at, reverse=True)
     elif key == "priority":
-        rows.sort(key=lambda r: _rank_key(priority_rank(r.priority, priorities)))
+        ranks: dict[str, tuple[int, int, str]] = {}  # a few distinct values, many rows
+        for row in rows:
+            if row.priority not in ranks:
+                ranks[row.priority] = prio.rank(row.priority, priorities)
+        rows.sort(key=lambda r: (ranks[r.priority], _timestamp(r.created_at), r.id))
     elif key == "due":
         rows.sort(key=lambda r: (not r.due_date, r.due_date))
     elif key == "status":
@@ -185,8 +171,12 @@ def sort_rows(rows: Sequence[Any], key: str, reverse: bool, priorities: Sequence
     return rows
 
 
-def _rank_key(rank: int | None) -> tuple[bool, int]:
-    return (rank is None, rank or 0)
+def _timestamp(value: str) -> float:
+    """An ISO-8601 time as POSIX seconds (``Z`` or an offset); 0 when missing or broken."""
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return 0.0
 
 
 def summarize_alerts(alerts: Sequence[str]) -> str:
@@ -269,10 +259,7 @@ def _field_test(
         kinds = [k for k in KINDS if k.startswith(wanted)]
         return lambda row: status_kind(row.status) in kinds or wanted in fold(row.status)
     if field in ("p", "priority", "prio"):
-        if value.isdigit():
-            rank = int(value)
-            return lambda row: priority_rank(row.priority, priorities) == rank
-        return lambda row: wanted in fold(row.priority)
+        return lambda row: prio.matches(row.priority, value, priorities)
     if field == "due":
         states = {
             "overdue": ("overdue",),

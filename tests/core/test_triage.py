@@ -8,7 +8,7 @@ from syncro_tui.core.rows import TicketRow
 from syncro_tui.core.triage import (
     due_state,
     fold,
-    priority_rank,
+    matcher,
     short_statuses,
     sort_rows,
     status_kind,
@@ -43,10 +43,39 @@ def test_short_forms_are_derived_and_never_ambiguous():
     assert len(set(other.values())) == 2
 
 
-def test_priority_rank_from_the_number_or_the_accounts_order():
-    assert priority_rank("0 Urgent") == 0 and priority_rank("2 Normal") == 2
-    assert priority_rank("High", ["Critical", "High", "Low"]) == 1
-    assert priority_rank("") is None
+def test_the_priority_sort_is_the_one_ranker_over_mixed_shapes():
+    """One order for a mixed account: urgent first ("High" with "1 High"), words the account
+    no longer lists after the ones it does, none last; the oldest first within a priority."""
+    account = ["", "0 Urgent", "1 High", "2 Normal", "3 Low"]
+    values = ["3 Low", "", "High", "Urgent", "2 Normal", "1 High", "Whatever", "0 Urgent", ""]
+    rows = [
+        TicketRow(i, str(100 + i), "s", "New", priority=p, created_at=f"2026-11-{10 - i:02d}")
+        for i, p in enumerate(values)
+    ]
+    ordered = sort_rows(rows, "priority", False, account)
+    assert [r.priority for r in ordered] == [
+        "0 Urgent", "Urgent", "1 High", "High", "2 Normal", "3 Low", "Whatever", "", "",
+    ]  # fmt: skip
+    assert [r.id for r in ordered if r.priority in ("0 Urgent", "Urgent")] == [7, 3]  # oldest
+    assert [r.id for r in ordered][-2:] == [8, 1]
+    assert sort_rows(rows, "priority", True, account) == ordered[::-1]
+
+
+def test_the_p_filter_uses_the_same_ranker():
+    account = ["", "0 Urgent", "1 High", "2 Normal", "3 Low"]
+    rows = [
+        TicketRow(i, str(i), "s", "New", priority=p)
+        for i, p in enumerate(["1 High", "High", "high", "2 Normal", "", "Urgent"])
+    ]
+
+    def shown(text):
+        match = matcher(text, me=None, priorities=account)
+        return [r.id for r in rows if match(r, fold(r.search_text()))]
+
+    assert shown("p:1") == [0, 1, 2]
+    assert shown("p:0") == [5]
+    assert shown("p:high") == [0, 1, 2] and shown("p:norm") == [3]
+    assert shown("p:none") == [4]
 
 
 def test_due_state():

@@ -234,18 +234,30 @@ def test_custom_fields_in_the_type_order_with_answer_text_and_checkboxes():
 
 
 def test_priority_rank_follows_the_account_and_never_invents():
-    from syncro_tui.core.priorities import choices, rank
+    from syncro_tui.core.priorities import choices, label, level, rank, urgent
 
     account = ["", "0 Urgent", "1 High", "2 Normal", "3 Low"]
     values = ["3 Low", None, "High", "0 Urgent", "", "Weird", "2 Normal"]
     ordered = sorted(values, key=lambda v: rank(v, account))
     assert ordered == ["0 Urgent", "High", "2 Normal", "3 Low", "Weird", None, ""]
+    # A live tenant's plain list runs from the least urgent: urgent still sorts first.
     plain = ["Low", "Normal", "High", "Urgent"]
-    assert sorted(["Urgent", "Low", "High"], key=lambda v: rank(v, plain)) == [
-        "Low",
-        "High",
-        "Urgent",
-    ]
+    assert sorted(["Low", "Urgent", "", "High", None, "Normal"], key=lambda v: rank(v, plain)) == [
+        "Urgent", "High", "Normal", "Low", "", None,
+    ]  # fmt: skip
+    assert [level(p, plain) for p in plain] == [3, 2, 1, 0]
+    # A list in the other direction, and words nobody knows, keep the account's order.
+    assert [level(p, ["P1", "P2", "P3"]) for p in ["P1", "P2", "P3"]] == [0, 1, 2]
+    assert [level(p, ["Critical", "Minor"]) for p in ["Critical", "Minor"]] == [0, 1]
+    # A legacy word the account no longer lists is placed by what it says.
+    assert level("Critical", account) == 0 and level("Low", plain) == 3
+    assert level(None, account) is None and level("Weird", account) is None
+    # The one-cell column: the account's own number (the twin's), else the initial.
+    assert [label(v, account) for v in ["1 High", "High", "", None, "Weird"]] == [
+        "1", "1", "", "", "W",
+    ]  # fmt: skip
+    assert label("Urgent", plain) == "U"
+    assert urgent("High", account) and urgent("Urgent", plain) and not urgent("Normal", plain)
     assert choices(account, "High") == ["0 Urgent", "1 High", "2 Normal", "3 Low", "High"]
     assert choices(plain, None) == plain and choices([], "") == []
 

@@ -65,7 +65,7 @@ def legend(plain: bool) -> Table:
         for means, glyph, glyph_plain in KINDS.values()
     ]
     rows += [
-        ("P", "priority rank, 0 most urgent (0 and 1 in red)"),
+        ("P", "priority: the account's number (0 most urgent) or its initial; urgent, high in red"),
         ("Due", "due date; red when overdue, yellow today or within two days"),
         ("Age / Upd", "since created / since the last update (m h d w y)"),
         ("me", "assigned to you"),

@@ -35,6 +35,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from syncro_tui.api.timestamps import timestamp
+from syncro_tui.core import priorities as prio
 from syncro_tui.core import triage
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.ui import actions
@@ -76,7 +77,7 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
     | `ticket-list--dim` | The age columns and the empty-list message. |
     | `ticket-list--st-KIND` | A status by what it asks of the technician: reply (the customer
       waits for us), new, working, waiting (the ball is theirs), done, other. |
-    | `ticket-list--urgent` | Priority rank 0 or 1. |
+    | `ticket-list--urgent` | Priority level 0 or 1 (Urgent, High; `core.priorities`). |
     | `ticket-list--overdue` / `--soon` | Due date passed / today or within two days. |
     | `ticket-list--me` | "me" in the assignee column. |
     """
@@ -418,10 +419,10 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
             glyph = triage.KINDS[kind][2 if self._plain else 1]
             return f"{glyph} {self._short.get(row.status, row.status)}", f"ticket-list--st-{kind}"
         if key == "priority":
-            rank = triage.priority_rank(row.priority, self._priorities)
-            if rank is None:
-                return row.priority[:1], ""
-            return str(rank), "ticket-list--urgent" if rank <= 1 else ""
+            urgent = prio.urgent(row.priority, self._priorities)
+            return prio.label(row.priority, self._priorities), (
+                "ticket-list--urgent" if urgent else ""
+            )
         if key == "assignee":
             if self._me is not None and row.user_id == self._me:
                 return "me", "ticket-list--me"
