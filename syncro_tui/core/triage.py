@@ -127,6 +127,18 @@ def due_state(due: str, today: date) -> str:
     return "later"
 
 
+def due_text(due: str, today: date) -> str:
+    """The list's due cell: "-3d" / "-7w" overdue by (readable without colour), "today",
+    else the date as "MM-DD"; "" for none or a broken date."""
+    state = due_state(due, today)
+    if state == "overdue":
+        days = (today - date.fromisoformat(due[:10])).days
+        return f"-{days}d" if days < 7 else f"-{days // 7}w" if days < 365 else f"-{days // 365}y"
+    if state == "today":
+        return "today"
+    return due[5:10] if state else ""
+
+
 def fold(text: str) -> str:
     """Text as the filter compares it: case and accents folded, punctuation and spaces gone,
     so "wifi" finds "Wi-Fi" and "sorensen" finds "Sørensen"."""
@@ -227,7 +239,8 @@ def matcher(
 
     Words must all appear in the folded text (case, accents and punctuation folded).
     Field terms: ``status:reply`` (a kind or words of the status), ``p:1`` (rank or words),
-    ``due:overdue|today|soon|none``, ``customer:acme``, ``@me``, ``@none``, ``@name``."""
+    ``due:overdue|today|soon|none``, ``sla:late|soon``, ``customer:acme``, ``@me``,
+    ``@none``, ``@name``."""
     today = today or date.today()
     words: list[str] = []
     tests: list[Callable[[Any], bool]] = []
@@ -272,6 +285,16 @@ def _field_test(
         return lambda row: due_state(row.due_date, today) in states
     if field in ("customer", "c"):
         return lambda row: wanted in fold(row.customer_name)
+    if field == "sla":
+        slas = {
+            "breached": ("breached",),
+            "late": ("breached",),
+            "soon": ("breached", "breaching soon"),
+            "any": ("breached", "breaching soon"),
+        }.get(wanted)
+        if slas is None:
+            return None
+        return lambda row: row.sla_state in slas
     return None
 
 

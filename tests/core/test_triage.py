@@ -78,6 +78,33 @@ def test_the_p_filter_uses_the_same_ranker():
     assert shown("p:none") == [4]
 
 
+def test_due_text_says_how_long_overdue_without_colour():
+    from syncro_tui.core.triage import due_text
+
+    today = date(2026, 11, 20)
+    assert due_text("2026-11-17", today) == "-3d"
+    assert due_text("2026-10-02", today) == "-7w"  # the demo's #1041, seven weeks
+    assert due_text("2024-11-01", today) == "-2y"
+    assert due_text("2026-11-20", today) == "today"
+    assert due_text("2026-12-24", today) == "12-24"
+    assert due_text("", today) == due_text("0000-00-00", today) == ""
+
+
+def test_sla_filter_terms():
+    rows = [
+        TicketRow(1, "1", "s", "New", sla_state="breached"),
+        TicketRow(2, "2", "s", "New", sla_state="breaching soon"),
+        TicketRow(3, "3", "s", "New"),
+    ]
+
+    def shown(text):
+        match = matcher(text, me=None)
+        return [r.id for r in rows if match(r, fold(r.search_text()))]
+
+    assert shown("sla:late") == shown("sla:breached") == [1]
+    assert shown("sla:soon") == [1, 2]
+
+
 def test_due_state():
     today = date(2026, 11, 20)
     assert due_state("2026-10-01", today) == "overdue"

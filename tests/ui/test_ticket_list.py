@@ -448,7 +448,7 @@ async def test_ten_thousand_rows_reach_the_last_with_G() -> None:
     ("width", "keys"),
     [
         (
-            119,
+            124,
             [
                 "mark",
                 "number",
@@ -458,12 +458,13 @@ async def test_ten_thousand_rows_reach_the_last_with_G() -> None:
                 "subject",
                 "assignee",
                 "due",
+                "sla",
                 "created",
                 "updated",
             ],
         ),
         (
-            90,
+            95,
             [
                 "mark",
                 "number",
@@ -472,11 +473,25 @@ async def test_ten_thousand_rows_reach_the_last_with_G() -> None:
                 "customer",
                 "subject",
                 "due",
+                "sla",
                 "created",
                 "updated",
             ],
         ),
-        (79, ["mark", "number", "status", "priority", "customer", "subject", "due", "updated"]),
+        (
+            79,
+            [
+                "mark",
+                "number",
+                "status",
+                "priority",
+                "customer",
+                "subject",
+                "due",
+                "sla",
+                "updated",
+            ],
+        ),
         (59, ["mark", "number", "customer", "subject", "updated"]),
         (40, ["mark", "number", "subject", "updated"]),
     ],
@@ -492,6 +507,16 @@ def test_layout_drops_columns_and_gives_the_rest_to_the_subject(
 
 def test_layout_widens_the_number_column_for_long_numbers() -> None:
     assert dict((column.key, cells) for column, cells in layout(120, 9))["number"] == 9
+    assert dict((column.key, cells) for column, cells in layout(120, 5))["number"] == 5
+
+
+def test_the_customer_narrows_before_due_and_sla_are_dropped() -> None:
+    wide = dict((c.key, cells) for c, cells in layout(124))
+    assert wide["customer"] == 16
+    narrow = dict((c.key, cells) for c, cells in layout(79))
+    assert "due" in narrow and "sla" in narrow and 10 <= narrow["customer"] < 16
+    assert narrow["subject"] >= SUBJECT_MIN
+    assert "sla" not in dict((c.key, n) for c, n in layout(120, data={"sla": 0}))
 
 
 def test_fit_cuts_pads_and_counts_cells() -> None:

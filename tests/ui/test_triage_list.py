@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from textual.widgets import Static
 
 from syncro_tui.core.priorities import level
@@ -73,10 +75,30 @@ async def test_status_short_forms_due_overdue_and_me(make_app, sandbox):
             i for i in range(1, 30) if "2026-11-20" > lst.row_at(i).due_date > ""
         )  # on screen, not under the cursor
         strip = lst.render_line(overdue + 1)
-        due = lst.row_at(overdue).due_date[5:10]
+        days = (date(2026, 11, 20) - date.fromisoformat(lst.row_at(overdue).due_date)).days
+        due = f"-{days}d" if days < 7 else f"-{days // 7}w"  # how long overdue, without colour
         segment = next(s for s in strip if s.text.strip() == due)
         red = lst.get_component_rich_style("ticket-list--overdue")
         assert segment.style.color == red.color
+
+
+async def test_sla_breached_and_breaching_soon_show_in_words(make_app, sandbox):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        lst = listing(app)
+        header = screen_text(app).splitlines()[0].split()
+        assert "SLA" in header and "Due" in header  # at 80 columns too
+        rows = [lst.row_at(i) for i in range(lst.visible_count)]
+        late = next(i for i, r in enumerate(rows[:15]) if r.sla_state == "breached")
+        strip = lst.render_line(late + 1)
+        cell = next(s for s in strip if s.text.strip() == "late")
+        assert cell.style.color == lst.get_component_rich_style("ticket-list--overdue").color
+        lst.set_filter("sla:late")
+        shown = [lst.row_at(i).id for i in range(lst.visible_count)]
+        assert shown == [r.id for r in rows if r.sla_state == "breached"] and shown
+        lst.set_filter("sla:soon")
+        assert lst.visible_count == len([r for r in rows if r.sla_state])
 
 
 async def test_filter_folds_text_and_takes_field_terms(make_app, sandbox):

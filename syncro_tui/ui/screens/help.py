@@ -66,7 +66,8 @@ def legend(plain: bool) -> Table:
     ]
     rows += [
         ("P", "priority: the account's number (0 most urgent) or its initial; urgent, high in red"),
-        ("Due", "due date; red when overdue, yellow today or within two days"),
+        ("Due", "due date; -3d: overdue by 3 days (red); yellow today or within two days"),
+        ("SLA", "late: the SLA is breached (red); soon: breaching soon (yellow)"),
         ("Age / Upd", "since created / since the last update (m h d w y)"),
         ("me", "assigned to you"),
     ]

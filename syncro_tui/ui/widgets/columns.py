@@ -31,16 +31,23 @@ COLUMNS: tuple[Column, ...] = (
     Column("mark", "", 4),  # new/changed, customer spoke last, timer, unsent draft
     Column("number", "#", 7),  # widened by `layout` for long ticket numbers
     Column("status", "Status", 12, drop_rank=2, grow=True),  # glyph + short form
-    Column("priority", "P", 1, drop_rank=3),  # the priority's rank (0 most urgent)
+    Column("priority", "P", 1, drop_rank=3),  # the account's number (0 most urgent)
     Column("customer", "Customer", 16, drop_rank=1, grow=True),
     Column("subject", "Subject", SUBJECT_MIN),
-    Column("assignee", "Assignee", 12, drop_rank=6, grow=True),  # "me" for your own
-    Column("due", "Due", 5, drop_rank=4),  # "11-20", "today"; overdue in red
-    Column("created", "Age", 4, align="right", drop_rank=5),  # since created
+    Column("assignee", "Assignee", 12, drop_rank=7, grow=True),  # "me" for your own
+    Column("due", "Due", 5, drop_rank=4),  # "11-20", "today", "-3d" overdue (in red)
+    Column("sla", "SLA", 4, drop_rank=5),  # "late" (breached), "soon" (breaching soon)
+    Column("created", "Age", 4, align="right", drop_rank=6),  # since created
     Column("updated", "Upd", 4, align="right"),  # since the last update
 )
-"""Left to right. Drop order as the pane narrows: assignee, created age, due, priority,
-status, customer. The mark column is always first and the updated age always last."""
+"""Left to right. Drop order as the pane narrows: assignee, created age, then the customer
+narrows (``SQUEEZE``), then SLA, due, priority, status, customer. The mark column is always
+first and the updated age always last."""
+
+SQUEEZE = {"customer": 10}
+"""Columns that narrow to this many cells before a column of drop rank ``SQUEEZE_BEFORE`` or
+less goes: a customer cut to "Northgate…" beats a list that hides overdue and SLA."""
+SQUEEZE_BEFORE = 5
 
 GAP = 1
 """Blank cells between two columns."""
@@ -66,15 +73,27 @@ def layout(width: int, number_width: int = 7, data: dict[str, int] | None = None
     for c in columns:
         if c.grow and c.key in data:
             widths[c.key] = max(len(c.title), min(c.width, data[c.key]))
-    widths["number"] = max(widths["number"], number_width)
+    widths["number"] = max(2, number_width)
 
     def room_for_subject() -> int:
         fixed = sum(widths[c.key] for c in columns if c.key != "subject")
         return width - fixed - GAP * (len(columns) - 1)
 
     droppable = sorted((c for c in columns if c.drop_rank), key=lambda c: -c.drop_rank)
+    wanted = dict(widths)
+    squeezed = False
     while room_for_subject() < SUBJECT_MIN and droppable:
+        if not squeezed and droppable[0].drop_rank <= SQUEEZE_BEFORE:
+            squeezed = True
+            for key, least in SQUEEZE.items():
+                if key in widths:
+                    need = SUBJECT_MIN - room_for_subject()
+                    widths[key] = max(min(least, widths[key]), widths[key] - need)
+            continue
         columns.remove(droppable.pop(0))
+    for key in SQUEEZE:  # a column dropped after all: the squeezed ones take their room back
+        if key in widths and room_for_subject() > SUBJECT_MIN:
+            widths[key] = min(wanted[key], widths[key] + room_for_subject() - SUBJECT_MIN)
     widths["subject"] = max(1, room_for_subject())
     return tuple((c, widths[c.key]) for c in columns)
 

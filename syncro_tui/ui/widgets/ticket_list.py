@@ -78,7 +78,8 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
     | `ticket-list--st-KIND` | A status by what it asks of the technician: reply (the customer
       waits for us), new, working, waiting (the ball is theirs), done, other. |
     | `ticket-list--urgent` | Priority level 0 or 1 (Urgent, High; `core.priorities`). |
-    | `ticket-list--overdue` / `--soon` | Due date passed / today or within two days. |
+    | `ticket-list--overdue` / `--soon` | Due date passed / today or within two days; the
+      SLA breached / breaching soon. |
     | `ticket-list--me` | "me" in the assignee column. |
     """
 
@@ -196,6 +197,7 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
         self._drafts: frozenset[int] = frozenset()
         self._created_ts: dict[str, float] = {}
         self._base_style = Style()
+        self._no_color = False
         self._announced: int | None = None
         self._announce_pending = False
         self.virtual_size = Size(0, 2)  # header + the empty-state line
@@ -346,6 +348,7 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
     def render_lines(self, crop: Region) -> list[Strip]:
         # `rich_style` walks every ancestor: look it up once per paint, not once per line.
         self._base_style = self.rich_style
+        self._no_color = self.app.no_color
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
@@ -390,6 +393,8 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
         if row.id in self._unseen:
             style += get_style("ticket-list--unseen")
         cursor = get_style("ticket-list--cursor") if index == self._cursor else Style()
+        if index == self._cursor and self._no_color:  # NO_COLOR drops its background
+            cursor += _REVERSE
         plain = style + cursor
         columns, total = self._columns(width)
         segments: list[Segment] = []
@@ -428,15 +433,20 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
                 return "me", "ticket-list--me"
             return row.assignee, ""
         if key == "due":
-            state = triage.due_state(row.due_date, self._today())
+            today = self._today()
+            state = triage.due_state(row.due_date, today)
             if not state:
                 return "", ""
-            text = "today" if state == "today" else row.due_date[5:10]
-            return text, {
+            return triage.due_text(row.due_date, today), {
                 "overdue": "ticket-list--overdue",
                 "today": "ticket-list--soon",
                 "soon": "ticket-list--soon",
             }.get(state, "")
+        if key == "sla":
+            text = SLA_CELLS.get(row.sla_state, "")
+            if not text:
+                return "", ""
+            return text, "ticket-list--overdue" if text == "late" else "ticket-list--soon"
         if key == "updated":
             return (age(self._now() - row.updated_ts) if row.updated_ts else ""), "ticket-list--dim"
         if key == "created":
@@ -458,7 +468,7 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _measure(self, rows: Sequence[TicketRow]) -> dict[str, int]:
         """The widest cell of each column whose width follows the data."""
-        customer = assignee = due = 0
+        customer = assignee = due = sla = 0
         statuses = set()
         for row in rows:
             customer = max(customer, len(row.customer_name))
@@ -466,13 +476,21 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
             statuses.add(row.status)
             if row.due_date:
                 due = 5
+            if row.sla_state:
+                sla = 4
         if not statuses <= self._short.keys():  # a status the account lists did not name
             known = list(self._short) + sorted(statuses - self._short.keys())
             self._short = triage.short_statuses(known, STATUS_CELLS)
         status = max((len(self._short.get(s, s)) for s in statuses), default=4) + 2
         if self._me is not None and assignee:
             assignee = max(assignee, 2)
-        return {"customer": customer, "status": status, "assignee": assignee, "due": due}
+        return {
+            "customer": customer,
+            "status": status,
+            "assignee": assignee,
+            "due": due,
+            "sla": sla,
+        }
 
     # -- internals -------------------------------------------------------------------------
 
@@ -636,6 +654,11 @@ def _strip(segments: list[Segment], total: int, width: int) -> Strip:
 
 STATUS_CELLS = 10
 """The longest short form of a status (its glyph and a space come before it)."""
+
+_REVERSE = Style(reverse=True)
+
+SLA_CELLS = {"breached": "late", "breaching soon": "soon"}
+"""The SLA column: words, so it reads the same without colour (NO_COLOR, --plain)."""
 
 MARKERS = ("●", "«", "◷", "✎")
 MARKERS_PLAIN = ("*", "<", "T", "d")
