@@ -132,8 +132,9 @@ def _no_attribution() -> tuple[str, str | None]:
 
 class WriteSender:
     """Confirm, send, re-ask, report. ``landed(intent)`` runs after each write that reached
-    Syncro (the TUI re-reads the ticket); ``attribution()`` gives the line naming the key's
-    owner and, when it is not who the config expects, a warning."""
+    Syncro (the TUI re-reads the ticket); ``created(ticket_id)`` after a new ticket reached
+    it, with the new ticket's id; ``attribution()`` gives the line naming the key's owner and,
+    when it is not who the config expects, a warning."""
 
     def __init__(
         self,
@@ -142,11 +143,13 @@ class WriteSender:
         *,
         attribution: Callable[[], tuple[str, str | None]] = _no_attribution,
         landed: Callable[[W.WriteIntent], None] | None = None,
+        created: Callable[[int], None] | None = None,
     ) -> None:
         self.session = session
         self.prompts = prompts
         self.attribution = attribution
         self.landed = landed
+        self.created = created
 
     def confirmation(
         self,
@@ -287,7 +290,7 @@ class WriteSender:
         while True:
             if outcome.applied:
                 tell(f"Done: {intent.label}")
-                self._landed(intent)
+                self._landed(intent, outcome)
                 return Sent(LANDED, intent, outcome)
             if outcome.state == "absent":
                 again = await self.prompts.ask_again(
@@ -411,13 +414,15 @@ class WriteSender:
             self.prompts.tell(str(exc), severity="warning")
             return None
         if outcome.applied:
-            self._landed(intent)
+            self._landed(intent, outcome)
         return outcome
 
     async def verify_entry(self, entry_id: int) -> WriteOutcome:
         """Check again whether an unknown (or absent) write is in Syncro. Sends nothing."""
         return await self.session.verify(entry_id)
 
-    def _landed(self, intent: W.WriteIntent) -> None:
+    def _landed(self, intent: W.WriteIntent, outcome: WriteOutcome) -> None:
         if self.landed is not None and intent.ticket_id:
             self.landed(intent)
+        if self.created is not None and intent.kind == W.NEW_TICKET and outcome.record_id:
+            self.created(outcome.record_id)

@@ -277,7 +277,11 @@ class SyncroApp(App[None]):
         from syncro_tui.core.sender import WriteSender
 
         self.sender = WriteSender(
-            self.session, AppPrompts(self), attribution=self.attribution, landed=self._landed
+            self.session,
+            AppPrompts(self),
+            attribution=self.attribution,
+            landed=self._landed,
+            created=self._created,
         )
         if self.session.journal_notice and not self.read_only:  # read-only: said at start
             self.notify(
@@ -628,6 +632,12 @@ class SyncroApp(App[None]):
                 screen.drafts_changed()
         if intent.ticket_id:
             self._refetch(intent.ticket_id)
+
+    def _created(self, ticket_id: int) -> None:
+        """Our own new ticket: never news to us (no toast, no mark); the cursor goes to it."""
+        if self.session is not None:
+            self.session.own_created.add(ticket_id)
+        self._refetch(ticket_id, created=True)
 
     def _refetch(self, ticket_id: int, *, created: bool = False) -> None:
         """Load what our own write changed; it is not news to us. A ticket we just created

@@ -213,3 +213,24 @@ async def test_deliver_tells_what_each_write_came_to(tmp_path):
         assert refused.state == "refused" and refused.repeats is not None
         assert refused.repeats.record_id == comment.id
         assert comments_with(ticket, "delivered") == 1
+
+
+async def test_a_sent_new_ticket_reports_its_id(tmp_path):
+    """The front end moves to the ticket it created (and does not call it news)."""
+    async with make_env(tmp_path) as env:
+        customer = next(iter(env.sandbox.state.customers.values()))
+        created: list[int] = []
+        landed: list = []
+        send = WriteSender(
+            OutboxSession(env.outbox),
+            Script(True, True),
+            landed=landed.append,
+            created=created.append,
+        )
+        intent = W.new_ticket(customer_id=customer.id, subject="Ours", user_id=101)
+        assert await send.send("New ticket", [intent])
+        new = max(env.sandbox.state.tickets.values(), key=lambda t: t.id)
+        assert new.subject == "Ours" and created == [new.id]
+        assert landed == []  # no existing ticket to re-read
+        comment = W.comment(new.id, "Update", "not a create")
+        assert await send.send("Comment", [comment]) and created == [new.id]
