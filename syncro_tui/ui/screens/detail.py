@@ -7,12 +7,12 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer
 
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.ui import actions
 from syncro_tui.ui.screens.base import BaseScreen
 from syncro_tui.ui.widgets.detail import TicketDetailPane
+from syncro_tui.ui.widgets.footer import KeyFooter
 from syncro_tui.ui.widgets.header import StatusHeader
 
 
@@ -36,7 +36,7 @@ class DetailScreen(BaseScreen):
     def compose(self) -> ComposeResult:
         yield StatusHeader(plain=self.app.settings.ui.plain)
         yield TicketDetailPane(plain=self.app.settings.ui.plain, id="full-detail")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._unsubscribe = self.app.store.subscribe("detail", self._changed)

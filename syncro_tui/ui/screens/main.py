@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from syncro_tui.api.errors import SyncroError
 from syncro_tui.core import triage
@@ -20,6 +20,7 @@ from syncro_tui.ui.screens.base import BaseScreen
 from syncro_tui.ui.screens.dialogs import AskModal, PickModal
 from syncro_tui.ui.widgets.detail import TicketDetailPane
 from syncro_tui.ui.widgets.filter_box import FilterBox
+from syncro_tui.ui.widgets.footer import KeyFooter
 from syncro_tui.ui.widgets.header import StatusHeader
 from syncro_tui.ui.widgets.ticket_list import TicketList
 
@@ -76,7 +77,7 @@ class MainScreen(BaseScreen):
             placeholder="Filter: words, status:reply  p:1  @me  due:overdue (Esc clears)",
             id="filter",
         )
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def tickets(self) -> TicketList:

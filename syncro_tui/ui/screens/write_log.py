@@ -15,12 +15,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from syncro_tui.core import outbox as O
 from syncro_tui.core.text import clean
 from syncro_tui.ui.screens.base import BaseScreen
 from syncro_tui.ui.screens.modal import BaseModal
+from syncro_tui.ui.widgets.footer import KeyFooter
 from syncro_tui.ui.widgets.header import StatusHeader
 
 # Older writes stay listed this long while they still need the technician (a crash
@@ -138,7 +139,7 @@ class WriteLogScreen(BaseScreen):
         table.add_column("Endpoint", key="endpoint")
         yield table
         yield Static(id="entry")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._unsubscribe = self.app.session.watch_writes(self._outbox_changed)

@@ -1,0 +1,67 @@
+"""The footer: the work on the ticket first, and only whole keys (no key under Ctrl+P)."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets._footer import FooterKey
+
+from syncro_tui.ui.widgets.footer import KeyFooter, key_width, order
+from tests.ui.conftest import settle
+
+WORK = ["Comment", "Bill", "Timer", "Take", "Edit", "Status", "Resolve"]
+
+
+def keys(app) -> list[FooterKey]:
+    return list(app.screen.query_one(KeyFooter).query(FooterKey))
+
+
+def assert_whole(app, width: int) -> None:
+    shown = keys(app)
+    palette = shown[-1]
+    assert "-command-palette" in palette.classes and palette.region.right <= width
+    for key in shown[:-1]:  # none runs under the docked Ctrl+P key
+        assert key.region.right <= palette.region.x, key.description
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_every_screen_shows_whole_keys_work_first(make_app, size):
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.2)
+        shown = [k.description for k in keys(app)]
+        assert shown[:7] == WORK and "Open" in shown
+        assert_whole(app, size[0])
+        await pilot.press("w")  # the write log
+        await settle(pilot)
+        await pilot.pause(0.2)
+        assert "Help" in [k.description for k in keys(app)]  # whole, not "Hel"
+        assert_whole(app, size[0])
+        await pilot.press("escape")
+        await settle(pilot)
+        if size[0] < 100:  # Enter opens the ticket full screen: its work first, Back kept
+            await pilot.press("enter")
+            await settle(pilot)
+            await pilot.pause(0.2)
+            shown = [k.description for k in keys(app)]
+            assert shown[:7] == WORK and "Back" in shown
+            assert_whole(app, size[0])
+
+
+def test_order_and_widths():
+    from textual.binding import Binding
+
+    bindings = [
+        Binding("enter", "select", "Open", id="ticket_list.select"),
+        Binding("n", "new", "New", id="new_ticket"),
+        Binding("x", "resolve", "Resolve", id="resolve"),
+        Binding("c", "comment", "Comment", id="comment"),
+    ]
+    assert [b.id for b in order(bindings)] == [
+        "comment",
+        "resolve",
+        "ticket_list.select",
+        "new_ticket",
+    ]
+    assert key_width("c", "Comment", compact=False) == 11  # " c " + "Comment "
+    assert key_width("c", "Comment", compact=True) == 10  # "c Comment" + a margin
