@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
+from syncro_tui.api.timestamps import timestamp
 from syncro_tui.core import priorities as prio
 
 # kind -> (what it asks, glyph, ASCII glyph); the order is how urgent it is for us
@@ -171,7 +172,7 @@ def sort_rows(rows: Sequence[Any], key: str, reverse: bool, priorities: Sequence
         for row in rows:
             if row.priority not in ranks:
                 ranks[row.priority] = prio.rank(row.priority, priorities)
-        rows.sort(key=lambda r: (ranks[r.priority], _timestamp(r.created_at), r.id))
+        rows.sort(key=lambda r: (ranks[r.priority], timestamp(r.created_at) or 0.0, r.id))
     elif key == "due":
         rows.sort(key=lambda r: (not r.due_date, r.due_date))
     elif key == "status":
@@ -181,14 +182,6 @@ def sort_rows(rows: Sequence[Any], key: str, reverse: bool, priorities: Sequence
     if reverse:
         rows.reverse()
     return rows
-
-
-def _timestamp(value: str) -> float:
-    """An ISO-8601 time as POSIX seconds (``Z`` or an offset); 0 when missing or broken."""
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        return 0.0
 
 
 def summarize_alerts(alerts: Sequence[str]) -> str:
