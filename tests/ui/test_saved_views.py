@@ -24,7 +24,8 @@ async def test_number_keys_open_saved_views_with_counts_in_tabs(make_app):
         rows = list(app.store.tickets.values())
         replies = [r for r in rows if r.status == "Customer Reply"]
         me = app.store.me.user_id
-        urgent = [r for r in rows if r.user_id == me and r.priority.startswith("1")]
+        # p:1 is the priority's level: "1 High" and the legacy "High" beside it
+        urgent = [r for r in rows if r.user_id == me and r.priority in ("1 High", "High")]
         tabs = str(main_screen(app).query_one("#view-tabs", Static).render())
         assert f"1 Replies {len(replies)}" in tabs and f"2 Mine urgent {len(urgent)}" in tabs
         await pilot.press("1")
