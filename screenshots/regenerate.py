@@ -153,7 +153,7 @@ class Clock:
 async def shoot(name: str, scene: Scene, size: tuple[int, int]) -> Path:
     from syncro_tui.api.ratelimit import RateLimiter
     from syncro_tui.config import load_settings
-    from syncro_tui.core.backend import SandboxBackend
+    from syncro_tui.demo import SandboxBackend
     from syncro_tui.launch import build_app
     from syncro_tui.sandbox import Sandbox
 
