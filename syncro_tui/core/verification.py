@@ -18,7 +18,7 @@ import json
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -252,30 +252,69 @@ async def find_comment(check: Check) -> Verdict:
     return Verdict(UNKNOWN, note="Too many comments to check; look at the ticket in Syncro.")
 
 
+def created_after_day(since: float) -> date:
+    """The ``created_after`` to ask for: the day before ``since``'s UTC date. Tenants may
+    honour only the date part, read in the account's time zone; on that reading "today" can
+    start after a ticket created minutes ago (late in the UTC day), so a day earlier is
+    always early enough. The exact window is applied here, never left to the server."""
+    return datetime.fromtimestamp(since, UTC).date() - timedelta(days=1)
+
+
+def _tickets_side_by_side(payload: dict[str, Any], candidates: list[Any]) -> str:
+    """The customer's tickets made in the window that are not clearly this one."""
+    shown = "; ".join(
+        f"#{t.number} {one_line(t.subject, 60)!r}"
+        + ("" if timestamp(t.created_at) is not None else " (creation time unreadable)")
+        for t in candidates[:3]
+    )
+    others = f" and {len(candidates) - 3} more" if len(candidates) > 3 else ""
+    return (
+        f"Needs your look: {len(candidates)} ticket(s) of this customer were made since it was "
+        f"sent ({shown}{others}) and none has exactly this subject, so one may be this one "
+        "changed by Syncro or someone else's. Do not send it again until you have looked.\n"
+        f"Sent: {one_line(payload.get('subject'), 120)!r}"
+    )
+
+
 async def find_ticket(check: Check) -> Verdict:
     """A ticket of that customer with that subject, created after the send (less skew).
-    The list is newest-updated first, so paging stops once a page is older than that."""
+
+    ``landed`` for a ticket whose (normalised) subject matches; ``unknown``, naming them,
+    when the customer has tickets made in the window that do not match, or whose creation
+    time cannot be read (a subject Syncro stored changed cannot be told from another one);
+    ``absent`` only when the customer has no ticket at all made since the send. The server
+    is asked for a day more than needed (``created_after_day``), and the walk stops early
+    only on a page that is newest-updated first and wholly older than the window."""
     p, since, claimed = check.payload, check.since, check.claimed
+    candidates: list[Any] = []
     for page in range(1, MAX_VERIFY_PAGES + 1):
         got = await check.client.list_tickets(
-            customer_id=p["customer_id"],
-            page=page,
-            created_after=datetime.fromtimestamp(since, UTC),
+            customer_id=p["customer_id"], page=page, created_after=created_after_day(since)
         )
         for t in got.tickets:
+            if t.id in claimed:
+                continue
             created = timestamp(t.created_at)
-            if (
-                t.id not in claimed
-                and created is not None
-                and created >= since
-                and same_text(t.subject, p["subject"])
-            ):
+            if created is not None and created < since:
+                continue
+            if created is not None and same_comment_text(p["subject"], t.subject):
                 return Verdict(
                     LANDED, t.id, as_json(t), f"Verified: ticket #{t.number} was created."
                 )
+            candidates.append(t)
         updated = [timestamp(t.updated_at) for t in got.tickets]
-        if not got.has_more or (updated and all(u is not None and u < since for u in updated)):
-            return Verdict(ABSENT, note="Verified: no such ticket was created.")
+        newest_first = all(
+            a is not None and b is not None and a >= b for a, b in zip(updated, updated[1:])
+        )
+        all_older = bool(updated) and all(u is not None and u < since for u in updated)
+        if not got.has_more or (newest_first and all_older):
+            if candidates:
+                return Verdict(UNKNOWN, note=_tickets_side_by_side(p, candidates))
+            return Verdict(
+                ABSENT,
+                note="Verified: no such ticket was created (the customer has no ticket made "
+                "since it was sent).",
+            )
     return Verdict(UNKNOWN, note="Too many tickets to check; look in Syncro.")
 
 

@@ -38,7 +38,8 @@ class Sandbox:
     ``clock`` returns POSIX seconds and stamps every record, so tests can freeze or step
     time (the rate-limit window uses it too). ``time_offset="-08:00"`` renders timestamps
     with an offset instead of ``Z``. ``since_date_only`` mimics tenants that honour only the
-    date part of ``since_updated_at``. ``rich_text`` makes it a rich-text tenant: every
+    date part of ``since_updated_at`` (and of ``created_after``, read as a day of the account's
+    zone, so a ticket made late in the UTC day can fall before it). ``rich_text`` makes it a rich-text tenant: every
     comment, the ones posted through the API too, reads back reformatted as HTML (line breaks
     as ``<br>`` or ``<p>``, ``& < >`` as entities, trailing whitespace trimmed) on every
     endpoint that returns comments; without it about a quarter of the demo's comments do. ``permissions`` switches named token permissions
@@ -116,6 +117,12 @@ class Sandbox:
     def requests(self) -> list[RequestRecord]:
         """Every request seen so far (a snapshot), oldest first."""
         return self._core.records()
+
+    @property
+    def internal_errors(self) -> list[str]:
+        """Tracebacks of requests the sandbox itself failed on (each answered 500, as a Rails
+        app does, and listed in ``requests``): a bug in the fake, never Syncro's behaviour."""
+        return list(self._core.internal_errors)
 
     def count(self, method: str = "*", path_glob: str = "*") -> int:
         """Requests matching ``method`` (or ``*``) and an fnmatch glob over the path below

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hmac
 import json
 import threading
+import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timezone
@@ -138,6 +139,8 @@ class Core:
         self.views = Views(state, tz)
         self.routes = Routes(state, self.views, since_date_only=since_date_only)
         self.log: list[RequestRecord] = []
+        # Tracebacks of routes that raised: each answered 500 and logged like any request.
+        self.internal_errors: list[str] = []
 
     # -- the two steps ---------------------------------------------------------------------
 
@@ -211,6 +214,9 @@ class Core:
             status, payload = getattr(self.routes, name)(call, *ids)
         except Reject as rejected:
             status, payload = rejected.status, rejected.payload
+        except Exception:  # a bug in the sandbox: answered as a Rails app would, and kept
+            self.internal_errors.append(traceback.format_exc())
+            return html_outcome(500, "We're sorry, but something went wrong.")
         return json_outcome(status, payload)
 
     def _authorized(self, request: Request, parsed: _Parsed) -> bool:

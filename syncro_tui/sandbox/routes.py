@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import UTC, tzinfo
+from datetime import UTC, datetime, tzinfo
+from datetime import time as dtime
 from decimal import Decimal
 from operator import attrgetter
 
@@ -108,7 +109,8 @@ class Routes:
     def __init__(self, state: State, views: Views, *, since_date_only: bool = False) -> None:
         self.state = state
         self.views = views
-        # Some tenants honour only the date part of since_updated_at (PS-EXPORT).
+        # Some tenants honour only the date part of since_updated_at (PS-EXPORT) and of
+        # created_after (read in the account's zone, section 9.4 of the reference).
         self.since_date_only = since_date_only
 
     def _ticket(self, ticket_id: str) -> Ticket:
@@ -162,6 +164,8 @@ class Routes:
             tickets = [t for t in tickets if t.updated_at >= since]
         created_after = call.time_arg("created_after")
         if created_after is not None:
+            if self.since_date_only:  # the date alone, read as a day of the account's zone
+                created_after = self._account_day_start(created_after)
             tickets = [t for t in tickets if t.created_at >= created_after]
         resolved_after = call.time_arg("resolved_after")
         if resolved_after is not None:
@@ -173,6 +177,12 @@ class Routes:
             "tickets": [self.views.ticket_list_item(t) for t in chunk],
             "meta": {"total_pages": total_pages, "page": page},
         }
+
+    def _account_day_start(self, ts: float) -> float:
+        """Midnight, in the account's zone, of the UTC date holding ``ts`` (a Rails app that
+        reads only the date part of a filter reads it as a day of the account)."""
+        day = datetime.fromtimestamp(ts, UTC).date()
+        return datetime.combine(day, dtime(), self.views.account_tz).timestamp()
 
     def _ticket_matches(self, ticket: Ticket, text: str) -> bool:
         customer = self.state.customers.get(ticket.customer_id)

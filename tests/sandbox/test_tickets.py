@@ -194,6 +194,43 @@ async def test_since_date_only_tenant_ignores_the_time_part(clock):
     assert len(found) > sum(1 for t in sb.state.tickets.values() if t.updated_at >= T0 - 60)
 
 
+async def test_since_date_only_tenant_reads_created_after_as_a_day_of_the_account(clock):
+    """The risky reading: late in the UTC day the account's (Los Angeles) day has not begun
+    in UTC terms yet, so "created after today" hides a ticket created a minute ago."""
+    late = datetime(2026, 11, 21, 2, 0, tzinfo=UTC).timestamp()  # 18:00 on the 20th in LA
+    clock.now = late
+    sb = Sandbox(clock=clock, since_date_only=True)
+    async with make_client(sb) as http:
+        made = await http.post(
+            "/tickets", json={"customer_id": min(sb.state.customers), "subject": "Fresh"}
+        )
+        assert made.status_code == 200
+        hidden = await all_tickets(http, created_after=iso(late - 60))
+        shown = await all_tickets(http, created_after="2026-11-20")
+    fresh = made.json()["ticket"]["id"]
+    assert fresh not in {t["id"] for t in hidden}
+    assert fresh in {t["id"] for t in shown}
+
+
+async def test_a_route_that_fails_answers_500_and_is_logged(sb, client, monkeypatch):
+    """A bug in the fake must look like a server error, never like a request that did not
+    arrive (it once made a create look like it never reached the sandbox)."""
+
+    def broken(self, call):
+        raise TypeError("create_ticket() got multiple values for keyword argument 'subject'")
+
+    monkeypatch.setattr("syncro_tui.sandbox.routes.Routes.create_ticket", broken)
+    response = await client.post(
+        "/tickets", json={"customer_id": min(sb.state.customers), "subject": "x"}
+    )
+    assert response.status_code == 500
+    assert "something went wrong" in response.text
+    [record] = [r for r in sb.requests if r.method == "POST"]
+    assert record.path == "/tickets" and record.status == 500
+    [error] = sb.internal_errors
+    assert "multiple values for keyword argument 'subject'" in error
+
+
 async def test_created_and_resolved_after(sb, client):
     week = T0 - 7 * 86400
     created = await all_tickets(client, created_after=iso(week))
