@@ -35,6 +35,7 @@ class Recipients:
 
     addresses: tuple[str, ...]
     problem: str = ""
+    no_email: str = ""  # the customer's name when it is set to No Email (mail is dropped)
 
     @property
     def reaches_someone(self) -> bool:
@@ -80,6 +81,7 @@ def recipients(contact: Any, customer: Any) -> Recipients:
             (target,) if target else (),
             f"{who} is set to No Email in Syncro: the email{to} will be silently dropped "
             "and nobody will get it. Choose 'Public, no email' and tell them another way.",
+            no_email=who,
         )
     if not target:
         return Recipients(
@@ -97,6 +99,36 @@ def email_lines(intent: writes.WriteIntent, found: Recipients) -> list[str]:
     if found.problem:
         return [found.problem]
     return [f"This will email {', '.join(found.addresses)}."]
+
+
+def new_ticket_email_lines(
+    intent: writes.WriteIntent, found: Recipients
+) -> tuple[list[str], list[str]]:
+    """(red warnings, notes) naming who a new ticket reaches by email.
+
+    A public first comment emails the ticket's contact (else the customer) the moment the
+    ticket exists: a warning naming them, or why nobody will get it. Otherwise this write
+    emails nobody, and the note says so; it also names where Syncro's own "new ticket"
+    notice would go on accounts that send one (the API does not say whether it is on)."""
+    if writes.emails_customer(intent):
+        return email_lines(intent, found), []
+    first = intent.payload.get("comments_attributes") or []
+    what = (
+        "the description goes in as an internal note"
+        if first
+        else "there is no description, so no first comment"
+    )
+    if found.no_email:
+        to = f" to {', '.join(found.addresses)}" if found.addresses else ""
+        where = f"would be dropped{to}: {found.no_email} is set to No Email in Syncro"
+    elif found.problem:
+        where = "would reach nobody: neither the contact nor the customer has an email address"
+    else:
+        where = f"goes to {', '.join(found.addresses)}"
+    return [], [
+        f"Emails: none from this write ({what}).",
+        f'Syncro\'s own "new ticket" email, where the account sends one, {where}.',
+    ]
 
 
 def status_change(subject: str) -> str | None:

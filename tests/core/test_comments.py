@@ -121,3 +121,45 @@ def test_same_text_finds_the_newest_landed_copy_within_a_day():
 def test_same_text_ignores_other_writes(entry):
     entry.sent_at = entry.created_at = 99_000.0
     assert C.same_text([entry], 7, "Update", "Done", 100_000.0) is None
+
+
+def _new(description: str = "Printer jams", visibility: str = "internal") -> W.WriteIntent:
+    return W.new_ticket(
+        customer_id=5,
+        subject="Printer",
+        user_id=101,
+        description=description,
+        description_visibility=visibility,
+    )
+
+
+def test_a_new_ticket_names_who_syncro_would_email_and_that_this_write_emails_nobody():
+    warnings, notes = C.new_ticket_email_lines(_new(), C.recipients(ANN, SHOP))
+    assert warnings == []
+    assert notes == [
+        "Emails: none from this write (the description goes in as an internal note).",
+        'Syncro\'s own "new ticket" email, where the account sends one, goes to '
+        "Ann Lee <ann@dental.example>.",
+    ]
+    _, notes = C.new_ticket_email_lines(_new(""), C.recipients(None, SHOP))
+    assert "no description, so no first comment" in notes[0]
+    assert notes[1].endswith("goes to Smile Dental <office@dental.example>.")
+
+
+def test_a_new_ticket_for_a_no_email_customer_or_nobody_says_so():
+    dropped = NS(display_name="Smile Dental", email="o@x.example", no_email=True)
+    _, notes = C.new_ticket_email_lines(_new(), C.recipients(ANN, dropped))
+    assert notes[1].endswith(
+        "would be dropped to Ann Lee <ann@dental.example>: Smile Dental is set to No Email "
+        "in Syncro."
+    )
+    walk_in = NS(display_name="Walk-in", email="", no_email=False)
+    _, notes = C.new_ticket_email_lines(_new(), C.recipients(None, walk_in))
+    assert "would reach nobody" in notes[1]
+
+
+def test_a_public_first_comment_is_a_red_line_naming_the_recipient():
+    warnings, notes = C.new_ticket_email_lines(
+        _new(visibility="public_email"), C.recipients(ANN, SHOP)
+    )
+    assert warnings == ["This will email Ann Lee <ann@dental.example>."] and notes == []

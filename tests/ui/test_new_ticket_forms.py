@@ -55,21 +55,19 @@ async def fill(form, *, priority=None) -> None:
         form.query_one("#priority").value = priority
 
 
-@pytest.mark.xfail(
-    reason="the demo account now has ticket types, so the form asks for a type before the "
-    "preview; this test still expects the preview at once (found at integration, open on "
-    "issue 11)",
-    strict=False,
-)
 async def test_priority_none_is_a_choice_and_n_goes_back_with_everything(make_app, sandbox):
     _, builder = park_customers(sandbox)
-    sandbox.state.ticket_types.clear()  # an account without ticket types: no type is asked
+    assert sandbox.state.ticket_types and not sandbox.state.require_ticket_type
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await search(pilot, "park construction")
         await pilot.press("down", "enter")
         await settle(pilot)
         form = app.screen
+        # The demo account has ticket types but does not require one: the type is an
+        # optional field of the form, left unset, and F2 goes straight to the preview.
+        kinds = form.query_one("#ticket_type_id")
+        assert kinds.is_blank() and kinds.prompt == "(no ticket type)"
         await fill(form)
         await pilot.press("f2")
         await settle(pilot)
@@ -84,6 +82,7 @@ async def test_priority_none_is_a_choice_and_n_goes_back_with_everything(make_ap
         assert isinstance(preview, ConfirmWriteModal)
         assert "Open a ticket for Park Construction" in preview.preview.title
         assert "priority" not in preview.preview.steps[0].payload  # (none), on purpose
+        assert "ticket_type_id" not in preview.preview.steps[0].payload
 
         await pilot.press("n")
         await settle(pilot)
@@ -138,7 +137,6 @@ TYPES = {
 
 
 async def test_a_required_ticket_type_and_its_fields_are_asked(make_app, sandbox):
-    from syncro_tui.ui.screens.dialogs import PickModal
     from syncro_tui.ui.screens.new_ticket import TicketFieldsModal
 
     _, builder = park_customers(sandbox)
@@ -150,17 +148,22 @@ async def test_a_required_ticket_type_and_its_fields_are_asked(make_app, sandbox
         await search(pilot, "park construction")
         await pilot.press("down", "enter")
         await settle(pilot)
-        await fill(app.screen, priority="2 Normal")
+        form = app.screen
+        await fill(form, priority="2 Normal")
         await pilot.press("f2")
         await settle(pilot)
-        picker = app.screen
-        assert isinstance(picker, PickModal)
-        assert "Ticket type for Park Construction (this account requires one)" in picker._title
-        assert [label for _, label in picker._choices] == [
+        assert app.screen is form  # the type is asked on the form itself, and required here
+        assert "This account requires a ticket type: pick one." in str(
+            form.query_one("#error").content
+        )
+        kinds = form.query_one("#ticket_type_id")
+        assert app.focused is kinds and kinds.prompt == "(choose a ticket type)"
+        assert [str(prompt) for prompt, _ in kinds._options[1:]] == [
             "Hardware  (required: Device Type)",
             "Onboarding",
-        ]  # no "(no ticket type)": the account requires one
-        await pilot.press("enter")  # Hardware
+        ]  # no "(no ticket type)" to pick: the account requires one
+        kinds.value = 7  # Hardware
+        await pilot.press("f2")
         await settle(pilot)
         fields = app.screen
         assert isinstance(fields, TicketFieldsModal)
@@ -174,6 +177,16 @@ async def test_a_required_ticket_type_and_its_fields_are_asked(make_app, sandbox
         )
         fields.query_one("#field-0").value = "Printer"
         fields.query_one("#field-1").value = "SN-42"
+        await pilot.press("escape")  # back to the form: the type and the answers are kept
+        await settle(pilot)
+        again = app.screen
+        assert isinstance(again, NewTicketModal) and again.query_one("#ticket_type_id").value == 7
+        await pilot.press("f2")
+        await settle(pilot)
+        fields = app.screen
+        assert isinstance(fields, TicketFieldsModal)
+        assert fields.query_one("#field-0").value == "Printer"
+        assert fields.query_one("#field-1").value == "SN-42"
         await pilot.press("f2")
         await settle(pilot)
         preview = app.screen
@@ -185,3 +198,42 @@ async def test_a_required_ticket_type_and_its_fields_are_asked(make_app, sandbox
         await settle(pilot)
         [sent] = [r for r in sandbox.requests if r.method == "POST" and r.path == "/tickets"]
         assert sent.status == 200 and sent.json == payload
+
+
+@pytest.mark.parametrize("no_email", [False, True])
+async def test_the_preview_names_who_syncro_would_email(make_app, sandbox, no_email):
+    _, builder = park_customers(sandbox)
+    builder.no_email = no_email
+    contact = builder.contacts[0]
+    contact.name, contact.email = "Dana Reyes", "dana@park.example"
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await search(pilot, "park construction")
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#contact_id").value = contact.id
+        await fill(form, priority="2 Normal")
+        form.query_one("#description").text = "Paper jam light stays on."
+        await pilot.press("f2")
+        await settle(pilot)
+        preview = app.screen
+        assert isinstance(preview, ConfirmWriteModal)
+        notes = preview.preview.notes
+        assert "Emails: none from this write (the description goes in as an internal note)." in (
+            notes
+        )
+        where = (
+            "would be dropped to Dana Reyes <dana@park.example>: Park Construction is set to "
+            "No Email in Syncro."
+            if no_email
+            else "goes to Dana Reyes <dana@park.example>."
+        )
+        assert any(
+            n.startswith('Syncro\'s own "new ticket" email') and n.endswith(where) for n in notes
+        )
+        assert preview.preview.steps[0].payload["comments_attributes"][0]["hidden"] is True
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, NewTicketModal)
+        assert not [r for r in sandbox.requests if r.method == "POST"]

@@ -5,7 +5,7 @@ of that customer and the exact request, confirmed with `y`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -23,7 +23,16 @@ from syncro_tui.ui.screens.modal import BaseModal
 
 NO_PRIORITY = "(none)"  # a deliberate choice in the priority list, never the default
 
-FIELDS = ("contact_id", "subject", "problem_type", "priority", "user_id", "due_date", "description")
+FIELDS = (
+    "contact_id",
+    "subject",
+    "problem_type",
+    "ticket_type_id",
+    "priority",
+    "user_id",
+    "due_date",
+    "description",
+)
 
 
 def check_due_date(text: str, today: date) -> str | None:
@@ -53,6 +62,13 @@ class NewTicketForm:
     user_id: int | None
     due_date: str | None
     description: str
+    ticket_type_id: int | None = None
+
+
+def type_label(ticket_type: Any) -> str:
+    """A ticket type as the form lists it, naming the fields it will ask for."""
+    required = ", ".join(f.name for f in ticket_type.required_fields)
+    return f"{ticket_type.name}  (required: {required})" if required else ticket_type.name
 
 
 class NewTicketModal(BaseModal[NewTicketForm | None]):
@@ -81,8 +97,12 @@ class NewTicketModal(BaseModal[NewTicketForm | None]):
         today: date,
         draft: dict[str, Any] | None = None,
         on_change: Callable[[dict[str, Any]], None] | None = None,
+        ticket_types: list[Any] | None = None,
+        require_type: bool = False,
     ) -> None:
         super().__init__()
+        self.ticket_types = list(ticket_types or [])
+        self.require_type = require_type and bool(self.ticket_types)
         self.customer = customer
         self.contacts = contacts
         self.problem_types = problem_types
@@ -123,6 +143,25 @@ class NewTicketModal(BaseModal[NewTicketForm | None]):
                     id="problem_type",
                     compact=True,
                 )
+                if self.ticket_types:
+                    yield Label(
+                        "Ticket type (required by this account)"
+                        if self.require_type
+                        else "Ticket type (optional)",
+                        classes="field",
+                    )
+                    ids = {t.id for t in self.ticket_types}
+                    yield Select(
+                        [(type_label(t), t.id) for t in self.ticket_types],
+                        prompt="(choose a ticket type)"
+                        if self.require_type
+                        else "(no ticket type)",
+                        value=d.get("ticket_type_id")
+                        if d.get("ticket_type_id") in ids
+                        else Select.NULL,
+                        id="ticket_type_id",
+                        compact=True,
+                    )
                 yield Label("Priority (required: pick one, or (none) on purpose)", classes="field")
                 choices = [(p, p) for p in self.priorities if p and p != NO_PRIORITY]
                 choices.append((f"{NO_PRIORITY}: leave it unset", NO_PRIORITY))
@@ -172,6 +211,7 @@ class NewTicketModal(BaseModal[NewTicketForm | None]):
             "contact_id": sel("contact_id"),
             "subject": self.query_one("#subject", Input).value,
             "problem_type": sel("problem_type"),
+            "ticket_type_id": sel("ticket_type_id") if self.ticket_types else None,
             "priority": sel("priority"),
             "user_id": sel("user_id"),
             "due_date": self.query_one("#due_date", Input).value,
@@ -194,6 +234,8 @@ class NewTicketModal(BaseModal[NewTicketForm | None]):
     def validate(self, values: dict[str, Any]) -> str | None:
         if not values["subject"].strip():
             return "Subject is required."
+        if self.require_type and values["ticket_type_id"] is None:
+            return "This account requires a ticket type: pick one."
         if values["priority"] is None:
             return "Pick a priority, or (none) to leave it unset on purpose."
         if values["user_id"] is None:
@@ -208,6 +250,8 @@ class NewTicketModal(BaseModal[NewTicketForm | None]):
             field = (
                 "#subject"
                 if not values["subject"].strip()
+                else "#ticket_type_id"
+                if self.require_type and values["ticket_type_id"] is None
                 else "#priority"
                 if values["priority"] is None
                 else "#user_id"
@@ -227,6 +271,7 @@ class NewTicketModal(BaseModal[NewTicketForm | None]):
                 user_id=values["user_id"],
                 due_date=values["due_date"].strip() or None,
                 description=values["description"],
+                ticket_type_id=values["ticket_type_id"],
             )
         )
 
@@ -255,11 +300,18 @@ class TicketFieldsModal(BaseModal[dict | None]):
         Binding("f2", "submit", "Preview", id="ticket_fields.preview"),
     ]
 
-    def __init__(self, ticket_type: Any, customer_name: str, answers: dict | None = None) -> None:
+    def __init__(
+        self,
+        ticket_type: Any,
+        customer_name: str,
+        answers: dict | None = None,
+        on_change: Callable[[dict[str, Any]], None] | None = None,
+    ) -> None:
         super().__init__()
         self.ticket_type = ticket_type
         self.customer_name = customer_name
         self.answers = dict(answers or {})
+        self.on_change = on_change  # every keystroke kept (Esc and crashes lose nothing)
 
     def compose(self) -> ComposeResult:
         from textual.widgets import Checkbox
@@ -311,6 +363,21 @@ class TicketFieldsModal(BaseModal[dict | None]):
                 out[f.name] = widget.value
         return out
 
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _any_change(self, event: Any) -> None:
+        self._changed()
+
+    def on_checkbox_changed(self, event: Any) -> None:
+        self._changed()
+
+    def _changed(self) -> None:
+        if self.on_change is not None and self.is_mounted:
+            try:
+                self.on_change(self.values())
+            except OSError as exc:  # say so; the answers stay in the form
+                self.query_one("#error", Label).update(Text(f"Could not save the draft: {exc}"))
+
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:
         event.stop()
@@ -345,13 +412,13 @@ def similar(subject: str, rows: list[Any], limit: int = 5) -> list[Any]:
 class NewTicketFlow:
     def __init__(self, app: Any) -> None:
         self.app = app
-        self._last_type: Any = None
-        self._answers: dict[int, dict] = {}
+        self._answers: dict[str, dict] = {}  # the types' field answers, by type id (str)
 
     def start(self) -> None:
         self.app.run_worker(self.run(), group="write", exit_on_error=False, name="new-ticket")
 
     async def run(self) -> None:
+        from syncro_tui.core.ticket_types import require_type, ticket_types
         from syncro_tui.ui.screens.customer import CustomerSearchModal
 
         app = self.app
@@ -369,9 +436,25 @@ class NewTicketFlow:
                 markup=False,
             )
             contacts = []
+        settings = getattr(app.session, "ticket_settings", None)
+        types = ticket_types(settings) if settings is not None else []
+        required = require_type(settings) if settings is not None else False
         store = app.store
         drafts = app.drafts
         key = ("new_ticket", customer.id)
+        draft = (drafts.load(*key) if drafts else None) or {}
+        self._answers = dict(draft.get("ticket_fields") or {})
+        self._form_values: dict[str, Any] = {k: v for k, v in draft.items() if k != "ticket_fields"}
+
+        def save(values: dict[str, Any] | None = None, answers: Any = None) -> None:
+            if values is not None:
+                self._form_values = values
+            if answers is not None:
+                type_id, given = answers
+                self._answers[str(type_id)] = given
+            if drafts:
+                drafts.save(*key, {**self._form_values, "ticket_fields": self._answers})
+
         while True:  # n or Esc in the preview comes back here with everything kept
             modal = NewTicketModal(
                 customer,
@@ -381,70 +464,49 @@ class NewTicketFlow:
                 users=store.users,
                 default_user=app.default_assignee(),
                 today=date.fromtimestamp(app.clock()),
-                draft=drafts.load(*key) if drafts else None,
-                on_change=(lambda values: drafts.save(*key, values)) if drafts else None,
+                draft=self._form_values,
+                on_change=save,
+                ticket_types=types,
+                require_type=required,
             )
             form = await app.push_screen_wait(modal)
             if form is None:
                 return
-            typed = await self.ask_ticket_type(form)
+            typed = await self.ask_fields(form, types, save)
             if typed is None:
-                continue  # Esc on the type or its fields: back to the form, kept
-            sent = await self.preview_and_send(form, customer, key, *typed)
+                continue  # Esc on the type's fields: back to the form, kept
+            sent = await self.preview_and_send(form, customer, key, *typed, contacts=contacts)
             if sent is not None:
                 if sent:
                     app.refresh_now()
                 return
 
-    async def ask_ticket_type(self, form: NewTicketForm) -> tuple[int | None, dict] | None:
-        """(ticket_type_id, properties) where the account has ticket types; None when the
-        technician went back. A required type has no "(no type)" choice."""
-        from syncro_tui.core.ticket_types import properties, require_type, ticket_types
-        from syncro_tui.ui.screens.dialogs import PickModal
+    async def ask_fields(
+        self, form: NewTicketForm, types: list[Any], save: Callable[..., None]
+    ) -> tuple[int | None, dict] | None:
+        """(ticket_type_id, properties) for the type chosen on the form; its fields are
+        asked by kind when it has any. None when the technician went back (Esc)."""
+        from syncro_tui.core.ticket_types import properties
 
-        app = self.app
-        settings = getattr(app.session, "ticket_settings", None)
-        types = ticket_types(settings) if settings is not None else []
-        if not types:
+        if form.ticket_type_id is None:
             return None, {}
-        required = require_type(settings)
-        choices: list[tuple[Any, str]] = [
-            (
-                t,
-                f"{t.name}"
-                + (
-                    f"  (required: {', '.join(f.name for f in t.required_fields)})"
-                    if t.required_fields
-                    else ""
-                ),
+        chosen = next((t for t in types if t.id == form.ticket_type_id), None)
+        if chosen is None or not chosen.fields:
+            return form.ticket_type_id, {}
+        answers = await self.app.push_screen_wait(
+            TicketFieldsModal(
+                chosen,
+                form.customer_name,
+                self._answers.get(str(chosen.id)),
+                on_change=lambda given: save(answers=(chosen.id, given)),
             )
-            for t in types
-        ]
-        if not required:
-            choices.append(("none", "(no ticket type)"))
-        chosen = await app.push_screen_wait(
-            PickModal(
-                f"Ticket type for {clean(form.customer_name)}"
-                + (" (this account requires one)" if required else ""),
-                choices,
-                current=self._last_type,
-                hint="Enter picks, Esc goes back to the form",
-            )
-        )
-        if chosen is None:
-            return None
-        if chosen == "none":
-            self._last_type = "none"
-            return None, {}
-        self._last_type = chosen
-        if not chosen.fields:
-            return chosen.id, {}
-        answers = await app.push_screen_wait(
-            TicketFieldsModal(chosen, form.customer_name, self._answers.get(chosen.id))
         )
         if answers is None:
             return None
-        self._answers[chosen.id] = answers
+        try:
+            save(answers=(chosen.id, answers))
+        except OSError as exc:  # the answers are in hand; say the draft could not be kept
+            self.app.notify(f"Could not save the draft: {exc}", severity="warning", markup=False)
         props, _ = properties(answers, chosen)
         return chosen.id, props
 
@@ -455,9 +517,14 @@ class NewTicketFlow:
         key: tuple,
         ticket_type_id: int | None = None,
         props: dict | None = None,
+        *,
+        contacts: Sequence[Any] = (),
     ) -> bool | None:
-        """None when the preview was declined (back to the form), else whether it landed."""
-        from syncro_tui.core import writes
+        """None when the preview was declined (back to the form), else whether it landed.
+        The preview names who is emailed: nobody by this write unless its first comment is
+        public, and where Syncro's own new-ticket email would go (the contact, else the
+        customer; dropped for a customer set to No Email)."""
+        from syncro_tui.core import comments, writes
 
         app, store = self.app, self.app.store
         try:
@@ -488,6 +555,10 @@ class NewTicketFlow:
         warnings = (
             [f"{len(alike)} similar open ticket(s) exist: is this a duplicate?"] if alike else []
         )
+        contact = next((c for c in contacts if c.id == form.contact_id), None)
+        red, said = comments.new_ticket_email_lines(intent, comments.recipients(contact, customer))
+        warnings += red
+        notes = said + notes
         if not await app.confirm_writes(
             f"Open a ticket for {clean(form.customer_name)} (customer {form.customer_id})",
             [intent],
