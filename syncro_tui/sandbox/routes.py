@@ -72,6 +72,16 @@ class Call:
         return None if value in (None, "") else _time(value)
 
 
+# Syncro's own rule ("How ticket statuses change", reference section 9.16): a comment with
+# one of these subjects moves the ticket to the status; other subjects change nothing. The
+# match is taken as case- and spacing-insensitive, as the client's preview assumes.
+STATUS_SUBJECTS = {
+    "diagnosis": "In Progress",
+    "parts arrival": "In Progress",
+    "parts order": "Waiting for Parts",
+}
+
+
 def _ruby_int(value: object) -> int:
     """Ruby's String#to_i: leading digits or 0, so ``customer_id=abc`` matches nothing."""
     match = re.match(r"\s*([+-]?\d+)", str(value))
@@ -296,18 +306,24 @@ class Routes:
         return 200, {"comment": self.views.comment(self._comment(ticket, call.now, body))}
 
     def _comment(self, ticket: Ticket, now: float, body: dict) -> Comment:
-        """``do_not_email`` is accepted and dropped: Syncro never returns it."""
+        """``do_not_email`` is accepted and dropped: Syncro never returns it. A subject
+        Syncro acts on (``STATUS_SUBJECTS``) moves the ticket to its status."""
         me = self.state.me
         tech = body.get("tech")
-        return self.state.add_comment(
+        subject = str(body["subject"])
+        comment = self.state.add_comment(
             ticket,
             now,
-            subject=str(body["subject"]),
+            subject=subject,
             body=str(body["body"]),
             hidden=_truthy(body.get("hidden", False)),
             tech=str(tech) if not _blank(tech) else me.name,
             user_id=me.id,
         )
+        status = STATUS_SUBJECTS.get(" ".join(subject.split()).casefold())
+        if status is not None and status != ticket.status:
+            self.state.update_ticket(ticket, now, status=status)
+        return comment
 
     # -- line items ------------------------------------------------------------------------
 

@@ -382,6 +382,33 @@ async def test_add_comment_wrapped_without_do_not_email(sb, client, clock):
 
 
 @pytest.mark.parametrize(
+    "subject,status",
+    [
+        ("Diagnosis", "In Progress"),
+        ("parts  ARRIVAL", "In Progress"),
+        ("Parts Order", "Waiting for Parts"),
+    ],
+)
+async def test_subjects_syncro_acts_on_change_the_status(sb, client, clock, subject, status):
+    ticket = next(t for t in sb.state.tickets.values() if t.status == "New")
+    clock.advance(5)
+    response = await client.post(
+        f"/tickets/{ticket.id}/comment", json={"subject": subject, "body": "Checked it."}
+    )
+    assert response.status_code == 200
+    assert ticket.status == status and ticket.updated_at == T0 + 5
+    shown = (await client.get(f"/tickets/{ticket.id}")).json()["ticket"]
+    assert shown["status"] == status
+
+
+@pytest.mark.parametrize("subject", ["Update", "Diagnosis done", "Parts"])
+async def test_other_subjects_leave_the_status(sb, client, subject):
+    ticket = next(t for t in sb.state.tickets.values() if t.status == "New")
+    await client.post(f"/tickets/{ticket.id}/comment", json={"subject": subject, "body": "x"})
+    assert ticket.status == "New"
+
+
+@pytest.mark.parametrize(
     "payload,messages",
     [
         ({}, ["Body can't be blank", "Subject can't be blank"]),

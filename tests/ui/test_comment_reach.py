@@ -174,18 +174,41 @@ async def test_no_email_customer_is_red_and_esc_sends_nothing(make_app, sandbox,
 async def test_a_status_changing_subject_is_stated(make_app, sandbox, subject, status):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await start(pilot)
+        ticket_id = await start(pilot)
+        before = sandbox.ticket(ticket_id).status
         await open_comment(pilot, subject=subject, body="Ordered a fuser.")
         await pilot.press("f2")
         preview = await shown(pilot, ConfirmWriteModal)
         assert any(
-            f"makes Syncro change the ticket's status to {status}" in w
-            or f"keeps the ticket {status}" in w
+            f"makes Syncro change the ticket's status to {status} (now {before})" in w
+            if before != status
+            else f"keeps the ticket {status}" in w
             for w in red_lines(preview)
         )
         await pilot.press("y")
         await finished(pilot)
         assert [p["subject"] for p in sent_json(sandbox, COMMENTS)] == [subject]
+        assert sandbox.ticket(ticket_id).status == status  # Syncro (the sandbox) moved it
+        for _ in range(100):  # the landed comment re-reads the ticket
+            row = app.store.tickets.get(ticket_id)
+            if row is not None and row.status == status:
+                break
+            await pilot.pause(0.02)
+        assert app.store.tickets[ticket_id].status == status
+
+
+async def test_an_ordinary_subject_states_no_status_change(make_app, sandbox):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        ticket_id = await start(pilot)
+        before = sandbox.ticket(ticket_id).status
+        await open_comment(pilot, subject="Update", body="Still looking.")
+        await pilot.press("f2")
+        preview = await shown(pilot, ConfirmWriteModal)
+        assert not any("status" in w for w in red_lines(preview))
+        await pilot.press("y")
+        await finished(pilot)
+        assert sandbox.ticket(ticket_id).status == before
 
 
 # --------------------------------------------------------------------------- same text twice
