@@ -185,7 +185,15 @@ async def test_bill_now_goes_straight_into_the_billing_plan(make_app, clock, san
         assert modal.query_one("#description", Input).value == "Replaced the fuser"
         await pilot.press("f3")  # the comment: use the description
         await pilot.press("f2")
-        await shown(pilot, ConfirmWriteModal)
+        preview = await shown(pilot, ConfirmWriteModal)
+        # This very time is what is being billed: it is not "never posted" here, and the
+        # preview says that no timer entry is made (and how to get one instead).
+        assert not any("never posted" in w for w in preview.preview.warnings)
+        assert any(
+            n.startswith("From the timer (45 min (")
+            and "No timer entry is posted, so the time is not counted twice" in n
+            for n in preview.preview.notes
+        )
         await pilot.press("y")
         for _ in range(300):
             await pilot.pause(0.01)

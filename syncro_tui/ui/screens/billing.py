@@ -394,10 +394,14 @@ def preview_step(step: PlanStep) -> WriteStep:
 class BillingFlow:
     """Resume a stopped run, or: labor check -> modal -> preview of every step -> run."""
 
-    def __init__(self, app: Any, row: TicketRow) -> None:
+    def __init__(self, app: Any, row: TicketRow, *, from_timer: Any = None, span: str = "") -> None:
         self.app = app
         self.row = row
         self.run_started: BillingRun | None = None
+        # The stopped timer span this billing comes from (the timer's "bill now"): it is
+        # billed as the line item, so it is not "time never posted" in this preview.
+        self.from_timer = from_timer
+        self.span = span  # how the timer names that span: "45 min (15:00-15:45)"
 
     @property
     def line_item_landed(self) -> bool:
@@ -469,7 +473,13 @@ class BillingFlow:
         app = self.app
         steps = plan(request, detail)
         line, attribution_warning = app.attribution()
-        warnings = time_warnings(detail, app.store.timer, app.timers.unposted())
+        billed = self.from_timer
+        unposted = [
+            s
+            for s in app.timers.unposted()
+            if billed is None or (s.ticket_id, s.start) != (billed.ticket_id, billed.start)
+        ]
+        warnings = time_warnings(detail, app.store.timer, unposted)
         comment = steps[0].intent
         if comment is not None and writes.emails_customer(comment):
             warnings.extend(email_warning_lines(comment, detail))
@@ -493,6 +503,14 @@ class BillingFlow:
             f"{writes.VISIBILITY_LABELS[request.visibility]}\n{request.comment_body}"
         )
         notes = []
+        if self.from_timer is not None:
+            notes.append(
+                f"From the timer ({self.span or f'{self.from_timer.minutes} min'}): billed "
+                "as this line item "
+                "only. No timer entry is posted, so the time is not counted twice; Syncro's "
+                "timer list of the ticket will not show it. For a timer entry instead: n, "
+                "Esc, then t on the ticket posts it and T charges it."
+            )
         if request.prepay_before is not None:
             after = prepay_after(request.prepay_before, request.hours)
             notes.append(

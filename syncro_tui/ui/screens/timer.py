@@ -469,7 +469,7 @@ class TimerFlow:
         draft = dict(app.drafts.load("billing", row.id) or {})
         draft.update(minutes=str(stopped.minutes), labor_key=form.labor, description=form.notes)
         app.drafts.save("billing", row.id, draft, {"visibility": "internal"})
-        flow = BillingFlow(app, row)
+        flow = BillingFlow(app, row, from_timer=stopped, span=span_text(stopped))
         await flow.run()
         if flow.line_item_landed:
             app.timers.posted(stopped)
