@@ -65,3 +65,24 @@ def test_order_and_widths():
     ]
     assert key_width("c", "Comment", compact=False) == 11  # " c " + "Comment "
     assert key_width("c", "Comment", compact=True) == 10  # "c Comment" + a margin
+
+
+async def test_the_filter_box_footer_says_how_out(make_app):
+    from tests.ui.helpers import listing
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"print")
+        await settle(pilot)
+        await pilot.pause(0.2)
+        shown = [k.description for k in keys(app)]
+        assert shown[:2] == ["To the list", "Clear"]
+        assert_whole(app, 80)
+        lst = listing(app)
+        await pilot.press("enter")  # back to the list, the filter kept
+        await settle(pilot)
+        assert app.focused is lst and lst.filter_text == "print"
+        await pilot.press("slash", "escape")  # Esc clears it
+        await settle(pilot)
+        assert lst.filter_text == "" and app.focused is lst

@@ -9,11 +9,17 @@ layout, which Input's watcher then finds already up to date.
 
 from __future__ import annotations
 
+from textual.binding import Binding
 from textual.geometry import Size
 from textual.widgets import Input
 
 
 class FilterBox(Input):
+    BINDINGS = [  # what the footer shows while typing a filter (letters go into the box)
+        Binding("enter", "submit", "To the list", id="filter.done"),
+        Binding("escape", "screen.clear_filter", "Clear", id="filter.clear"),
+    ]
+
     def _watch_value(self, value: str) -> None:
         size = Size(self.content_width, 1)
         if self.is_mounted and not self.styles.auto_dimensions and size != self.virtual_size:

@@ -6,7 +6,8 @@ work on the ticket) and lets the overflow run under the Ctrl+P key docked on the
 
 * the work on the ticket comes first, in the catalogue's order (comment, bill, timer, take,
   edit, status, resolve: ``ui/actions.py``), then the focused pane's own keys (Open in the
-  list, Back in the full-screen detail), then the rest in the screen's order;
+  list, Back in the full-screen detail, "To the list" and Clear in the filter box), then the
+  rest in the screen's order;
 * below ``COMPACT_BELOW`` columns the keys close up (Textual's compact style);
 * a key that does not fit whole is left out (every key is in ``?`` and in Ctrl+P, whose key
   always stays on the right).
@@ -26,7 +27,7 @@ COMPACT_BELOW = 100
 WORK = ("comment", "bill", "timer", "take", "edit", "status", "resolve")
 """The work on one ticket, in footer order (the catalogue's ids)."""
 
-PANE_KEYS = ("ticket_list.select", "detail.back")
+PANE_KEYS = ("ticket_list.select", "detail.back", "filter.done", "filter.clear")
 """The focused pane's own way in or out: after the work, before everything else."""
 
 
