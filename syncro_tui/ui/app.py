@@ -195,6 +195,14 @@ class SyncroApp(App[None]):
             )
             self.store.set_sync("cached", from_cache=True, cached_at=saved)
 
+    def get_key_display(self, binding: Any) -> str:
+        """In plain mode Enter is spelled out: its one-cell ASCII stand-in would be "<", which
+        the list already uses for "the customer spoke last"."""
+        display = super().get_key_display(binding)
+        if self.settings.ui.plain and display == "\u23ce":
+            return "enter"
+        return display
+
     def get_default_screen(self):
         from syncro_tui.ui.screens.main import MainScreen
 

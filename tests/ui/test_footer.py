@@ -86,3 +86,15 @@ async def test_the_filter_box_footer_says_how_out(make_app):
         await pilot.press("slash", "escape")  # Esc clears it
         await settle(pilot)
         assert lst.filter_text == "" and app.focused is lst
+
+
+@pytest.mark.parametrize("plain", [True, False])
+async def test_enter_reads_as_enter_in_plain_mode(make_app, plain):
+    """In ASCII the one-cell stand-in for the Enter glyph would be "<", the list's own mark
+    for "the customer spoke last": plain mode spells the key out instead."""
+    app = make_app(plain=plain)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.2)
+        opened = next(k for k in keys(app) if k.description == "Open")
+        assert opened.key_display == ("enter" if plain else "\u23ce")
