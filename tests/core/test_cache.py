@@ -276,3 +276,10 @@ def test_a_busy_database_skips_the_write_instead_of_failing(cache, path):
         other.close()
     cache.upsert_rows([row(2)])
     assert [r.id for r in by_id(cache.load_rows())] == [1, 2]
+
+
+def test_repeated_texts_of_loaded_rows_are_one_string_object(cache):
+    cache.save_rows([row(i, status="In " + "Progress", customer_name="Ac" + "me") for i in (1, 2)])
+    a, b = sorted(cache.load_rows(), key=lambda r: r.id)
+    assert a == row(1, status="In Progress", customer_name="Acme")
+    assert a.status is b.status and a.customer_name is b.customer_name
