@@ -91,6 +91,7 @@ def child(url: str, key: str, steps: int, profile: int) -> None:
         cache=cache,
         limiter=make_limiter(settings),
     )
+    spent = _breakdown(session)
     prof = None
     if profile:
         import cProfile
@@ -115,9 +116,12 @@ def child(url: str, key: str, steps: int, profile: int) -> None:
                 await session.poll(force_full=True)
                 if prof is not None and step == 1:
                     prof.disable()
+            parts = {k: round(v, 3) for k, v in spent.items()}
+            spent.clear()
             print(
                 json.dumps(
                     {
+                        "parts": parts,
                         "step": name,
                         "cpu": time.process_time() - c0,
                         "wall": time.perf_counter() - w0,
@@ -138,6 +142,51 @@ def child(url: str, key: str, steps: int, profile: int) -> None:
         out = sys.stderr
         pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(profile)
         pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(profile)
+
+
+def _breakdown(session) -> dict[str, float]:
+    """CPU seconds per part of a poll, by wrapping the functions that do each part (no
+    profiler: cProfile's overhead per call distorts pure-Python code several times more than
+    C code, and made the models look far costlier than they are)."""
+    from collections import defaultdict
+
+    import syncro_tui.api.client as client_module
+    import syncro_tui.api.ratelimit as ratelimit_module
+
+    spent: dict[str, float] = defaultdict(float)
+
+    def timed(part, fn):
+        def run(*a, **kw):
+            c = time.process_time()
+            try:
+                return fn(*a, **kw)
+            finally:
+                spent[part] += time.process_time() - c
+
+        return run
+
+    def timed_async(part, fn):
+        async def run(*a, **kw):
+            c = time.process_time()
+            try:
+                return await fn(*a, **kw)
+            finally:
+                spent[part] += time.process_time() - c  # includes other tasks meanwhile
+
+        return run
+
+    client_module._decode = timed("http body + JSON decode", client_module._decode)
+    session._page_rows = timed("items -> rows", session._page_rows)
+    store = session.store
+    store.apply_tickets = timed("store.apply_tickets", store.apply_tickets)
+    session._save_cache = timed("cache save", session._save_cache)
+    for tier_cls in ("MachineWindow",):
+        import syncro_tui.api.budget_machine as bm
+
+        cls = getattr(bm, tier_cls)
+        cls._locked = timed("budget file (flock, read, write)", cls._locked)
+    del ratelimit_module
+    return spent
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -195,6 +244,11 @@ def main(argv: list[str] | None = None) -> int:
                     f"run {run + 1} {row['step']}: CPU {row['cpu']:.3f} s{extra}, RSS after {row['rss']:.1f} MiB",
                     file=sys.stderr,
                 )
+                if row.get("parts"):
+                    print(
+                        "    " + ", ".join(f"{k} {v:.3f}" for k, v in sorted(row["parts"].items())),
+                        file=sys.stderr,
+                    )
             if args.profile and run == 0:
                 print(proc.stderr, file=sys.stderr)
     med = harness.median
@@ -211,6 +265,14 @@ def main(argv: list[str] | None = None) -> int:
                 f"  {step:12} CPU {med(r['cpu'] for r in rows):.3f} s, peak RSS {med(r['peak'] for r in rows):.1f} MiB, "
                 f"RSS after {med(r['rss'] for r in rows):.1f} MiB ({rows[0]['rows']} rows, {rows[0]['requests']} requests)"
             )
+            names = sorted({k for r in rows for k in r.get("parts", {})})
+            if names:
+                rest = med(r["cpu"] - sum(r.get("parts", {}).values()) for r in rows)
+                print(
+                    "               "
+                    + ", ".join(f"{k} {med(r['parts'].get(k, 0) for r in rows):.3f}" for k in names)
+                    + f", the rest (client, httpx, asyncio) {rest:.3f}"
+                )
     return 0
 
 
