@@ -71,3 +71,21 @@ async def test_scroll_range_and_scrollbar_follow_each_character() -> None:
         await pilot.pause()
         assert ticket_list.show_vertical_scrollbar
         assert ticket_list.virtual_size.height == 301
+
+
+async def test_a_filter_typed_at_once_after_the_rows_arrive_finds_them() -> None:
+    """Filter texts are folded after the paint; a filter typed before that is still right."""
+    rows = queue(3000)
+    app = ListApp(rows[:10])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        ticket_list = app.query_one(TicketList)
+        ticket_list.set_rows(rows)
+        ticket_list.set_filter("jerry print")  # no pause: nothing folded in between
+        assert visible_ids(ticket_list) == expected(rows, "jerry print")
+        ticket_list.set_filter("")
+        changed = [*rows[:100], row(99_999, subject="Printer for Jerry", updated_ts=NOW)]
+        ticket_list.set_rows(changed)
+        await pilot.pause(0.3)  # some folded in steps, the rest on demand
+        ticket_list.set_filter("jerry print")
+        assert visible_ids(ticket_list) == expected(changed, "jerry print")
