@@ -719,6 +719,7 @@ def measure_start(
             res.screen = term.dump()
             return res
         res.ttfp_s = t - term.t0
+        res.extra["cpu_at_paint_s"] = cpu_seconds(term.pid)  # the load barely moves it
         term.sample_rss(rescan=True)
         res.extra["rss_at_paint_mib"] = term.rss_now_kb / 1024
         last = term.wait_quiet(settle_ms / 1000.0, settle_max)
