@@ -558,7 +558,10 @@ class Session:
                 since_updated_at=since, concurrency=PAGES_IN_FLIGHT, read_items=self._page_rows
             )
         self._note_newest(rows)
-        old = dict(self.store.tickets)
+        # What the alerts compare with: the held rows that this poll replaces (an unchanged
+        # row is the held object itself, see _page_rows), not a copy of the whole queue.
+        held = self.store.tickets
+        old = {r.id: h for r in rows if (h := held.get(r.id)) is not None and h is not r}
         diff = self.store.apply_tickets(rows, full=full, closed_statuses=closed)
         if first_run:
             self.store.mark_all_seen()  # first run on this machine: nothing is news yet
@@ -578,7 +581,7 @@ class Session:
         alerts: list[str] = []
         for tid in diff.added:
             row = by_id.get(tid) or self.store.tickets.get(tid)
-            if row is not None and tid not in old and tid not in self.own_created:
+            if row is not None and tid not in self.own_created:  # added: it was not held
                 alerts.append(f"New ticket #{row.number}: {row.subject}")
         for tid in diff.changed:
             row = by_id.get(tid)
