@@ -466,12 +466,21 @@ def warm_cache(ctx: Ctx, sb: SandboxProc, home: Path, *, max_s: float = 150.0) -
     """
     env = ctx.env(home, sb)
     t_start = now()
+    # all the pages of the open queue (100 a page): the walk pauses for the budget on big
+    # queues, so a quiet moment alone does not mean it is over
+    want = math.ceil((open_count(sb.tickets) or 0) / 100)
+    max_s = max(max_s, want * 0.6 + 60.0)
     with ctx.term(ctx.argv(sb), env) as term:
         term.wait_for(rows_visible, min(max_s, 60.0))
         end = t_start + max_s
         while now() < end and term.alive():
             lists = [r for r in sb.between(t_start) if is_ticket_list(r)]
-            if lists and now() - lists[-1].t >= 3.0 and rows_visible(term.lines):
+            if (
+                lists
+                and len(lists) >= want
+                and now() - lists[-1].t >= 3.0
+                and rows_visible(term.lines)
+            ):
                 break
             term.pump(0.1)
         lists = [r for r in sb.between(t_start) if is_ticket_list(r)]
