@@ -693,8 +693,8 @@ def _strip(segments: list[Segment], total: int, width: int) -> Strip:
     return strip if total <= width else strip.crop(0, width)
 
 
-FOLD_STEP = 1000
-FOLD_PAUSE = 0.05
+FOLD_STEP = 2000
+FOLD_PAUSE = 0.02
 """Filter texts folded after a paint: this many rows per step, a step every FOLD_PAUSE s."""
 
 STATUS_CELLS = 10
