@@ -135,7 +135,12 @@ def child(url: str, key: str, steps: int, profile: int) -> None:
             )
         await session.aclose()
 
-    asyncio.run(run())
+    try:
+        asyncio.run(run())
+    finally:
+        import shutil
+
+        shutil.rmtree(home, ignore_errors=True)
     if prof is not None:
         import pstats
 

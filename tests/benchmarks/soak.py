@@ -160,6 +160,9 @@ def main(argv: list[str] | None = None) -> int:
                 term.quit()
         reqs = sb.between(t0)
     app_times = [r.t for r in reqs if not by_script(r)]
+    import shutil
+
+    shutil.rmtree(home, ignore_errors=True)
     r429 = sum(1 for r in reqs if r.status == 429)
     print(
         f"\nsoak: {args.minutes:g} min, {args.tickets} sandbox tickets, poll_seconds={args.poll}, "
