@@ -33,8 +33,13 @@ the model's parser."""
 _DAY = re.compile(r"\d{4}-\d\d-\d\d")
 
 _TEXT_FIELDS = ("subject", "status", "priority", "problem_type")
-_OPT_TEXT_FIELDS = ("customer_business_then_name", "contact_fullname", "ticket_type_name")
-_OPT_TEXT_FIELDS += ("sla_name", "contract_name")
+_OPT_TEXT_FIELDS: tuple[str, ...] = (
+    "customer_business_then_name",
+    "contact_fullname",
+    "ticket_type_name",
+    "sla_name",
+    "contract_name",
+)
 _OPT_INT_FIELDS = ("customer_id", "user_id", "contract_id")
 _FLAG_FIELDS = ("customer_reply", "sla_breached", "sla_breaching_soon")
 
@@ -58,6 +63,30 @@ class PlainTicket:
         "due_date",
         "due_calendar_date",
     )
+    # Declared for the type checker (annotations only: no class attributes beside __slots__).
+    id: int
+    number: str
+    subject: str
+    status: str
+    priority: str
+    problem_type: str
+    customer_business_then_name: str | None
+    contact_fullname: str | None
+    ticket_type_name: str | None
+    sla_name: str | None
+    contract_name: str | None
+    customer_id: int | None
+    user_id: int | None
+    contract_id: int | None
+    customer_reply: bool | None
+    sla_breached: bool | None
+    sla_breaching_soon: bool | None
+    user: PlainUser | None
+    created_at: datetime | None
+    updated_at: datetime | None
+    due_date: datetime | None
+    due_calendar_date: str | None
+
     unreadable = None
 
     @property

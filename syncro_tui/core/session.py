@@ -543,7 +543,7 @@ class Session:
         first_run = not self._loaded_once and not self.store.seen  # nothing is news yet
         closed = set(self.settings.closed_statuses)
         if full:
-            read = self._page_rows
+            read: Callable[[list[Any]], list[TicketRow]] = self._page_rows
             if not self.store.tickets:  # nothing shown yet: the first page paints at once
                 read = self._first_page_shown(closed, first_run)
             rows = await self.client.all_tickets(
