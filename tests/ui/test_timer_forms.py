@@ -251,3 +251,35 @@ async def test_switch_timer_snapshot(make_app, clock, svg_snapshot, size):
         await pilot.press("t")
         await shown(pilot, PickModal)
         assert await screenshot(pilot) == svg_snapshot
+
+
+async def test_the_stop_form_is_a_draft_form_kept_on_esc_and_discarded_only_on_f8_and_yes(
+    make_app, clock, sandbox
+):
+    """The stop form saves its notes like every other form (Esc keeps them, reopening
+    restores them with the note that says so); F8 and "yes" drop the notes, never the time."""
+    from syncro_tui.ui.screens.draft_modal import DraftModal
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        row = await start_timer(pilot)
+        clock.advance(15 * 60)
+        await pilot.press("t")
+        modal = await shown(pilot, TimerStopModal)
+        assert isinstance(modal, DraftModal)
+        await pilot.press(*"Reseated", "space", *"the", "space", *"PSU", "escape")
+        await settle(pilot)
+        assert app.drafts.load("timer", row.id)["notes"] == "Reseated the PSU"
+        assert app.timers.unposted(), "Esc keeps the time unposted"
+        await pilot.press("t")
+        pick = await shown(pilot, PickModal)  # the unposted time: post it now?
+        await choose(pilot, pick, "post")
+        modal = await shown(pilot, TimerStopModal)
+        assert modal.query_one("#notes").text == "Reseated the PSU"
+        await pilot.press("f8")
+        sure = await shown(pilot, PickModal)
+        await choose(pilot, sure, True)
+        await settle(pilot)
+        assert app.drafts.load("timer", row.id) is None
+        assert app.timers.unposted(), "discarding the notes never drops the time"
+        assert writes(sandbox) == []

@@ -117,6 +117,8 @@ class BillingModal(DraftModal[BillingRequest | None]):
     nothing lands in a possibly public comment without the technician putting it there.
     """
 
+    row: TicketRow  # always opened on a ticket of the list
+
     KIND = "billing"
     DEFAULTS = {"visibility": "internal"}
     DEFAULT_CSS = """

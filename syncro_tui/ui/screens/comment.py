@@ -102,6 +102,8 @@ class CommentForm:
 class CommentModal(DraftModal[CommentForm | None]):
     """Subject, body and visibility. F2 goes to the preview; Enter never submits."""
 
+    row: TicketRow  # always opened on a ticket of the list
+
     KIND = "comment"
     DEFAULTS = {"subject": DEFAULT_SUBJECT, "visibility": "internal"}
     BINDINGS = [

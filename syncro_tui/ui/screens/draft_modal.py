@@ -80,11 +80,15 @@ class DraftModal(BaseModal[ResultT]):
         Binding("f8", "discard", "Discard draft", id="draft.discard"),
     ]
 
-    def __init__(self, row: TicketRow, drafts: Drafts) -> None:
+    def __init__(
+        self, row: TicketRow | None, drafts: Drafts, *, draft_id: int | None = None
+    ) -> None:
+        """``draft_id`` keys the draft when there is no row (a ticket not in the list)."""
         super().__init__()
         self.row = row
         self.drafts = drafts
-        self.draft: dict[str, Any] = drafts.load(self.KIND, row.id) or {}
+        self.draft_id = row.id if row is not None else draft_id
+        self.draft: dict[str, Any] = drafts.load(self.KIND, self.draft_id) or {}
         self._pending: Timer | None = None
         self._unsaved_since: float | None = None
 
@@ -145,7 +149,7 @@ class DraftModal(BaseModal[ResultT]):
         stays open with the text on screen instead of failing or closing."""
         self._cancel_pending()
         try:
-            self.drafts.save(self.KIND, self.row.id, self.values(), self.DEFAULTS)
+            self.drafts.save(self.KIND, self.draft_id, self.values(), self.DEFAULTS)
         except OSError as exc:
             self.show_error(f"Could not save the draft ({exc}); Esc will not close this form.")
             return False
@@ -179,7 +183,7 @@ class DraftModal(BaseModal[ResultT]):
         if not sure:
             return
         self._cancel_pending()
-        self.drafts.discard(self.KIND, self.row.id)
+        self.drafts.discard(self.KIND, self.draft_id)
         self.dismiss(None)
 
     def action_submit(self) -> None:

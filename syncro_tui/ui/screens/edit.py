@@ -49,6 +49,8 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
 class EditModal(DraftModal[dict[str, Any] | None]):
     """Every editable field of a ticket on one screen. F2 previews the PUT."""
 
+    row: TicketRow  # always opened on a ticket of the list
+
     KIND = KIND
 
     def __init__(

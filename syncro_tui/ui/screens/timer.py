@@ -30,10 +30,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Select, TextArea
 
 from syncro_tui.api.errors import SyncroError
+from syncro_tui.core.drafts import Drafts
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.core.text import clean
 from syncro_tui.ui.screens.dialogs import PickModal
-from syncro_tui.ui.screens.modal import BaseModal
+from syncro_tui.ui.screens.draft_modal import DraftModal
 
 DRAFT_KIND = "timer"
 QUIRK_NOTE = (
@@ -69,18 +70,21 @@ class TimerNotes:
     bill_now: bool = False  # F3: bill this time now instead of posting a timer entry
 
 
-class TimerStopModal(BaseModal[TimerNotes | None]):
+class TimerStopModal(DraftModal[TimerNotes | None]):
     """Notes (required), labor product (required, no default), and the span's start and
     end (editable: a forgotten timer is corrected before it is posted, validated by
     ``core.timers.span_problems``).
 
-    What is typed is saved as a draft per ticket (``on_change``), so Esc, a cancelled
-    preview or a crash does not lose the notes.
+    A ``DraftModal``: what is typed is saved as a draft per ticket while it is typed and at
+    once on Esc, F2 or F3, so Esc, a cancelled preview or a crash does not lose the notes;
+    F8 discards the notes (never the time).
     """
 
+    KIND = DRAFT_KIND
     DEFAULT_CSS = """
+    TimerStopModal > Vertical { height: auto; }
     TimerStopModal Label.field { margin-top: 1; color: $text-muted; }
-    TimerStopModal TextArea { height: 5; }
+    TimerStopModal TextArea { height: 5; min-height: 5; }
     TimerStopModal .row { height: auto; }
     TimerStopModal .row > Label { width: 8; color: $text-muted; }
     TimerStopModal .row > Input { width: 24; margin-right: 2; }
@@ -88,8 +92,8 @@ class TimerStopModal(BaseModal[TimerNotes | None]):
     TimerStopModal #error.-shown { display: block; }
     """
     BINDINGS = [
-        Binding("escape", "cancel", "Keep unposted", id="timer_stop.cancel"),
-        Binding("f2", "submit", "Preview", id="timer_stop.preview"),
+        Binding("escape", "close", "Keep unposted", id="timer_stop.cancel"),
+        Binding("f2", "preview", "Preview", id="timer_stop.preview"),
         Binding("f3", "bill_now", "Bill this time now", id="timer_stop.bill_now"),
     ]
 
@@ -98,18 +102,16 @@ class TimerStopModal(BaseModal[TimerNotes | None]):
         stopped: Any,
         labor_products: Mapping[str, int],
         *,
+        drafts: Drafts,
+        row: TicketRow | None = None,
         subject: str = "",
-        draft: Mapping[str, Any] | None = None,
-        on_change: Callable[[dict[str, Any]], None] | None = None,
         now: Callable[[], datetime] | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(row, drafts, draft_id=stopped.ticket_id)
         self.now = now or (lambda: datetime.now().astimezone())
         self.stopped = stopped
         self.subject = subject
         self.labor_products = dict(labor_products)
-        self.draft = dict(draft or {})
-        self.on_change = on_change
 
     def compose(self) -> ComposeResult:
         s = self.stopped
@@ -167,16 +169,8 @@ class TimerStopModal(BaseModal[TimerNotes | None]):
         event.stop()
         self.focus_next()
 
-    @on(TextArea.Changed)
-    @on(Select.Changed)
-    def _changed(self, event: Any) -> None:
-        if self.on_change is not None and self.is_mounted:
-            try:
-                self.on_change(self.values())
-            except OSError as exc:  # say so; the text stays in the form
-                self.query_one("#error", Label).update(Text(f"Could not save the draft: {exc}"))
-
     def action_bill_now(self) -> None:
+        self.save_now()
         self.action_submit(bill_now=True)
 
     def action_submit(self, bill_now: bool = False) -> None:
@@ -231,9 +225,6 @@ class TimerStopModal(BaseModal[TimerNotes | None]):
                 bill_now=bill_now,
             )
         )
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class TimerFlow:
@@ -417,9 +408,9 @@ class TimerFlow:
             TimerStopModal(
                 stopped,
                 app.settings.labor_products,
+                drafts=app.drafts,
+                row=row,
                 subject=row.subject if row else "",
-                draft=app.drafts.load(*key),
-                on_change=lambda values: app.drafts.save(*key, values),
                 now=self._now,
             )
         )
