@@ -131,6 +131,14 @@ def test_sandbox_command_serves_on_loopback(tmp_path):
         proc.wait(timeout=10)
 
 
+def test_doctor_with_demo_says_it_checks_your_own_set_up(monkeypatch, capsys):
+    """`--demo` used to be ignored by doctor, which then failed on "No account"."""
+    code, out, err = run_cli(monkeypatch, capsys, ["doctor", "--demo"])
+    assert code == 2 and out == ""
+    assert "demo account needs no set-up" in err and "without --demo" in err
+    assert "FAIL" not in err
+
+
 def test_common_flags_go_before_or_after_the_command():
     parser = cli.build_parser()
     before = parser.parse_args(["--config", "a.toml", "--demo", "doctor"])
