@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import pytest
 
+from syncro_tui.ui.screens.customer import CustomerSearchModal
 from syncro_tui.ui.screens.dialogs import ConfirmWriteModal
 from syncro_tui.ui.screens.new_ticket import NO_PRIORITY, NewTicketModal
 from tests.ui.conftest import settle
-from tests.ui.test_comment import SIZES, screenshot
+from tests.ui.helpers import burst
+from tests.ui.test_comment import SIZES, screenshot, shown
 
 
 def park_customers(sandbox):
@@ -23,8 +25,13 @@ def park_customers(sandbox):
 
 
 async def search(pilot, text: str):
+    """Open the customer search and type ``text`` in one burst, as a technician does: one
+    debounced lookup. (pilot.press waits for idle after each key; on a loaded machine a gap
+    could pass the debounce and spend a second request, which the header's meter shows.)"""
     await settle(pilot)
-    await pilot.press("n", *text)
+    await pilot.press("n")
+    await shown(pilot, CustomerSearchModal)
+    burst(pilot.app, text)
     await pilot.pause(0.4)
     await settle(pilot)
     return pilot.app.screen.query_one("#found")

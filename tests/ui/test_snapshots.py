@@ -10,6 +10,7 @@ import pytest
 from syncro_tui.api.ratelimit import RateLimiter
 from tests.ui.conftest import settle
 from tests.ui.helpers import listing
+from tests.ui.test_new_ticket_forms import search
 
 
 class SteadyMeter(RateLimiter):
@@ -169,10 +170,7 @@ async def test_new_ticket_form(make_app, sandbox, svg_snapshot, size):
     name = customer.business_name or customer.fullname
     app = make_app()
     async with app.run_test(size=size) as pilot:
-        await settle(pilot)
-        await pilot.press("n", *name[:6])
-        await pilot.pause(0.4)
-        await settle(pilot)
+        await search(pilot, name[:6])
         await pilot.press("down", "enter")
         await settle(pilot)
         await pilot.press(*"Printer offline")
