@@ -28,7 +28,7 @@ from syncro_tui.core import ticket_facts as facts
 from syncro_tui.core.account_time import due_date
 from syncro_tui.core.backend import Connection
 from syncro_tui.core.local_files import safe_name
-from syncro_tui.core.page_rows import plain_ticket
+from syncro_tui.core.page_rows import plain_row
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.core.store import Store
 from syncro_tui.core.text import clean, one_line
@@ -431,12 +431,12 @@ class Session:
         rows = []
         users, zone, held = self.users, self.zone, self.store.tickets
         for item in items:
-            ticket: Any = plain_ticket(item)
-            if ticket is None:
+            row = plain_row(item, users, zone)
+            if row is None:
                 ticket = read_list_ticket(item)
                 if ticket.unreadable:
                     self._report_unreadable(ticket)
-            row = row_from_ticket(ticket, users, zone)
+                row = row_from_ticket(ticket, users, zone)
             same = held.get(row.id)
             # A reconcile brings back mostly rows the store holds already: keep the held
             # object and let the copy go at once (10,000 copies would sit beside the rows

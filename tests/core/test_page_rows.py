@@ -10,8 +10,9 @@ import pytest
 
 from syncro_tui.api.client import SyncroClient
 from syncro_tui.api.models import Ticket, read_list_ticket
+from syncro_tui.core import page_rows
 from syncro_tui.core.account_time import account_zone
-from syncro_tui.core.page_rows import plain_ticket
+from syncro_tui.core.page_rows import plain_row, plain_ticket
 from syncro_tui.core.session import row_from_ticket
 from syncro_tui.sandbox import DEFAULT_API_KEY, Sandbox
 from syncro_tui.sandbox.defaults import DEMO_BASE_URL
@@ -35,15 +36,21 @@ async def sandbox_items(tickets: int = 400) -> list[dict]:
     return items
 
 
-def same_row_either_way(item) -> bool:
-    """The plain reading, when it takes the item, gives the model's row; False: it did not."""
+def same_row_either_way(item, users=USERS) -> bool:
+    """The plain readings, when they take the item, give the model's row; False: they did
+    not. ``plain_row`` (what the sync path uses) takes exactly what ``plain_ticket`` takes."""
     plain = plain_ticket(copy.deepcopy(item))
+    direct = [plain_row(copy.deepcopy(item), users, zone) for zone in ZONES]
     model = read_list_ticket(copy.deepcopy(item))
     if plain is None:
+        assert direct == [None] * len(ZONES), f"plain_row took what plain_ticket refused: {item}"
         return False
+    assert None not in direct, f"plain_row refused what plain_ticket took: {item}"
     assert not model.unreadable, f"read plainly, but the model refuses it: {item}"
-    for zone in ZONES:
-        assert row_from_ticket(plain, USERS, zone) == row_from_ticket(model, USERS, zone), item
+    for zone, row in zip(ZONES, direct, strict=True):
+        expected = row_from_ticket(model, users, zone)
+        assert row_from_ticket(plain, users, zone) == expected, item
+        assert row == expected, item
     return True
 
 
@@ -122,6 +129,26 @@ VARIANTS = [
     {"comments": [{"id": 1, "created_at": "yesterday"}]},
     {"comments": None},
     {"comments": "none"},
+    # the times plain_row writes as text itself (datetime.isoformat's exact output)
+    {"created_at": "2026-10-05T09:15:00.5Z", "updated_at": "2026-10-05T09:15:00.000Z"},
+    {"created_at": "2026-10-05T09:15:00.000001-00:00", "updated_at": "2026-10-05T09:15:00+00:00"},
+    {"created_at": "2026-10-05T09:15:00.12-05:00", "updated_at": "2026-10-05T09:15:00.1234+14:00"},
+    {"created_at": "2024-02-29T23:59:59.999999+05:45", "updated_at": "2026-02-29T10:00:00Z"},
+    {"updated_at": "2026-10-05T24:00:00Z"},
+    {"updated_at": "2026-10-05T09:15:00.1234567Z"},
+    {"updated_at": "2026-10-05T09:15Z"},
+    {"updated_at": "\t2026-10-05T09:15:00.250+02:00\n"},
+    # what the inline checks of the fields the row does not use must still refuse or take
+    {"contact_id": ""},
+    {"parent_id": True},
+    {"sla_id": 2.0},
+    {"resolved_at": 5},
+    {"billing_status": ["x"]},
+    {"tag_list": []},
+    {"contract_id": 9, "contract_name": ""},
+    {"comments": [{"id": 1, "created_at": "2026-10-05T09:15:00Z", "updated_at": "later"}]},
+    {"comments": [{"id": 1, "created_at": "soon", "updated_at": "soon"}]},
+    {"comments": [{"id": 1, "created_at": "2026-10-05T09:15:00Z"}, {"id": 2, "hidden": 1}]},
 ]
 
 
@@ -153,3 +180,50 @@ def test_repeated_text_is_one_string_object():
     a = row_from_ticket(plain_ticket({**LIST_TICKET, "id": 1}), USERS, UTC)
     b = row_from_ticket(Ticket.model_validate({**LIST_TICKET, "id": 2}), USERS, UTC)
     assert a.status is b.status and a.customer_name is b.customer_name
+
+
+def test_without_the_technicians_names_the_row_uses_the_tickets_user():
+    for change in ({"user_id": 101}, {"user_id": 7, "user": {"id": 7, "email": "d@x.test"}}):
+        assert same_row_either_way({**LIST_TICKET, **change}, users={})
+
+
+def test_the_text_cleaned_once_per_value_stays_bounded_and_clean(monkeypatch):
+    monkeypatch.setattr(page_rows, "_SHARED_MAX", 3)
+    monkeypatch.setattr(page_rows, "_SHARED", {})
+    rows = [
+        plain_row({**LIST_TICKET, "id": n, "status": f"Status\x1b[2J {n}\n"}, USERS, UTC)
+        for n in range(10)
+    ]
+    assert [r.status for r in rows] == [f"Status {n}" for n in range(10)]
+    assert len(page_rows._SHARED) <= 3
+
+
+async def test_a_reconcile_reads_no_usual_ticket_through_the_models(monkeypatch, tmp_path):
+    """The sync path itself (``Session._page_rows``), not only the reader: a sandbox queue
+    never reaches ``api.models`` (it cost twice the plain reading per ticket)."""
+    import syncro_tui.api.models as models
+    from syncro_tui.config import load_settings
+    from syncro_tui.core.backend import Connection
+    from syncro_tui.core.session import Session
+    from syncro_tui.core.store import Store
+    from syncro_tui.secrets import SecretKey
+
+    items = await sandbox_items(300)
+    settings = load_settings(env={"SYNCRO_TUI_HOME": str(tmp_path)})
+    session = Session(
+        settings,
+        Store(),
+        Connection(SecretKey(DEFAULT_API_KEY), "sandbox"),
+        client=SyncroClient(DEMO_BASE_URL, DEFAULT_API_KEY, transport=Sandbox().transport()),
+        outbox_path=tmp_path / "journal.sqlite",
+    )
+
+    def no_model(item):
+        raise AssertionError(f"the model read ticket {item.get('id')}")
+
+    monkeypatch.setattr(models, "read_list_ticket", no_model)
+    rows = session._page_rows(items)
+    assert [r.id for r in rows] == [i["id"] for i in items]
+    monkeypatch.undo()
+    assert rows == [row_from_ticket(read_list_ticket(i), {}, UTC) for i in items]
+    await session.aclose()
