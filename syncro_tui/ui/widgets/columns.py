@@ -140,3 +140,15 @@ def age(seconds: float) -> str:
         if seconds < limit:
             return f"{int(seconds // size)}{unit}"
     return f"{int(seconds // (365 * _DAY))}y"
+
+
+def age_lasts(seconds: float) -> float:
+    """How many more seconds `age(seconds)` keeps saying the same thing (a cached line that
+    shows an age is good until then)."""
+    if seconds < 60:
+        return 60 - seconds
+    for _unit, size, limit in _AGE_UNITS:
+        if seconds < limit:
+            return min(size - seconds % size, limit - seconds)
+    year = 365 * _DAY
+    return year - seconds % year

@@ -8,7 +8,11 @@ and cursor move costs in proportion to what is visible or changed:
 * `set_rows` walks the new list once to reuse each unchanged row's lower-cased search text and
   repaints only the on-screen lines whose row changed;
 * a filter keystroke is one `in` check per row over those precomputed texts;
-* a cursor move repaints two lines (or the viewport when it has to scroll).
+* a cursor move repaints two lines (or the viewport when it has to scroll);
+* a drawn line is kept per row (`_lines`, LINE_CACHE_ROWS of them) while the row object, its
+  markers, the width, the columns, the theme and its ages stay the same, so the rows a
+  filter keystroke brings back (or that stay on screen) are a dict lookup, not a redraw;
+* the vertical scrollbar is a `StripScrollBar`: the thumb moves with every filter keystroke.
 
 Virtual line 0 is the column header; `render_line` pins it to the top, so row `i` lives on
 virtual line `i + 1` and the scroll range runs over rows only.
@@ -19,10 +23,11 @@ Text from the API is drawn as plain `Segment`s (never parsed as markup), after
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
-from itertools import compress
+from itertools import compress, islice
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -32,6 +37,7 @@ from textual.binding import BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from syncro_tui.api.timestamps import timestamp
@@ -39,7 +45,8 @@ from syncro_tui.core import priorities as prio
 from syncro_tui.core import triage
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.ui import actions
-from syncro_tui.ui.widgets.columns import GAP, Layout, age, fit, layout
+from syncro_tui.ui.widgets.columns import GAP, Layout, age, age_lasts, fit, layout
+from syncro_tui.ui.widgets.strip_scrollbar import StripScrollBar
 
 AGE_REFRESH_SECONDS = 60
 """Repaint the visible rows this often so "5m" does not stay "5m" all afternoon."""
@@ -199,10 +206,32 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
         self._drafts: frozenset[int] = frozenset()
         self._created_ts: dict[str, float] = {}
         self._base_style = Style()
+        # Per paint (`_prepare_paint`): the clock, today and the width every line uses.
+        self._painting = False
+        self._paint_now = 0.0
+        self._paint_today = date.today()
+        self._paint_width = 0
+        # The line cache: ticket id -> (row object, its markers, good until, line), at most
+        # LINE_CACHE_ROWS, all dropped when the paint key (width, columns, theme, context,
+        # today) changes; a filter keystroke then redraws only rows never drawn under it.
+        self._lines: dict[int, tuple[TicketRow, tuple[bool, bool, bool], float, Strip]] = {}
+        self._lines_key: tuple | None = None
+        self._part_styles: dict[str, Style] = {}
         self._no_color = False
         self._announced: int | None = None
         self._announce_pending = False
         self.virtual_size = Size(0, 2)  # header + the empty-state line
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """The vertical scrollbar, a `StripScrollBar` (Textual's property, another class)."""
+        if self._vertical_scrollbar is None:
+            self._vertical_scrollbar = bar = StripScrollBar(
+                vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
+            )
+            bar.display = False
+            self.app._start_widget(self, bar)
+        return self._vertical_scrollbar
 
     # -- public API ------------------------------------------------------------------------
 
@@ -353,14 +382,24 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
 
     # -- rendering -------------------------------------------------------------------------
 
+    def notify_style_update(self) -> None:
+        """The theme or the CSS changed: every cached line and component style is stale."""
+        super().notify_style_update()
+        self._part_styles.clear()
+        self._lines.clear()
+
     def render_lines(self, crop: Region) -> list[Strip]:
-        # `rich_style` walks every ancestor: look it up once per paint, not once per line.
-        self._base_style = self.rich_style
-        self._no_color = self.app.no_color
-        return super().render_lines(crop)
+        self._prepare_paint()
+        self._painting = True
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._painting = False
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        if not self._painting:  # called on its own (tests, exports): set up as a paint would
+            self._prepare_paint()
+        width = self._paint_width
         if y == 0:
             return self._render_header(width)
         index = self.scroll_offset.y + y - 1
@@ -369,6 +408,39 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
         if index == 0:
             return self._render_empty(width)
         return Strip.blank(width, self._base_style)
+
+    def _prepare_paint(self) -> None:
+        """What every line of a paint shares, looked up once: the styles (`rich_style` walks
+        every ancestor), the width, the clock. Cached lines drawn under anything else that
+        shapes a line (width, columns, theme, who "me" is, statuses, priorities, today) go."""
+        self._base_style = self.rich_style
+        self._no_color = self.app.no_color
+        self._paint_now = self._now()
+        self._paint_today = datetime.fromtimestamp(self._paint_now).date()
+        self._paint_width = width = self.scrollable_content_region.width
+        self._columns(width)
+        assert self._columns_cache is not None
+        key = (
+            self._columns_cache[0],
+            self._base_style,
+            self._no_color,
+            self._me,
+            tuple(self._short.items()),
+            self._priorities,
+            self._paint_today,
+        )
+        if key != self._lines_key:
+            self._lines_key = key
+            self._lines.clear()
+            self._part_styles.clear()
+
+    def _component(self, name: str) -> Style:
+        """A component class's style, kept until the theme or CSS changes (Textual's own
+        cache is emptied by every `refresh`, which a keystroke calls once per changed line)."""
+        style = self._part_styles.get(name)
+        if style is None:
+            style = self._part_styles[name] = self.get_component_rich_style(name)
+        return style
 
     def _columns(self, width: int) -> tuple[Layout, int]:
         """`columns.layout` for this width and data, recomputed when either changes."""
@@ -380,7 +452,7 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
         return self._columns_cache[1:]
 
     def _render_header(self, width: int) -> Strip:
-        style = self._base_style + self.get_component_rich_style("ticket-list--header")
+        style = self._base_style + self._component("ticket-list--header")
         columns, total = self._columns(width)
         titles = [
             fit(column.title, cells, align=column.align, ellipsis=self._ellipsis)
@@ -389,33 +461,71 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
         return _strip([Segment((" " * GAP).join(titles), style)], total, width)
 
     def _render_empty(self, width: int) -> Strip:
-        style = self._base_style + self.get_component_rich_style("ticket-list--dim")
+        style = self._base_style + self._component("ticket-list--dim")
         text = f'No tickets match "{self._filter}"' if self._filter else self._empty_text
         return Strip([Segment(fit(text, width, ellipsis=self._ellipsis), style)], width)
 
     def _render_row(self, row: TicketRow, index: int, width: int) -> Strip:
+        """A row's line, from the line cache when this row object was drawn before with the
+        same markers under the same paint key (see `_prepare_paint`) and its ages still read
+        the same. The cursor's line is always drawn: its colours follow the focus."""
+        if index == self._cursor:
+            return self._draw_row(row, width, cursor=True)[0]
+        marks = (row.id in self._unseen, row.id == self._timer_id, row.id in self._drafts)
+        lines = self._lines
+        entry = lines.get(row.id)
+        if (
+            entry is not None
+            and entry[0] is row
+            and entry[1] == marks
+            and entry[2] > self._paint_now
+        ):
+            return entry[3]
+        strip, good_until = self._draw_row(row, width, cursor=False)
+        if entry is None and len(lines) >= LINE_CACHE_ROWS:
+            for ticket_id in list(islice(lines, LINE_CACHE_ROWS // 4)):  # the oldest quarter
+                del lines[ticket_id]
+        lines[row.id] = (row, marks, good_until, strip)
+        return strip
+
+    def _draw_row(self, row: TicketRow, width: int, *, cursor: bool) -> tuple[Strip, float]:
         """One segment per cell, each in the style of what it says (status kind, urgent
-        priority, overdue). The cursor goes on last so its colours win."""
-        get_style = self.get_component_rich_style
+        priority, overdue); the cursor goes on last so its colours win. Also returns until
+        when the line holds (its ages change then)."""
+        component = self._component
         style = self._base_style
         if row.id in self._unseen:
-            style += get_style("ticket-list--unseen")
-        cursor = get_style("ticket-list--cursor") if index == self._cursor else Style()
-        if index == self._cursor and self._no_color:  # NO_COLOR drops its background
-            cursor += _REVERSE
-        plain = style + cursor
+            style += component("ticket-list--unseen")
+        if cursor:
+            cursor_style = self.get_component_rich_style("ticket-list--cursor")
+            if self._no_color:  # NO_COLOR drops its background
+                cursor_style += _REVERSE
+            plain = style + cursor_style
+        else:
+            plain = style
         columns, total = self._columns(width)
         segments: list[Segment] = []
-        gap = " " * GAP
+        gap = Segment(" " * GAP, plain)
         for i, (column, cells) in enumerate(columns):
-            text, component = self._cell(column.key, row)
+            text, name = self._cell(column.key, row)
+            if name:
+                cell_style = style + component(name)
+                if cursor:
+                    cell_style += cursor_style
+            else:
+                cell_style = plain
             if i:
-                segments.append(Segment(gap, plain))
+                segments.append(gap)
             cell = fit(text, cells, align=column.align, ellipsis=self._ellipsis)
-            segments.append(
-                Segment(cell, style + get_style(component) + cursor if component else plain)
-            )
-        return _strip(segments, total, width)
+            segments.append(Segment(cell, cell_style))
+        now = self._paint_now
+        good_until = math.inf
+        if row.updated_ts:
+            good_until = now + age_lasts(now - row.updated_ts)
+        created = self._created(row.created_at)
+        if created:
+            good_until = min(good_until, now + age_lasts(now - created))
+        return _strip(segments, total, width), good_until
 
     def _cell(self, key: str, row: TicketRow) -> tuple[str, str]:
         """The text of one cell and the component class that colours it ("" for none)."""
@@ -441,7 +551,7 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
                 return "me", "ticket-list--me"
             return row.assignee, ""
         if key == "due":
-            today = self._today()
+            today = self._paint_today
             state = triage.due_state(row.due_date, today)
             if not state:
                 return "", ""
@@ -456,10 +566,12 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
                 return "", ""
             return text, "ticket-list--overdue" if text == "late" else "ticket-list--soon"
         if key == "updated":
-            return (age(self._now() - row.updated_ts) if row.updated_ts else ""), "ticket-list--dim"
+            return (
+                age(self._paint_now - row.updated_ts) if row.updated_ts else ""
+            ), "ticket-list--dim"
         if key == "created":
             created = self._created(row.created_at)
-            return (age(self._now() - created) if created else ""), "ticket-list--dim"
+            return (age(self._paint_now - created) if created else ""), "ticket-list--dim"
         return _CELL_TEXT[key](row), ""
 
     def _today(self) -> date:
@@ -692,6 +804,10 @@ def _strip(segments: list[Segment], total: int, width: int) -> Strip:
     strip = Strip(segments, total)
     return strip if total <= width else strip.crop(0, width)
 
+
+LINE_CACHE_ROWS = 512
+"""Rows whose drawn line is kept: about a dozen screens, which covers typing a word and
+erasing it (every screen the filter showed comes back), for about 1 MiB."""
 
 FOLD_STEP = 2000
 FOLD_PAUSE = 0.02

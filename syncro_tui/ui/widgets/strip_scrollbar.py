@@ -1,0 +1,65 @@
+"""StripScrollBar: Textual's vertical scrollbar, drawn straight into strips.
+
+Textual renders a scrollbar's bar through a Rich console (a renderable, `console.render`,
+`Segment.split_and_crop_lines`): on the ticket list, whose thumb moves with every filter
+keystroke, that cost about as much as drawing every row on screen. The bar's segments come
+from Textual's own `ScrollBarRender.render_bar`, so it looks the same (tests compare the two);
+only the trip through Rich is skipped.
+"""
+
+from __future__ import annotations
+
+from rich.color import Color
+from rich.segment import Segment
+from rich.style import Style
+from textual.scrollbar import ScrollBar, ScrollBarRender
+from textual.strip import Strip
+
+
+class StripScrollBar(ScrollBar):
+    """A vertical ScrollBar whose lines are built from `render_bar` without Rich rendering."""
+
+    _bar_lines: list[Strip] | None = None
+
+    def render_line(self, y: int) -> Strip:
+        if not self.vertical:  # only the vertical bar is drawn here
+            return super().render_line(y)
+        lines = self._bar_lines
+        if self._dirty_regions or lines is None or len(lines) != self.size.height:
+            lines = self._bar_lines = self._draw()
+            self._dirty_regions.clear()
+        if 0 <= y < len(lines):
+            return lines[y]
+        return Strip.blank(self.size.width, self.visual_style.rich_style)
+
+    def _draw(self) -> list[Strip]:
+        """One strip per line, as Textual's `Visual.to_strips` would make them: each segment
+        of the bar over the widget's own style."""
+        width, height = self.size
+        bar = self.render()
+        if not isinstance(bar, ScrollBarRender) or not isinstance(bar.style, Style):
+            return _textual_strips(self)  # a renderer this module does not know
+        style = bar.style
+        segments = bar.render_bar(
+            size=height,
+            virtual_size=bar.virtual_size,
+            window_size=bar.window_size,
+            position=bar.position,
+            thickness=width,
+            vertical=True,
+            back_color=style.bgcolor or Color.parse("#555555"),
+            bar_color=style.color or Color.parse("bright_magenta"),
+        )
+        base = self.visual_style.rich_style
+        return [
+            Strip([Segment(segment.text, base + segment.style if segment.style else base)], width)
+            for segment in segments.segments
+        ]
+
+
+def _textual_strips(bar: ScrollBar) -> list[Strip]:
+    """Textual's own path (`Widget._render_content`)."""
+    from textual.visual import Visual
+
+    width, height = bar.size
+    return Visual.to_strips(bar, bar._render(), width, height, bar.visual_style)

@@ -1,0 +1,177 @@
+"""What the ticket list shows while its drawn lines are kept between paints: after a filter is
+typed and erased, a resize, a theme change, a changed ticket, cursor moves and a minute on
+the clock, the screen shows the same rows, cursor and colours as a list drawn from scratch.
+
+The screen is read as the terminal gets it (the compositor's lines, with their styles)."""
+
+from __future__ import annotations
+
+import re
+
+from textual.color import Color as TColor
+from textual.widget import Widget
+
+from syncro_tui.ui.widgets.strip_scrollbar import StripScrollBar
+from tests.ui.conftest import settle
+from tests.ui.helpers import burst, listing
+
+
+def list_lines(app) -> list[list[tuple[str, object]]]:
+    """The list pane as the terminal shows it: per line, its (text, style) runs."""
+    lst = listing(app)
+    region = lst.region
+    strips = app.screen._compositor.render_strips()
+    return [
+        [(seg.text, seg.style) for seg in strip.crop(region.x, region.right)]
+        for strip in strips[region.y : region.bottom]
+    ]
+
+
+def number(line: str) -> str:
+    """The ticket number a list line shows."""
+    found = re.search(r"#\d+", line)
+    return found.group() if found else ""
+
+
+def texts(lines) -> list[str]:
+    return ["".join(text for text, _ in line) for line in lines]
+
+
+def cursor_lines(app, lines) -> list[int]:
+    """The lines drawn in the list's cursor colours."""
+    lst = listing(app)
+    cursor = lst.get_component_rich_style("ticket-list--cursor").bgcolor
+    return [i for i, line in enumerate(lines) if any(s.bgcolor == cursor for _, s in line if s)]
+
+
+async def fresh_lines(app, pilot) -> list[list[tuple[str, object]]]:
+    """The same list drawn from scratch (no line kept), for comparison."""
+    lst = listing(app)
+    lst._lines.clear()
+    lst.refresh()
+    await pilot.pause()
+    return list_lines(app)
+
+
+async def test_typing_and_erasing_a_filter_shows_the_same_screen(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        lst = listing(app)
+        await pilot.press("j", "j")
+        await settle(pilot)
+        before = list_lines(app)
+        burst(app, "/print")
+        await settle(pilot)
+        assert lst.filter_text == "print" and lst.visible_count
+        rows = texts(list_lines(app))[1 : 1 + lst.visible_count]
+        assert rows and all("print" in line.lower() for line in rows)
+        assert texts(list_lines(app)) == texts(await fresh_lines(app, pilot))
+        burst(app, ["backspace"] * 5)
+        await settle(pilot)
+        assert lst.filter_text == ""
+        after = list_lines(app)
+        assert after == await fresh_lines(app, pilot)
+        numbers = [number(line) for line in texts(after)[1:] if line.strip()]
+        assert numbers == [number(line) for line in texts(before)[1 : 1 + len(numbers)]]
+        highlighted_number = f"#{lst.row_at(lst._cursor).number}"
+        assert [number(texts(after)[i]) for i in cursor_lines(app, after)] == [highlighted_number]
+
+
+async def test_the_cursor_colours_only_the_highlighted_row_after_moves(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        lst = listing(app)
+        await pilot.press("j", "j", "j", "k")
+        await settle(pilot)
+        lines = list_lines(app)
+        assert cursor_lines(app, lines) == [1 + lst._cursor - lst.scroll_offset.y]
+        assert lines == await fresh_lines(app, pilot)
+
+
+async def test_a_resize_redraws_every_row_for_the_new_width(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        burst(app, "/p")
+        await pilot.pause()
+        burst(app, ["backspace"])
+        await pilot.pause()
+        wide = texts(list_lines(app))
+        await pilot.resize_terminal(90, 30)
+        await settle(pilot)
+        narrow = list_lines(app)
+        width = listing(app).region.width
+        assert all(len(line) == width for line in texts(narrow))
+        assert texts(narrow)[1] != wide[1][:width]  # the columns moved, not just cut
+        assert narrow == await fresh_lines(app, pilot)
+
+
+async def test_a_theme_change_recolours_rows_drawn_before(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        burst(app, "/p")
+        await pilot.pause()
+        burst(app, ["backspace", "enter"])
+        await pilot.pause()
+        old = list_lines(app)
+        old_surface = TColor.parse(app.get_css_variables()["surface"]).rich_color
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await settle(pilot)
+        new = list_lines(app)
+        assert texts(new) == texts(old)
+        surface = TColor.parse(app.get_css_variables()["surface"]).rich_color
+        row = new[1 + (listing(app)._cursor == 0)]  # a row without the cursor
+        backgrounds = {style.bgcolor for _, style in row if style}
+        assert backgrounds == {surface} != {old_surface}
+        assert new == await fresh_lines(app, pilot)
+
+
+async def test_a_changed_ticket_is_redrawn_and_the_others_stay(make_app, sandbox, clock):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        lst = listing(app)
+        target = lst.row_at(3)
+        clock.advance(30)
+        sandbox.simulate_update(target.id, subject="Scanner smoking after the update")
+        app.poll()
+        await settle(pilot)
+        lines = texts(list_lines(app))
+        shown = next(line for line in lines if f"#{target.number} " in line)
+        assert "Scanner smoking" in shown
+        assert list_lines(app) == await fresh_lines(app, pilot)
+
+
+async def test_ages_move_on_with_the_clock_on_kept_lines(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        before = texts(list_lines(app))
+        clock.advance(2 * 86400)
+        listing(app).refresh()  # what the once-a-minute timer does
+        await pilot.pause()
+        after = list_lines(app)
+        assert texts(after) != before
+        assert after == await fresh_lines(app, pilot)
+
+
+async def test_the_list_scrollbar_looks_like_textuals(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 24)) as pilot:
+        await settle(pilot)
+        lst = listing(app)
+        bar = lst.vertical_scrollbar
+        assert isinstance(bar, StripScrollBar) and bar.display
+        for keys in ([], ["G"], ["/", "p"], ["backspace", "enter", "g"]):
+            burst(app, keys)
+            await pilot.pause()
+            ours = [bar.render_line(y) for y in range(bar.size.height)]
+            bar._render_content()  # Textual's own drawing of the same bar
+            theirs = [Widget.render_line(bar, y) for y in range(bar.size.height)]
+            assert [list(s) for s in ours] == [list(s) for s in theirs]
+            assert any(
+                seg.style and seg.style.reverse or seg.text.strip() for s in ours for seg in s
+            )
