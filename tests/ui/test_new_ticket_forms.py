@@ -5,6 +5,7 @@ deliberate choice, and n/Esc in the preview goes back to the form with everythin
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Input
 
 from syncro_tui.ui.screens.customer import CustomerSearchModal
 from syncro_tui.ui.screens.dialogs import ConfirmWriteModal
@@ -30,9 +31,15 @@ async def search(pilot, text: str):
     could pass the debounce and spend a second request, which the header's meter shows.)"""
     await settle(pilot)
     await pilot.press("n")
-    await shown(pilot, CustomerSearchModal)
+    screen = await shown(pilot, CustomerSearchModal)
     burst(pilot.app, text)
-    await pilot.pause(0.4)
+    typed = screen.query_one("#query", Input)
+    for _ in range(3000):  # the burst is only posted: wait for the matches of all of it
+        await pilot.pause(0.01)
+        if typed.value == text and screen.results_for == text.strip():
+            break
+    else:
+        raise AssertionError(f"no matches shown for {text!r} (typed: {typed.value!r})")
     await settle(pilot)
     return pilot.app.screen.query_one("#found")
 

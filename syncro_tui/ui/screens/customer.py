@@ -59,6 +59,7 @@ class CustomerSearchModal(BaseModal[Any]):
         self._title = title
         self._found: list[Any] = []
         self._timer: Timer | None = None
+        self.results_for: str | None = None  # the query whose matches the list shows
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -103,6 +104,7 @@ class CustomerSearchModal(BaseModal[Any]):
         olist = self.query_one("#found", OptionList)
         olist.clear_options()
         olist.add_options([Option(Text(label(m))) for m in ranked])
+        self.results_for = query
         if not self._found:
             self.query_one("#contacts", Static).update(Text(f"No customer matches {query!r}."))
         else:
