@@ -89,3 +89,40 @@ async def test_a_filter_typed_at_once_after_the_rows_arrive_finds_them() -> None
         await pilot.pause(0.3)  # some folded in steps, the rest on demand
         ticket_list.set_filter("jerry print")
         assert visible_ids(ticket_list) == expected(changed, "jerry print")
+
+
+async def test_the_detail_pane_waits_while_a_filter_is_typed(make_app, sandbox):
+    """A pause between two letters longer than the detail debounce does not fetch or show
+    the ticket the cursor passes; once the typing rests long enough it does."""
+    import asyncio
+    from dataclasses import replace
+
+    import pytest
+
+    from tests.ui.conftest import settle
+    from tests.ui.helpers import burst, detail_text, listing
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.settings = replace(app.settings, ui=replace(app.settings.ui, detail_debounce_ms=2000))
+        lst = listing(app)
+        first = lst.highlighted_id
+        loop = asyncio.get_running_loop()
+        burst(app, "/outlook")
+        await pilot.pause()
+        typed = loop.time()
+        passing = lst.highlighted_id
+        assert passing not in (None, first)
+        number = f"#{lst.row_at(lst._cursor).number}"
+        await asyncio.sleep(2.5)  # past the 2 s debounce, inside twice that
+        await pilot.pause()
+        if loop.time() - typed > 3.8:
+            pytest.skip("the machine stalled past the filter's detail wait")
+        assert not any(r.path.endswith(f"/tickets/{passing}") for r in sandbox.requests)
+        assert number not in detail_text(app)
+        deadline = loop.time() + 15
+        while number not in detail_text(app) and loop.time() < deadline:
+            await asyncio.sleep(0.2)
+            await settle(pilot)
+        assert number in detail_text(app)

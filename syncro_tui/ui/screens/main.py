@@ -19,7 +19,7 @@ from syncro_tui.ui import actions, views
 from syncro_tui.ui.screens.base import BaseScreen
 from syncro_tui.ui.screens.dialogs import AskModal, PickModal
 from syncro_tui.ui.widgets.detail import TicketDetailPane
-from syncro_tui.ui.widgets.filter_box import FilterBox
+from syncro_tui.ui.widgets.filter_box import DETAIL_WAIT, FilterBox
 from syncro_tui.ui.widgets.footer import KeyFooter
 from syncro_tui.ui.widgets.header import StatusHeader
 from syncro_tui.ui.widgets.ticket_list import TicketList
@@ -240,6 +240,10 @@ class MainScreen(BaseScreen):
             self._show(None)
             return
         delay = max(0.01, self.app.settings.ui.detail_debounce_ms / 1000)
+        if self.query_one("#filter", Input).has_focus:
+            # typing a filter moves the cursor with every letter: the pane (a remount and a
+            # layout of the screen, and maybe a request) waits until the typing rests
+            delay *= DETAIL_WAIT
         self._detail_timer = self.set_timer(delay, lambda: self._rested_on(event.ticket_id))
 
     def _row(self, ticket_id: int | None) -> TicketRow | None:

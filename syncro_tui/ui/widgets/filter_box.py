@@ -13,6 +13,12 @@ from textual.binding import Binding
 from textual.geometry import Size
 from textual.widgets import Input
 
+DETAIL_WAIT = 2.0
+"""While the box has the focus, the detail pane waits this many times its usual debounce
+(`ui.detail_debounce_ms`) before it follows the cursor: a typist's pause between two letters
+(measured 180-300 ms with the list's repaint) no longer remounts the pane, lays out the
+screen and fetches a ticket nobody looked at for every letter of a word."""
+
 
 class FilterBox(Input):
     BINDINGS = [  # what the footer shows while typing a filter (letters go into the box)
