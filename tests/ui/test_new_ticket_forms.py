@@ -251,3 +251,75 @@ async def test_the_preview_names_who_syncro_would_email(make_app, sandbox, no_em
         await settle(pilot)
         assert isinstance(app.screen, NewTicketModal)
         assert not [r for r in sandbox.requests if r.method == "POST"]
+
+
+async def open_form(pilot, text: str = "park construction"):
+    await search(pilot, text)
+    await pilot.press("down", "enter")
+    return await shown(pilot, NewTicketModal)
+
+
+async def test_a_new_ticket_draft_with_a_type_field_answer_survives_esc(make_app, sandbox):
+    """Nothing typed is lost: the form and the type's field answers, typed fast and left
+    with Esc, come back when a ticket is opened for the same customer, and nothing is sent."""
+    from syncro_tui.ui.screens.new_ticket import TicketFieldsModal
+
+    _, builder = park_customers(sandbox)
+    sandbox.state.require_ticket_type = True
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.session.ticket_settings = TYPES  # as GET /tickets/settings gives them
+        form = await open_form(pilot)
+        assert app.focused is form.query_one("#subject")
+        form.query_one("#priority").value = "2 Normal"
+        form.query_one("#ticket_type_id").value = 7  # Hardware
+        burst(app, [*"Printer jams", "f2"])
+        fields = await shown(pilot, TicketFieldsModal)
+        fields.query_one("#field-0").value = "Printer"
+        fields.query_one("#field-1").focus()
+        burst(app, [*"SN-42", "escape"])  # back to the form, answers kept
+        again = await shown(pilot, NewTicketModal, other_than=form)
+        burst(app, ["escape"])  # out of the flow: the draft stays on disk
+        await settle(pilot)
+        assert not isinstance(app.screen, NewTicketModal)
+        assert any("Your draft is kept" in n.message for n in app.notices)
+        saved = app.drafts.load("new_ticket", builder.id)
+        assert saved["subject"] == "Printer jams" and saved["ticket_type_id"] == 7
+        assert saved["ticket_fields"] == {"7": {"Device Type": "Printer", "Serial": "SN-42"}}
+
+        reopened = await open_form(pilot)
+        assert reopened is not again and reopened.query_one("#restored")
+        assert reopened.query_one("#subject").value == "Printer jams"
+        assert reopened.query_one("#priority").value == "2 Normal"
+        assert reopened.query_one("#ticket_type_id").value == 7
+        await pilot.press("f2")
+        fields = await shown(pilot, TicketFieldsModal)
+        assert fields.query_one("#field-0").value == "Printer"
+        assert fields.query_one("#field-1").value == "SN-42"
+        assert not [r for r in sandbox.requests if r.method in ("POST", "PUT")]
+
+
+async def test_f8_then_yes_discards_a_new_ticket_draft(make_app, sandbox):
+    from syncro_tui.ui.screens.dialogs import PickModal
+
+    _, builder = park_customers(sandbox)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_form(pilot)
+        burst(app, [*"Scanner offline", "escape"])
+        await settle(pilot)
+        assert app.drafts.load("new_ticket", builder.id)["subject"] == "Scanner offline"
+        form = await open_form(pilot)
+        assert form.query_one("#subject").value == "Scanner offline"
+        await pilot.press("f8")
+        ask = await shown(pilot, PickModal)
+        assert "Discard this draft?" in ask._title
+        await pilot.press("down", "enter")  # "Yes, discard the draft"
+        await settle(pilot)
+        assert not isinstance(app.screen, NewTicketModal)
+        assert app.drafts.load("new_ticket", builder.id) is None
+        assert app.notices[-1].message == "Nothing was sent."
+        form = await open_form(pilot)
+        assert form.query_one("#subject").value == ""
+        assert not [r for r in sandbox.requests if r.method == "POST"]

@@ -81,19 +81,33 @@ class DraftModal(BaseModal[ResultT]):
     ]
 
     def __init__(
-        self, row: TicketRow | None, drafts: Drafts, *, draft_id: int | None = None
+        self,
+        row: TicketRow | None,
+        drafts: Drafts,
+        *,
+        draft_id: int | None = None,
+        draft: dict[str, Any] | None = None,
     ) -> None:
-        """``draft_id`` keys the draft when there is no row (a ticket not in the list)."""
+        """``draft_id`` keys the draft when there is no row (a ticket not in the list, a
+        new ticket's customer). ``draft`` is what the form held when a flow last closed it
+        (it wins over the file, which a full disk may have kept from being written)."""
         super().__init__()
         self.row = row
         self.drafts = drafts
         self.draft_id = row.id if row is not None else draft_id
-        self.draft: dict[str, Any] = drafts.load(self.KIND, self.draft_id) or {}
+        self.draft: dict[str, Any] = draft or drafts.load(self.KIND, self.draft_id) or {}
+        self.discarded = False  # F8 and yes: the flow ends instead of coming back
+        self.last_fields: dict[str, Any] | None = None  # the last save's fields, written or not
         self._pending: Timer | None = None
         self._unsaved_since: float | None = None
 
     def values(self) -> dict[str, Any]:
         raise NotImplementedError
+
+    def draft_fields(self) -> dict[str, Any]:
+        """What is saved as the draft: the form's values, plus whatever else the form
+        holds that was typed elsewhere (a new ticket's ticket-type answers)."""
+        return self.values()
 
     def notes(self) -> ComposeResult:
         """Under the title: that the text came back (and how to drop it), and the keys."""
@@ -148,8 +162,9 @@ class DraftModal(BaseModal[ResultT]):
         """False when the draft could not be written (a full disk, say): the form then
         stays open with the text on screen instead of failing or closing."""
         self._cancel_pending()
+        fields = self.last_fields = self.draft_fields()
         try:
-            self.drafts.save(self.KIND, self.draft_id, self.values(), self.DEFAULTS)
+            self.drafts.save(self.KIND, self.draft_id, fields, self.DEFAULTS)
         except OSError as exc:
             self.show_error(f"Could not save the draft ({exc}); Esc will not close this form.")
             return False
@@ -168,7 +183,7 @@ class DraftModal(BaseModal[ResultT]):
         self.action_submit()
 
     def action_discard(self) -> None:
-        if is_empty(self.values(), self.DEFAULTS):
+        if is_empty(self.draft_fields(), self.DEFAULTS):
             self._discard(True)
             return
         self.app.push_screen(
@@ -184,6 +199,7 @@ class DraftModal(BaseModal[ResultT]):
             return
         self._cancel_pending()
         self.drafts.discard(self.KIND, self.draft_id)
+        self.discarded = True
         self.dismiss(None)
 
     def action_submit(self) -> None:

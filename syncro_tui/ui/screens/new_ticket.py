@@ -5,7 +5,7 @@ of that customer and the exact request, confirmed with `y`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -15,12 +15,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Label, Select, TextArea
+from textual.widgets import Checkbox, Input, Label, Select, TextArea
 
 from syncro_tui.api.errors import SyncroError
+from syncro_tui.core.drafts import Drafts
 from syncro_tui.core.text import clean
-from syncro_tui.ui.screens.modal import BaseModal
+from syncro_tui.ui.screens.draft_modal import DraftModal, draft_buttons
 
+DRAFT_KIND = "new_ticket"  # keyed by the customer's id: one unsent new ticket per customer
 NO_PRIORITY = "(none)"  # a deliberate choice in the priority list, never the default
 
 FIELDS = (
@@ -71,36 +73,36 @@ def type_label(ticket_type: Any) -> str:
     return f"{ticket_type.name}  (required: {required})" if required else ticket_type.name
 
 
-class NewTicketModal(BaseModal[NewTicketForm | None]):
+class NewTicketModal(DraftModal[NewTicketForm | None]):
+    """Contact, subject, problem type, ticket type, priority, assignee, due date and the
+    first comment. A ``DraftModal`` keyed ("new_ticket", customer id) like every other form:
+    saved as typed and at once on Esc and F2, restored when a ticket is opened for the same
+    customer again, F8 (then yes) discards it. The draft also holds the ticket types' field
+    answers (``ticket_fields``, by type id), typed in ``TicketFieldsModal``."""
+
+    KIND = DRAFT_KIND
     DEFAULT_CSS = """
-    NewTicketModal > Vertical { height: 90%; max-height: 34; }
-    NewTicketModal VerticalScroll { height: 1fr; }
+    NewTicketModal > Vertical { max-height: 34; }
     NewTicketModal Label.field { color: $text-muted; margin-top: 0; }
     NewTicketModal TextArea { height: 5; }
-    NewTicketModal #buttons { height: auto; margin-top: 1; }
-    NewTicketModal Button { min-width: 14; }
     """
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel (draft kept)", id="modal.cancel"),
-        Binding("f2", "submit", "Preview", id="new_ticket.preview"),
-    ]
 
     def __init__(
         self,
         customer: Any,
         contacts: list[Any],
         *,
+        drafts: Drafts,
         problem_types: list[str],
         priorities: list[str],
         users: dict[int, str],
         default_user: int | None,
         today: date,
         draft: dict[str, Any] | None = None,
-        on_change: Callable[[dict[str, Any]], None] | None = None,
         ticket_types: list[Any] | None = None,
         require_type: bool = False,
     ) -> None:
-        super().__init__()
+        super().__init__(None, drafts, draft_id=customer.id, draft=draft)
         self.ticket_types = list(ticket_types or [])
         self.require_type = require_type and bool(self.ticket_types)
         self.customer = customer
@@ -110,8 +112,7 @@ class NewTicketModal(BaseModal[NewTicketForm | None]):
         self.users = users
         self.default_user = default_user
         self.today = today
-        self.draft = draft or {}
-        self.on_change = on_change
+        self.ticket_fields: dict[str, Any] = dict(self.draft.get("ticket_fields") or {})
 
     def compose(self) -> ComposeResult:
         d = self.draft
@@ -119,7 +120,8 @@ class NewTicketModal(BaseModal[NewTicketForm | None]):
             yield Label(
                 Text(f"New ticket for {clean(self.customer.display_name)}"), classes="modal-title"
             )
-            with VerticalScroll():
+            yield from self.notes()
+            with Vertical(id="form"):
                 yield Label("Contact", classes="field")
                 yield Select(
                     [(clean(c.name or f"contact {c.id}"), c.id) for c in self.contacts],
@@ -194,10 +196,9 @@ class NewTicketModal(BaseModal[NewTicketForm | None]):
                 )
                 yield Label("Initial description (posted as the first comment)", classes="field")
                 yield TextArea(d.get("description", ""), id="description", compact=True)
-            yield Label("", classes="error", id="error")
+            yield self.error_line()
             with Horizontal(id="buttons"):
-                yield Button("Preview (F2)", variant="primary", id="preview", compact=True)
-                yield Button("Cancel (Esc)", id="cancel", compact=True)
+                yield from draft_buttons()
 
     def on_mount(self) -> None:
         self.query_one("#subject", Input).focus()
@@ -218,18 +219,8 @@ class NewTicketModal(BaseModal[NewTicketForm | None]):
             "description": self.query_one("#description", TextArea).text,
         }
 
-    def _changed(self) -> None:
-        if self.on_change is not None and self.is_mounted:
-            try:
-                self.on_change(self.values())
-            except OSError as exc:  # say so; the text stays in the form
-                self.query_one("#error", Label).update(Text(f"Could not save the draft: {exc}"))
-
-    @on(Input.Changed)
-    @on(Select.Changed)
-    @on(TextArea.Changed)
-    def _any_change(self, event: Any) -> None:
-        self._changed()
+    def draft_fields(self) -> dict[str, Any]:
+        return {**self.values(), "ticket_fields": self.ticket_fields}
 
     def validate(self, values: dict[str, Any]) -> str | None:
         if not values["subject"].strip():
@@ -246,7 +237,7 @@ class NewTicketModal(BaseModal[NewTicketForm | None]):
         values = self.values()
         problem = self.validate(values)
         if problem:
-            self.query_one("#error", Label).update(Text(problem))
+            self.show_error(problem)
             field = (
                 "#subject"
                 if not values["subject"].strip()
@@ -275,47 +266,41 @@ class NewTicketModal(BaseModal[NewTicketForm | None]):
             )
         )
 
-    @on(Button.Pressed, "#preview")
-    def _preview(self) -> None:
-        self.action_submit()
 
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.action_cancel()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class TicketFieldsModal(BaseModal[dict | None]):
+class TicketFieldsModal(DraftModal[dict | None]):
     """The chosen ticket type's custom fields, each asked as its kind: text, dropdown,
-    date (YYYY-MM-DD) or checkbox; required ones must be answered. F2 goes on, Esc back."""
+    date (YYYY-MM-DD) or checkbox; required ones must be answered. F2 goes on, Esc goes
+    back to the form. The answers belong to the new ticket's draft (same key as the form:
+    ``ticket_fields`` by type id), saved as they are typed like every form's fields."""
 
+    KIND = DRAFT_KIND
     DEFAULT_CSS = """
+    TicketFieldsModal > Vertical { height: auto; }
     TicketFieldsModal VerticalScroll { height: auto; max-height: 20; }
     TicketFieldsModal Label.field { color: $text-muted; }
     """
     BINDINGS = [
-        Binding("escape", "cancel", "Back to the form", id="ticket_fields.back"),
-        Binding("f2", "submit", "Preview", id="ticket_fields.preview"),
+        Binding("escape", "close", "Back to the form", id="ticket_fields.back"),
+        Binding("f2", "preview", "Preview", id="ticket_fields.preview"),
     ]
 
     def __init__(
         self,
         ticket_type: Any,
         customer_name: str,
-        answers: dict | None = None,
-        on_change: Callable[[dict[str, Any]], None] | None = None,
+        *,
+        drafts: Drafts,
+        customer_id: int,
+        form: dict[str, Any] | None = None,
     ) -> None:
-        super().__init__()
+        """``form`` is the new ticket's draft as the form left it (its ``ticket_fields``
+        hold the answers given so far)."""
+        super().__init__(None, drafts, draft_id=customer_id, draft=form)
         self.ticket_type = ticket_type
         self.customer_name = customer_name
-        self.answers = dict(answers or {})
-        self.on_change = on_change  # every keystroke kept (Esc and crashes lose nothing)
+        self.answers = dict((self.draft.get("ticket_fields") or {}).get(str(ticket_type.id)) or {})
 
     def compose(self) -> ComposeResult:
-        from textual.widgets import Checkbox
-
         with Vertical():
             yield Label(
                 Text(f"{self.ticket_type.name} ticket for {clean(self.customer_name)}: its fields"),
@@ -346,12 +331,13 @@ class TicketFieldsModal(BaseModal[dict | None]):
                             id=f"field-{i}",
                             compact=True,
                         )
-            yield Label("", classes="error", id="error")
-            yield Label(Text("F2: preview.  Esc: back to the form (kept)."), classes="hint")
+            yield self.error_line()
+            yield Label(
+                Text("F2: preview.  Esc: back to the form (kept).  F8: discard the draft."),
+                classes="hint",
+            )
 
     def values(self) -> dict[str, Any]:
-        from textual.widgets import Checkbox
-
         out: dict[str, Any] = {}
         for i, f in enumerate(self.ticket_type.fields):
             widget = self.query_one(f"#field-{i}")
@@ -363,20 +349,12 @@ class TicketFieldsModal(BaseModal[dict | None]):
                 out[f.name] = widget.value
         return out
 
-    @on(Input.Changed)
-    @on(Select.Changed)
-    def _any_change(self, event: Any) -> None:
-        self._changed()
-
-    def on_checkbox_changed(self, event: Any) -> None:
-        self._changed()
-
-    def _changed(self) -> None:
-        if self.on_change is not None and self.is_mounted:
-            try:
-                self.on_change(self.values())
-            except OSError as exc:  # say so; the answers stay in the form
-                self.query_one("#error", Label).update(Text(f"Could not save the draft: {exc}"))
+    def draft_fields(self) -> dict[str, Any]:
+        answers = {
+            **(self.draft.get("ticket_fields") or {}),
+            str(self.ticket_type.id): self.values(),
+        }
+        return {**self.draft, "ticket_fields": answers}
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:
@@ -389,12 +367,9 @@ class TicketFieldsModal(BaseModal[dict | None]):
         values = self.values()
         _, problems = properties(values, self.ticket_type)
         if problems:
-            self.query_one("#error", Label).update(Text(" ".join(problems)))
+            self.show_error(" ".join(problems))
             return
         self.dismiss(values)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 def similar(subject: str, rows: list[Any], limit: int = 5) -> list[Any]:
@@ -410,9 +385,17 @@ def similar(subject: str, rows: list[Any], limit: int = 5) -> list[Any]:
 
 
 class NewTicketFlow:
+    """Customer -> form -> the ticket type's fields -> preview -> send on `y`.
+
+    n or Esc in the preview, and Esc on the type's fields, go back to the form with
+    everything kept. Each form is a ``DraftModal`` on the same draft; the flow also holds
+    the last thing each form saved (``kept``), so a draft the disk refused to keep still
+    comes back on the next form of this flow.
+    """
+
     def __init__(self, app: Any) -> None:
         self.app = app
-        self._answers: dict[str, dict] = {}  # the types' field answers, by type id (str)
+        self.kept: dict[str, Any] | None = None  # the draft as the last form left it
 
     def start(self) -> None:
         self.app.run_worker(self.run(), group="write", exit_on_error=False, name="new-ticket")
@@ -440,40 +423,31 @@ class NewTicketFlow:
         types = ticket_types(settings) if settings is not None else []
         required = require_type(settings) if settings is not None else False
         store = app.store
-        drafts = app.drafts
-        key = ("new_ticket", customer.id)
-        draft = (drafts.load(*key) if drafts else None) or {}
-        self._answers = dict(draft.get("ticket_fields") or {})
-        self._form_values: dict[str, Any] = {k: v for k, v in draft.items() if k != "ticket_fields"}
-
-        def save(values: dict[str, Any] | None = None, answers: Any = None) -> None:
-            if values is not None:
-                self._form_values = values
-            if answers is not None:
-                type_id, given = answers
-                self._answers[str(type_id)] = given
-            if drafts:
-                drafts.save(*key, {**self._form_values, "ticket_fields": self._answers})
-
+        key = (DRAFT_KIND, customer.id)
         while True:  # n or Esc in the preview comes back here with everything kept
             modal = NewTicketModal(
                 customer,
                 contacts,
+                drafts=app.drafts,
                 problem_types=store.problem_types,
                 priorities=store.priorities,
                 users=store.users,
                 default_user=app.default_assignee(),
                 today=date.fromtimestamp(app.clock()),
-                draft=self._form_values,
-                on_change=save,
+                draft=self.kept,
                 ticket_types=types,
                 require_type=required,
             )
             form = await app.push_screen_wait(modal)
+            self.kept = modal.last_fields or self.kept
             if form is None:
+                app.notify(self.not_sent_note(customer), markup=False)
                 return
-            typed = await self.ask_fields(form, types, save)
+            typed = await self.ask_fields(form, types)
             if typed is None:
+                if self.kept is None:  # F8 on the type's fields: the draft is gone
+                    app.notify(self.not_sent_note(customer), markup=False)
+                    return
                 continue  # Esc on the type's fields: back to the form, kept
             sent = await self.preview_and_send(form, customer, key, *typed, contacts=contacts)
             if sent is not None:
@@ -481,11 +455,18 @@ class NewTicketFlow:
                     app.refresh_now()
                 return
 
+    def not_sent_note(self, customer: Any) -> str:
+        name = clean(customer.display_name)
+        if self.app.drafts.load(DRAFT_KIND, customer.id) is None:
+            return "Nothing was sent."
+        return f"Nothing was sent. Your draft is kept: press n and pick {name} to continue."
+
     async def ask_fields(
-        self, form: NewTicketForm, types: list[Any], save: Callable[..., None]
+        self, form: NewTicketForm, types: list[Any]
     ) -> tuple[int | None, dict] | None:
         """(ticket_type_id, properties) for the type chosen on the form; its fields are
-        asked by kind when it has any. None when the technician went back (Esc)."""
+        asked by kind when it has any. None when the technician went back (Esc) or
+        discarded the draft (F8: ``kept`` is then None)."""
         from syncro_tui.core.ticket_types import properties
 
         if form.ticket_type_id is None:
@@ -493,20 +474,17 @@ class NewTicketFlow:
         chosen = next((t for t in types if t.id == form.ticket_type_id), None)
         if chosen is None or not chosen.fields:
             return form.ticket_type_id, {}
-        answers = await self.app.push_screen_wait(
-            TicketFieldsModal(
-                chosen,
-                form.customer_name,
-                self._answers.get(str(chosen.id)),
-                on_change=lambda given: save(answers=(chosen.id, given)),
-            )
+        modal = TicketFieldsModal(
+            chosen,
+            form.customer_name,
+            drafts=self.app.drafts,
+            customer_id=form.customer_id,
+            form=self.kept,
         )
+        answers = await self.app.push_screen_wait(modal)
+        self.kept = None if modal.discarded else modal.last_fields or self.kept
         if answers is None:
             return None
-        try:
-            save(answers=(chosen.id, answers))
-        except OSError as exc:  # the answers are in hand; say the draft could not be kept
-            self.app.notify(f"Could not save the draft: {exc}", severity="warning", markup=False)
         props, _ = properties(answers, chosen)
         return chosen.id, props
 
