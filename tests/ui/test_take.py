@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList, Select, Static
 
 from syncro_tui.ui.screens.dialogs import ConfirmWriteModal, PickModal
 from tests.ui.conftest import settle
@@ -84,3 +84,47 @@ async def test_assignee_picker_filters_as_you_type_me_first_and_unassign(make_ap
         await pilot.press("y")
         await settle(pilot)
         assert [r.json for r in puts(sandbox, before)] == [{"user_id": None}]
+
+
+async def test_the_three_forms_offer_the_same_assignees(make_app, sandbox):
+    """The quick picker (a), the edit form (e) and the new-ticket form (n) list the same
+    technicians in the same order, from one function (core.choices.assignees)."""
+    from syncro_tui.core import choices
+    from syncro_tui.ui.screens.edit import NOBODY, EditModal
+    from syncro_tui.ui.screens.new_ticket import NewTicketModal
+    from tests.ui.test_comment import shown
+    from tests.ui.test_new_ticket_forms import search
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        store, lst = app.store, listing(app)
+        expected = choices.assignees(store.users, store.me.user_id, me_name=store.me.user_name)
+        assert len(expected) > 2 and expected[0][1].startswith("me (")
+        row = next(
+            lst.row_at(i) for i in range(lst.visible_count) if lst.row_at(i).user_id in store.users
+        )
+        lst.move_to_id(row.id)
+        await settle(pilot)
+
+        await pilot.press("a")
+        pick = await shown(pilot, PickModal)
+        quick = [(v, label) for v, label in pick._choices if isinstance(v, int)]
+        await pilot.press("escape")
+        await settle(pilot)
+
+        await pilot.press("e")
+        edit = await shown(pilot, EditModal)
+        await settle(pilot)
+        edited = [(v, str(p)) for p, v in edit.query_one("#user_id")._options if v != NOBODY]
+        await pilot.press("escape")
+        await settle(pilot)
+
+        customer = next(iter(sandbox.state.customers.values()))
+        await search(pilot, (customer.business_name or customer.fullname)[:6])
+        await pilot.press("down", "enter")
+        new = await shown(pilot, NewTicketModal)
+        created = [
+            (v, str(p)) for p, v in new.query_one("#user_id")._options if v is not Select.NULL
+        ]
+        assert quick == edited == created == expected

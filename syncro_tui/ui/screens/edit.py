@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Select
 
-from syncro_tui.core import writes
+from syncro_tui.core import choices, writes
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.core.text import clean
 from syncro_tui.ui.screens.draft_modal import DraftModal, draft_buttons, not_sent_note
@@ -63,6 +63,7 @@ class EditModal(DraftModal[dict[str, Any] | None]):
         priorities: list[str],
         users: dict[int, str],
         me: int | None,
+        me_name: str = "",
         problem_types: list[str],
         contacts: list[tuple[int, str]],
     ) -> None:
@@ -70,6 +71,7 @@ class EditModal(DraftModal[dict[str, Any] | None]):
         self.before = before
         self.DEFAULTS = before  # type: ignore[misc]  # untouched fields are no draft
         self._lists = (statuses, priorities, users, me, problem_types, contacts)
+        self.me_name = me_name
 
     def compose(self) -> ComposeResult:
         statuses, priorities, users, me, problem_types, contacts = self._lists
@@ -79,13 +81,12 @@ class EditModal(DraftModal[dict[str, Any] | None]):
             names = list(dict.fromkeys([*values, current] if current else values))
             return [(clean(n), n) for n in names]
 
-        people = [(f"me ({clean(users.get(me, 'me'))})", me)] if me is not None else []
-        people += [
-            (clean(n), uid) for uid, n in sorted(users.items(), key=lambda kv: kv[1]) if uid != me
+        current = v["user_id"] if v["user_id"] != NOBODY else None
+        people = [
+            (label, uid)
+            for uid, label in choices.assignees(users, me, current, me_name=self.me_name)
         ]
         people.append(("nobody (unassigned)", NOBODY))
-        if v["user_id"] not in {uid for _, uid in people}:
-            people.append((f"user {v['user_id']}", v["user_id"]))
         people_contacts = [(clean(n), cid) for cid, n in contacts] + [("none", NOBODY)]
         if v["contact_id"] not in {cid for _, cid in people_contacts}:
             people_contacts.insert(0, (f"contact {v['contact_id']}", v["contact_id"]))
@@ -95,8 +96,8 @@ class EditModal(DraftModal[dict[str, Any] | None]):
             with Vertical(id="form"):
                 for label, widget in (
                     ("Subject", Input(v["subject"], id="subject", compact=True)),
-                    ("Status", Select(options(statuses, v["status"]), value=v["status"], id="status", allow_blank=False, compact=True)),
-                    ("Priority", Select(options(priorities, v["priority"]), value=v["priority"] or Select.BLANK, id="priority", compact=True)),
+                    ("Status", Select(options(choices.statuses(statuses, v["status"]), ""), value=v["status"], id="status", allow_blank=False, compact=True)),
+                    ("Priority", Select(options(choices.priorities(priorities, v["priority"]), ""), value=v["priority"] or Select.BLANK, id="priority", compact=True)),
                     ("Assignee", Select(people, value=v["user_id"], id="user_id", allow_blank=False, compact=True)),
                     ("Due date", Input(v["due_date"], placeholder="YYYY-MM-DD or empty", id="due_date", compact=True)),
                     ("Problem type", Select(options(problem_types, v["problem_type"]), value=v["problem_type"] or Select.BLANK, id="problem_type", compact=True)),
@@ -172,6 +173,7 @@ class EditFlow:
                 priorities=list(store.priorities),
                 users=dict(store.users),
                 me=getattr(store.me, "user_id", None),
+                me_name=getattr(store.me, "user_name", "") or "",
                 problem_types=list(store.problem_types),
                 contacts=contacts,
             )

@@ -598,7 +598,9 @@ class MainScreen(BaseScreen):
         row = self.current_row()
         if row is None or not self._need_session():
             return
-        statuses = self.app.store.statuses or [row.status]
+        from syncro_tui.core import choices
+
+        statuses = choices.statuses(self.app.store.statuses, row.status)
         self.app.push_screen(
             PickModal(f"Status for #{row.number}", [(s, s) for s in statuses], current=row.status),
             lambda value: self._update(row, "status", value, row.status),
@@ -608,10 +610,10 @@ class MainScreen(BaseScreen):
         row = self.current_row()
         if row is None or not self._need_session():
             return
-        from syncro_tui.core.priorities import choices
+        from syncro_tui.core import choices
 
         # The account's own list (GET /settings), never one of ours.
-        priorities = choices(self.app.store.priorities, row.priority) or [row.priority]
+        priorities = choices.priorities(self.app.store.priorities, row.priority) or [row.priority]
         self.app.push_screen(
             PickModal(
                 f"Priority for #{row.number}", [(p, p) for p in priorities], current=row.priority
@@ -623,14 +625,12 @@ class MainScreen(BaseScreen):
         row = self.current_row()
         if row is None or not self._need_session():
             return
+        from syncro_tui.core import choices as offer
+
         store = self.app.store
-        me = store.me.user_id
-        users = sorted(
-            ((uid, name) for uid, name in store.users.items() if uid != me),
-            key=lambda kv: kv[1].lower(),
+        choices: list[tuple[Any, str]] = list(
+            offer.assignees(store.users, store.me.user_id, row.user_id, me_name=store.me.user_name)
         )
-        choices: list[tuple[Any, str]] = [(me, f"me ({store.users.get(me, store.me.user_name)})")]
-        choices += users
         if row.user_id:
             choices.append((UNASSIGN, "Unassign (nobody)"))
 

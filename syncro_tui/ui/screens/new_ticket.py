@@ -18,6 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Checkbox, Input, Label, Select, TextArea
 
 from syncro_tui.api.errors import SyncroError
+from syncro_tui.core import choices as offer
 from syncro_tui.core.drafts import Drafts
 from syncro_tui.core.text import clean
 from syncro_tui.ui.screens.draft_modal import DraftModal, draft_buttons
@@ -97,6 +98,8 @@ class NewTicketModal(DraftModal[NewTicketForm | None]):
         priorities: list[str],
         users: dict[int, str],
         default_user: int | None,
+        me: int | None = None,
+        me_name: str = "",
         today: date,
         draft: dict[str, Any] | None = None,
         ticket_types: list[Any] | None = None,
@@ -111,6 +114,7 @@ class NewTicketModal(DraftModal[NewTicketForm | None]):
         self.priorities = priorities
         self.users = users
         self.default_user = default_user
+        self.me, self.me_name = me, me_name
         self.today = today
         self.ticket_fields: dict[str, Any] = dict(self.draft.get("ticket_fields") or {})
 
@@ -165,7 +169,7 @@ class NewTicketModal(DraftModal[NewTicketForm | None]):
                         compact=True,
                     )
                 yield Label("Priority (required: pick one, or (none) on purpose)", classes="field")
-                choices = [(p, p) for p in self.priorities if p and p != NO_PRIORITY]
+                choices = [(p, p) for p in offer.priorities(self.priorities) if p != NO_PRIORITY]
                 choices.append((f"{NO_PRIORITY}: leave it unset", NO_PRIORITY))
                 wanted = d.get("priority")
                 yield Select(
@@ -177,13 +181,11 @@ class NewTicketModal(DraftModal[NewTicketForm | None]):
                 )
                 yield Label("Assignee", classes="field")
                 user = d.get("user_id", self.default_user)
+                people = offer.assignees(self.users, self.me, me_name=self.me_name)
                 yield Select(
-                    [
-                        (clean(n), uid)
-                        for uid, n in sorted(self.users.items(), key=lambda kv: kv[1].lower())
-                    ],
+                    [(label, uid) for uid, label in people],
                     prompt="(unassigned)",
-                    value=user if user in self.users else Select.NULL,
+                    value=user if user in {uid for uid, _ in people} else Select.NULL,
                     id="user_id",
                     compact=True,
                 )
@@ -433,6 +435,8 @@ class NewTicketFlow:
                 priorities=store.priorities,
                 users=store.users,
                 default_user=app.default_assignee(),
+                me=getattr(store.me, "user_id", None),
+                me_name=getattr(store.me, "user_name", "") or "",
                 today=date.fromtimestamp(app.clock()),
                 draft=self.kept,
                 ticket_types=types,
