@@ -29,47 +29,25 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode
 
 import httpx
-from pydantic import ValidationError
 
 from syncro_tui import __version__
 from syncro_tui.api import errors as E
-from syncro_tui.api.models import (
-    AccountSettings,
-    Appointment,
-    AppointmentPage,
-    CannedResponse,
-    CannedResponsePage,
-    CannedResponseSettings,
-    Comment,
-    CommentPage,
-    Contact,
-    ContactPage,
-    Customer,
-    CustomerPage,
-    Invoice,
-    InvoicePage,
-    LineItem,
-    Me,
-    PageMeta,
-    Product,
-    ProductPage,
-    SearchResults,
-    Ticket,
-    TicketDetail,
-    TicketPage,
-    TicketSettings,
-    TimerEntry,
-    TimerPage,
-    User,
-    UserList,
-)
+from syncro_tui.api.lazy import Lazy as _Lazy
 from syncro_tui.api.ratelimit import MAX_PAUSE, RateLimiter, current_priority
 from syncro_tui.api.redact import MASK, install_filters, redact_params, redact_text
 from syncro_tui.secrets import SecretKey
+
+if TYPE_CHECKING:
+    import pydantic as _pydantic
+
+    from syncro_tui.api import models as _M
+else:
+    _M = _Lazy("syncro_tui.api.models")
+    _pydantic = _Lazy("pydantic")
 
 log = logging.getLogger("syncro_tui.http")
 
@@ -205,6 +183,38 @@ def _retry_after(value: str | None) -> float | None:
     if seconds != seconds:  # NaN
         return None
     return max(0.0, seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class PlainMeta:
+    """``models.PageMeta`` of a usual ``meta`` (whole numbers or null), read without it."""
+
+    total_pages: int = 1
+    page: int = 1
+    per_page: int | None = None
+    total_entries: int | None = None
+    has_total: bool = False
+
+
+_META_FIELDS = ("total_pages", "page", "per_page", "total_entries")
+
+
+def page_meta(meta: Any) -> PlainMeta | _M.PageMeta:
+    """A list response's ``meta`` as ``models.PageMeta`` reads it: plainly when every field
+    it keeps is a whole number or null (anything else, "3" say, goes to the model)."""
+    if meta is None:
+        return PlainMeta()
+    if type(meta) is not dict:
+        return _M.PageMeta.model_validate(meta)
+    found: dict[str, Any] = {}
+    for name in _META_FIELDS:
+        value = meta.get(name)
+        if value is None:
+            continue
+        if type(value) is not int:
+            return _M.PageMeta.model_validate(meta)
+        found[name] = value
+    return PlainMeta(**found, has_total="total_pages" in found)
 
 
 def _decode(response: httpx.Response) -> _Reply:
@@ -651,7 +661,7 @@ class SyncroClient:
                 )
             try:
                 result = parse(body)
-            except ValidationError as exc:
+            except _pydantic.ValidationError as exc:
                 problem = f"the response did not have the expected fields ({exc.error_count()} problem(s), first: {_first_error(exc)})"
             except (_BadShape, KeyError, TypeError, ValueError) as exc:
                 problem = f"the response had an unexpected shape ({exc})"
@@ -672,8 +682,8 @@ class SyncroClient:
 
     # ------------------------------------------------------------------ reads
 
-    async def me(self) -> Me:
-        return await self._call("GET", "/me", lambda b: Me.model_validate(_need_dict(b)))
+    async def me(self) -> _M.Me:
+        return await self._call("GET", "/me", lambda b: _M.Me.model_validate(_need_dict(b)))
 
     async def list_tickets(
         self,
@@ -691,12 +701,12 @@ class SyncroClient:
         ticket_search_id: int | None = None,
         page: int | None = None,
         per_page: int | None = None,
-    ) -> TicketPage:
+    ) -> _M.TicketPage:
         """GET /tickets with Syncro's filters (``status="Not Closed"`` for open tickets)."""
         return await self._call(
             "GET",
             "/tickets",
-            lambda b: TicketPage.model_validate(_need_list_key(b, "tickets")),
+            lambda b: _M.TicketPage.model_validate(_need_list_key(b, "tickets")),
             params=_ticket_params(
                 status=status,
                 mine=mine,
@@ -716,19 +726,18 @@ class SyncroClient:
 
     async def list_ticket_items(
         self, read: Callable[[list[Any]], list[Any]], **filters: Any
-    ) -> tuple[list[Any], PageMeta]:
+    ) -> tuple[list[Any], PlainMeta | _M.PageMeta]:
         """GET /tickets (the filters of ``list_tickets``), its items handed to ``read`` as
         JSON: the sync path turns them into rows without a model per ticket (and reads any
-        unusual one with the model itself, so one malformed ticket never fails the page)."""
+        unusual one with the model itself, so one malformed ticket never fails the page).
+        The usual ``meta`` is read plainly too: a first start can paint its first page
+        before pydantic and the models are imported."""
 
-        def parse(body: Any) -> tuple[list[Any], PageMeta]:
+        def parse(body: Any) -> tuple[list[Any], PlainMeta | _M.PageMeta]:
             body = _need_list_key(body, "tickets")
             if isinstance(body, list):
-                return read(body), PageMeta()
-            meta = body.get("meta")
-            return read(body["tickets"]), PageMeta() if meta is None else PageMeta.model_validate(
-                meta
-            )
+                return read(body), PlainMeta()
+            return read(body["tickets"]), page_meta(body.get("meta"))
 
         return await self._call("GET", "/tickets", parse, params=_ticket_params(**filters))
 
@@ -737,7 +746,7 @@ class SyncroClient:
         *,
         concurrency: int = 3,
         per_page: int | None = 100,
-        each_page: Callable[[list[Ticket]], list[Any]] | None = None,
+        each_page: Callable[[list[_M.Ticket]], list[Any]] | None = None,
         read_items: Callable[[list[Any]], list[Any]] | None = None,
         **filters: Any,
     ) -> list[Any]:
@@ -785,7 +794,7 @@ class SyncroClient:
                     break
                 seen.update(t.id for t in fresh)
                 pages[n] = got
-        out: list[Ticket] = []
+        out: list[_M.Ticket] = []
         seen_ids: set[int] = set()
         for n in sorted(pages):
             for ticket in pages[n]:
@@ -794,7 +803,7 @@ class SyncroClient:
                     out.append(ticket)
         return out
 
-    async def ticket_by_number(self, number: str | int) -> TicketDetail | None:
+    async def ticket_by_number(self, number: str | int) -> _M.TicketDetail | None:
         """GET /tickets?number=N, then the detail. None when no ticket has that number."""
         wanted = str(number).strip().lstrip("#")
         if not wanted:
@@ -808,20 +817,20 @@ class SyncroClient:
         except E.NotFound:
             return None
 
-    async def get_ticket(self, ticket_id: int) -> TicketDetail:
+    async def get_ticket(self, ticket_id: int) -> _M.TicketDetail:
         tid = _ident(ticket_id, "ticket_id")
         return await self._call(
-            "GET", f"/tickets/{tid}", lambda b: _wrapped(b, TicketDetail, "ticket")
+            "GET", f"/tickets/{tid}", lambda b: _wrapped(b, _M.TicketDetail, "ticket")
         )
 
     async def ticket_comments(
         self, ticket_id: int, *, page: int = 1, per_page: int | None = None
-    ) -> CommentPage:
+    ) -> _M.CommentPage:
         tid = _ident(ticket_id, "ticket_id")
         return await self._call(
             "GET",
             f"/tickets/{tid}/comments",
-            lambda b: CommentPage.model_validate(_need_list_key(b, "comments")),
+            lambda b: _M.CommentPage.model_validate(_need_list_key(b, "comments")),
             params={"page": page, "per_page": per_page},
         )
 
@@ -831,11 +840,11 @@ class SyncroClient:
         page: int = 1,
         created_at_gt: date | datetime | str | None = None,
         created_at_lt: date | datetime | str | None = None,
-    ) -> TimerPage:
+    ) -> _M.TimerPage:
         return await self._call(
             "GET",
             "/ticket_timers",
-            lambda b: TimerPage.model_validate(_need_list_key(b, "ticket_timers")),
+            lambda b: _M.TimerPage.model_validate(_need_list_key(b, "ticket_timers")),
             params={
                 "page": page,
                 "created_at_gt": _when(created_at_gt),
@@ -843,85 +852,87 @@ class SyncroClient:
             },
         )
 
-    async def ticket_settings(self) -> TicketSettings:
+    async def ticket_settings(self) -> _M.TicketSettings:
         return await self._call(
-            "GET", "/tickets/settings", lambda b: TicketSettings.model_validate(_need_dict(b))
+            "GET", "/tickets/settings", lambda b: _M.TicketSettings.model_validate(_need_dict(b))
         )
 
-    async def account_settings(self) -> AccountSettings:
+    async def account_settings(self) -> _M.AccountSettings:
         return await self._call(
-            "GET", "/settings", lambda b: AccountSettings.model_validate(_need_dict(b))
+            "GET", "/settings", lambda b: _M.AccountSettings.model_validate(_need_dict(b))
         )
 
-    async def customers(self, *, query: str | None = None, page: int = 1) -> CustomerPage:
+    async def customers(self, *, query: str | None = None, page: int = 1) -> _M.CustomerPage:
         return await self._call(
             "GET",
             "/customers",
-            lambda b: CustomerPage.model_validate(_need_list_key(b, "customers")),
+            lambda b: _M.CustomerPage.model_validate(_need_list_key(b, "customers")),
             params={"query": query, "page": page},
         )
 
-    async def customer_autocomplete(self, query: str) -> list[Customer]:
+    async def customer_autocomplete(self, query: str) -> list[_M.Customer]:
         return await self._call(
             "GET",
             "/customers/autocomplete",
-            lambda b: CustomerPage.model_validate(_need_list_key(b, "customers")).customers,
+            lambda b: _M.CustomerPage.model_validate(_need_list_key(b, "customers")).customers,
             params={"query": query},
         )
 
-    async def customer(self, customer_id: int) -> Customer:
+    async def customer(self, customer_id: int) -> _M.Customer:
         cid = _ident(customer_id, "customer_id")
         return await self._call(
-            "GET", f"/customers/{cid}", lambda b: _wrapped(b, Customer, "customer")
+            "GET", f"/customers/{cid}", lambda b: _wrapped(b, _M.Customer, "customer")
         )
 
-    async def contacts(self, *, customer_id: int | None = None, page: int = 1) -> ContactPage:
+    async def contacts(self, *, customer_id: int | None = None, page: int = 1) -> _M.ContactPage:
         return await self._call(
             "GET",
             "/contacts",
-            lambda b: ContactPage.model_validate(_need_list_key(b, "contacts")),
+            lambda b: _M.ContactPage.model_validate(_need_list_key(b, "contacts")),
             params={"customer_id": customer_id, "page": page},
         )
 
-    async def contact(self, contact_id: int) -> Contact:
+    async def contact(self, contact_id: int) -> _M.Contact:
         """GET /contacts/{id}: a bare contact (``{"contact": ...}`` accepted too)."""
         cid = _ident(contact_id, "contact_id")
         return await self._call(
-            "GET", f"/contacts/{cid}", lambda b: _wrapped(b, Contact, "contact")
+            "GET", f"/contacts/{cid}", lambda b: _wrapped(b, _M.Contact, "contact")
         )
 
-    async def search(self, query: str) -> SearchResults:
+    async def search(self, query: str) -> _M.SearchResults:
         """GET /search?query=: Syncro's global search (customers, tickets, ...)."""
         return await self._call(
             "GET",
             "/search",
-            lambda b: SearchResults.model_validate(_need_dict(b)),
+            lambda b: _M.SearchResults.model_validate(_need_dict(b)),
             params={"query": query},
         )
 
-    async def canned_responses(self, query: str | None = None, page: int = 1) -> CannedResponsePage:
+    async def canned_responses(
+        self, query: str | None = None, page: int = 1
+    ) -> _M.CannedResponsePage:
         """GET /canned_responses (needs "Ticket Canned Responses - Manage" even to read:
         without it, :class:`PermissionDenied`). The spec documents neither paging nor meta;
         ``page`` is sent past the first page only."""
         return await self._call(
             "GET",
             "/canned_responses",
-            lambda b: CannedResponsePage.model_validate(_need_list_key(b, "canned_responses")),
+            lambda b: _M.CannedResponsePage.model_validate(_need_list_key(b, "canned_responses")),
             params={"query": query or None, "page": page if page != 1 else None},
         )
 
     async def all_canned_responses(
         self, query: str | None = None, *, max_pages: int = 20
-    ) -> list[CannedResponse]:
+    ) -> list[_M.CannedResponse]:
         """Every canned response matching ``query``, whether or not the server pages them."""
         return await _walk(lambda n: self.canned_responses(query, n), max_pages)
 
-    async def canned_response_settings(self) -> CannedResponseSettings:
+    async def canned_response_settings(self) -> _M.CannedResponseSettings:
         """GET /canned_responses/settings: categories and subjects."""
         return await self._call(
             "GET",
             "/canned_responses/settings",
-            lambda b: CannedResponseSettings.model_validate(_need_dict(b)),
+            lambda b: _M.CannedResponseSettings.model_validate(_need_dict(b)),
         )
 
     async def appointments(
@@ -931,12 +942,12 @@ class SyncroClient:
         date_from: date | datetime | str | None = None,
         date_to: date | datetime | str | None = None,
         page: int = 1,
-    ) -> AppointmentPage:
+    ) -> _M.AppointmentPage:
         """GET /appointments (items wrapped in ``appointment`` or bare, both accepted)."""
         return await self._call(
             "GET",
             "/appointments",
-            lambda b: AppointmentPage.model_validate(_need_list_key(b, "appointments")),
+            lambda b: _M.AppointmentPage.model_validate(_need_list_key(b, "appointments")),
             params={
                 "mine": _flag(mine),
                 "date_from": _when(date_from),
@@ -952,26 +963,26 @@ class SyncroClient:
         date_from: date | datetime | str | None = None,
         date_to: date | datetime | str | None = None,
         max_pages: int = 40,
-    ) -> list[Appointment]:
+    ) -> list[_M.Appointment]:
         return await _walk(
             lambda n: self.appointments(mine=mine, date_from=date_from, date_to=date_to, page=n),
             max_pages,
         )
 
-    async def products_page(self, *, query: str | None = None, page: int = 1) -> ProductPage:
+    async def products_page(self, *, query: str | None = None, page: int = 1) -> _M.ProductPage:
         return await self._call(
             "GET",
             "/products",
-            lambda b: ProductPage.model_validate(_need_list_key(b, "products")),
+            lambda b: _M.ProductPage.model_validate(_need_list_key(b, "products")),
             params={"query": query, "page": page},
         )
 
-    async def products(self, *, query: str | None = None, page: int = 1) -> list[Product]:
+    async def products(self, *, query: str | None = None, page: int = 1) -> list[_M.Product]:
         return (await self.products_page(query=query, page=page)).products
 
     async def all_products(
         self, *, query: str | None = None, max_pages: int = 100
-    ) -> list[Product]:
+    ) -> list[_M.Product]:
         """Every product. GET /products documents no meta, so without one this walks pages
         until an empty page (or one with nothing new); with meta it follows total_pages."""
         first = await self.products_page(query=query, page=1)
@@ -993,23 +1004,23 @@ class SyncroClient:
                     break
                 seen.update(p.id for p in fresh)
                 out.extend(fresh)
-        unique: dict[int, Product] = {}
+        unique: dict[int, _M.Product] = {}
         for product in out:
             unique.setdefault(product.id, product)
         return list(unique.values())
 
-    async def users(self) -> list[User]:
+    async def users(self) -> list[_M.User]:
         return await self._call(
-            "GET", "/users", lambda b: UserList.model_validate(_need_list_key(b, "users")).users
+            "GET", "/users", lambda b: _M.UserList.model_validate(_need_list_key(b, "users")).users
         )
 
-    async def invoice(self, invoice_id: int | str) -> Invoice:
+    async def invoice(self, invoice_id: int | str) -> _M.Invoice:
         """GET /invoices/{id} (Syncro takes an id or a number here)."""
         ident = str(invoice_id).strip()
         if not ident.isdigit():
             raise TypeError(f"invoice id or number must be digits, not {invoice_id!r}")
         return await self._call(
-            "GET", f"/invoices/{ident}", lambda b: _wrapped(b, Invoice, "invoice")
+            "GET", f"/invoices/{ident}", lambda b: _wrapped(b, _M.Invoice, "invoice")
         )
 
     async def invoices(
@@ -1020,13 +1031,13 @@ class SyncroClient:
         paid: bool | None = None,
         unpaid: bool | None = None,
         since_updated_at: date | datetime | str | None = None,
-    ) -> InvoicePage:
+    ) -> _M.InvoicePage:
         """GET /invoices (25 a page; meta has only total_pages and page). ``ticket_id``
         gives the invoices made from one ticket."""
         return await self._call(
             "GET",
             "/invoices",
-            lambda b: InvoicePage.model_validate(_need_list_key(b, "invoices")),
+            lambda b: _M.InvoicePage.model_validate(_need_list_key(b, "invoices")),
             params={
                 "ticket_id": None if ticket_id is None else _ident(ticket_id, "ticket_id"),
                 "paid": _flag(paid),
@@ -1036,55 +1047,55 @@ class SyncroClient:
             },
         )
 
-    async def ticket_invoices(self, ticket_id: int, *, max_pages: int = 20) -> list[Invoice]:
+    async def ticket_invoices(self, ticket_id: int, *, max_pages: int = 20) -> list[_M.Invoice]:
         """Every invoice made from ``ticket_id`` (all pages, newest first as served)."""
         tid = _ident(ticket_id, "ticket_id")
         return await _walk(lambda n: self.invoices(tid, n), max_pages)
 
     # ------------------------------------------------------------------ writes (never retried)
 
-    async def create_ticket(self, payload: dict[str, Any]) -> TicketDetail:
+    async def create_ticket(self, payload: dict[str, Any]) -> _M.TicketDetail:
         return await self._call(
             "POST",
             "/tickets",
-            lambda b: _wrapped(b, TicketDetail, "ticket"),
+            lambda b: _wrapped(b, _M.TicketDetail, "ticket"),
             payload=_payload(payload),
         )
 
-    async def update_ticket(self, ticket_id: int, payload: dict[str, Any]) -> TicketDetail:
+    async def update_ticket(self, ticket_id: int, payload: dict[str, Any]) -> _M.TicketDetail:
         tid = _ident(ticket_id, "ticket_id")
         return await self._call(
             "PUT",
             f"/tickets/{tid}",
-            lambda b: _wrapped(b, TicketDetail, "ticket"),
+            lambda b: _wrapped(b, _M.TicketDetail, "ticket"),
             payload=_payload(payload),
         )
 
-    async def add_comment(self, ticket_id: int, payload: dict[str, Any]) -> Comment:
+    async def add_comment(self, ticket_id: int, payload: dict[str, Any]) -> _M.Comment:
         tid = _ident(ticket_id, "ticket_id")
         return await self._call(
             "POST",
             f"/tickets/{tid}/comment",
-            lambda b: _wrapped(b, Comment, "comment"),
+            lambda b: _wrapped(b, _M.Comment, "comment"),
             payload=_payload(payload),
         )
 
-    async def add_line_item(self, ticket_id: int, payload: dict[str, Any]) -> LineItem:
+    async def add_line_item(self, ticket_id: int, payload: dict[str, Any]) -> _M.LineItem:
         tid = _ident(ticket_id, "ticket_id")
         return await self._call(
             "POST",
             f"/tickets/{tid}/add_line_item",
-            lambda b: _wrapped(b, LineItem, "ticket_line_item", "line_item"),
+            lambda b: _wrapped(b, _M.LineItem, "ticket_line_item", "line_item"),
             payload=_payload(payload),
         )
 
-    async def update_line_item(self, ticket_id: int, payload: dict[str, Any]) -> LineItem:
+    async def update_line_item(self, ticket_id: int, payload: dict[str, Any]) -> _M.LineItem:
         """PUT /tickets/{id}/update_line_item; ``payload`` carries ``ticket_line_item_id``."""
         tid = _ident(ticket_id, "ticket_id")
         return await self._call(
             "PUT",
             f"/tickets/{tid}/update_line_item",
-            lambda b: _wrapped(b, LineItem, "ticket_line_item", "line_item"),
+            lambda b: _wrapped(b, _M.LineItem, "ticket_line_item", "line_item"),
             payload=_payload(payload),
         )
 
@@ -1099,13 +1110,13 @@ class SyncroClient:
             allow_empty=True,
         )
 
-    async def add_timer_entry(self, ticket_id: int, payload: dict[str, Any]) -> TimerEntry:
+    async def add_timer_entry(self, ticket_id: int, payload: dict[str, Any]) -> _M.TimerEntry:
         tid = _ident(ticket_id, "ticket_id")
         return await self._call(
             "POST", f"/tickets/{tid}/timer_entry", _timer, payload=_payload(payload)
         )
 
-    async def update_timer_entry(self, ticket_id: int, payload: dict[str, Any]) -> TimerEntry:
+    async def update_timer_entry(self, ticket_id: int, payload: dict[str, Any]) -> _M.TimerEntry:
         """PUT /tickets/{id}/update_timer_entry; ``payload`` carries ``timer_entry_id``."""
         tid = _ident(ticket_id, "ticket_id")
         return await self._call(
@@ -1123,18 +1134,18 @@ class SyncroClient:
             allow_empty=True,
         )
 
-    async def charge_timer_entry(self, ticket_id: int, timer_entry_id: int) -> TimerEntry:
+    async def charge_timer_entry(self, ticket_id: int, timer_entry_id: int) -> _M.TimerEntry:
         tid = _ident(ticket_id, "ticket_id")
         eid = _ident(timer_entry_id, "timer_entry_id")
         return await self._call(
             "POST", f"/tickets/{tid}/charge_timer_entry", _timer, payload={"timer_entry_id": eid}
         )
 
-    async def create_invoice(self, payload: dict[str, Any]) -> Invoice:
+    async def create_invoice(self, payload: dict[str, Any]) -> _M.Invoice:
         return await self._call(
             "POST",
             "/invoices",
-            lambda b: _wrapped(b, Invoice, "invoice"),
+            lambda b: _wrapped(b, _M.Invoice, "invoice"),
             payload=_payload(payload),
         )
 
@@ -1227,8 +1238,8 @@ _WRAPPERS = {
 }
 
 
-def _timer(body: Any) -> TimerEntry:
-    return _wrapped(body, TimerEntry, "ticket_timer", "timer", "timer_entry")
+def _timer(body: Any) -> _M.TimerEntry:
+    return _wrapped(body, _M.TimerEntry, "ticket_timer", "timer", "timer_entry")
 
 
 def _success(body: Any) -> None:
@@ -1239,7 +1250,7 @@ def _success(body: Any) -> None:
     raise _BadShape(f"expected a JSON object, got {type(body).__name__}")
 
 
-def _first_error(exc: ValidationError) -> str:
+def _first_error(exc: _pydantic.ValidationError) -> str:
     try:
         err = exc.errors(include_url=False, include_input=False)[0]
     except Exception:

@@ -227,7 +227,8 @@ class Session:
         self.client = client
         self.drafts = drafts
         self.read_only = read_only  # why nothing can be sent (the data folder is read-only)
-        self.outbox = self._open_outbox(outbox_path)
+        self._outbox_path = outbox_path
+        self._outbox: Any = None  # opened on first use: see ``outbox``
         self.users: dict[int, str] = {}
         self.me: Any = None
         self.ticket_settings: Any = None
@@ -235,10 +236,21 @@ class Session:
         self._newest_seen: datetime | None = None
         self._loaded_once = False
         self.zone: Any = UTC  # the account's time zone, from GET /settings
+        self._zone_known = False
+        self._unzoned: dict[int, str] = {}  # due times read before the zone was known
         self._reported_unreadable: set[tuple[int, str]] = set()
         self._products_by_id: dict[int, Any] | None = None
         self.own_created: set[int] = set()  # tickets this app created: never news to us
         self.saved_searches: list[tuple[int, str]] = []  # the account's, from /tickets/settings
+
+    @property
+    def outbox(self) -> Any:
+        """The account's write journal, opened on its first use: a first start reads and
+        paints its first list page without it (its imports and a new SQLite file cost
+        ~40 ms), then GET /me opens it, before any write can be sent (issue 14)."""
+        if self._outbox is None:
+            self._outbox = self._open_outbox(self._outbox_path)
+        return self._outbox
 
     def _open_outbox(self, path: Path | None) -> Any:
         """The account's journal (keyed by the account, whatever its spelling); older
@@ -263,7 +275,8 @@ class Session:
         return bool(self.settings.read_only or getattr(self.client, "read_only", False))
 
     async def aclose(self) -> None:
-        self.outbox.close()
+        if self._outbox is not None:
+            self._outbox.close()
         await self.client.aclose()
 
     # -- writes ----------------------------------------------------------------------------
@@ -406,7 +419,32 @@ class Session:
             problem_types=list(getattr(account_settings, "problem_types", []) or []),
             users=dict(users),
         )
+        self._zone_known = True
         self._name_assignees()
+        self._rezone_due_dates()
+
+    def _rezone_due_dates(self, *, walk_done: bool = False) -> None:
+        """Rows read before the account's zone was known (a first start reads its first
+        page before GET /settings answers, and the pages of a walk may be read before it
+        too) get the calendar date of a due *time* in that zone (a due date without a time
+        is the same in every zone). Rows of a walk still under way are settled when it
+        has put them into the store (``walk_done``: what is not there by then is not open)."""
+        if not self._zone_known or not self._unzoned:
+            return
+        pending, self._unzoned = self._unzoned, {}
+        fixed = []
+        for ticket_id, raw in pending.items():
+            row = self.store.tickets.get(ticket_id)
+            if row is None:
+                if not walk_done:
+                    self._unzoned[ticket_id] = raw
+                continue
+            found = due_date(raw, self.zone)
+            day = found.iso() if found else ""
+            if day != row.due_date:
+                fixed.append(replace(row, due_date=day))
+        if fixed:
+            self.store.apply_tickets(fixed, full=False)
 
     def _name_assignees(self) -> None:
         """Rows read before the technicians' names were known (the first poll runs beside
@@ -426,13 +464,15 @@ class Session:
         """A list page's items (JSON) -> rows. The usual ones are read without a model
         (``core.page_rows``); any other goes through ``api.models`` as before, so a malformed
         one becomes its "unreadable" row and never fails the page."""
-        from syncro_tui.api.models import read_list_ticket
-
         rows = []
         users, zone, held = self.users, self.zone, self.store.tickets
+        if not self._zone_known:
+            self._note_unzoned(items)
         for item in items:
             row = plain_row(item, users, zone)
-            if row is None:
+            if row is None:  # the models are imported only for such a ticket
+                from syncro_tui.api.models import read_list_ticket
+
                 ticket = read_list_ticket(item)
                 if ticket.unreadable:
                     self._report_unreadable(ticket)
@@ -443,6 +483,14 @@ class Session:
             # until the walk ends), and the list then knows the row is unchanged by identity.
             rows.append(same if same is not None and same == row else row)
         return rows
+
+    def _note_unzoned(self, items: list[Any]) -> None:
+        """Due times (not bare dates) of items read before the zone is known: their
+        calendar date is settled by ``_rezone_due_dates``."""
+        for item in items:
+            due = item.get("due_date") if isinstance(item, dict) else None
+            if isinstance(due, str) and len(due.strip()) > 10 and isinstance(item.get("id"), int):
+                self._unzoned[item["id"]] = due.strip()
 
     def _first_page_shown(
         self, closed: set[str], first_run: bool
@@ -563,6 +611,7 @@ class Session:
         held = self.store.tickets
         old = {r.id: h for r in rows if (h := held.get(r.id)) is not None and h is not r}
         diff = self.store.apply_tickets(rows, full=full, closed_statuses=closed)
+        self._rezone_due_dates(walk_done=True)
         if first_run:
             self.store.mark_all_seen()  # first run on this machine: nothing is news yet
             if self.cache is not None:
@@ -598,7 +647,7 @@ class Session:
     def _save_cache(self, full: bool, rows: list[TicketRow], diff: Any) -> None:
         try:
             if full:
-                self.cache.save_rows(list(self.store.tickets.values()), full=True)
+                self.cache.replace_rows(self.store.tickets)
                 self.cache.put_blob("last_full", self._last_full)
             else:
                 self.cache.upsert_rows(

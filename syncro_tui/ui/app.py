@@ -95,6 +95,8 @@ class SyncroApp(App[None]):
         self.drafts: Any = None  # drafts and the timer file load right after the first paint
         self.timers: Any = None
         self._cached_full_at: float | None = None
+        self._early_poll: Worker | None = None  # a first start's poll, running before /me
+        self._early_failed = False
         # `--demo`: its sandbox is made anew at each launch, so neither the cached rows nor
         # its first full load are news, and the first poll is a full load.
         self._fresh_demo = fresh_demo
@@ -272,6 +274,7 @@ class SyncroApp(App[None]):
         from syncro_tui.core.session import Session
 
         await asyncio.to_thread(_import_network_stack)
+        first_start = not self.store.tickets  # nothing to show yet (no cache)
         self.session = Session(
             self.settings,
             self.store,
@@ -282,6 +285,15 @@ class SyncroApp(App[None]):
             drafts=self.drafts,
             read_only=self.read_only,
         )
+        early = None
+        if first_start:
+            # Nothing on screen: the first list page goes first and paints as soon as it is
+            # read (no model needed); /me and the account lists, which import pydantic and
+            # the models, follow it instead of holding it back (issue 14). Until /me has
+            # answered, a failure of this poll is left to /me to report (the same cause).
+            self._early_poll, self._early_failed = self.poll(), False
+            early = self._early_poll
+            await self._first_page(early)
         from syncro_tui.core.sender import WriteSender
 
         self.sender = WriteSender(
@@ -295,13 +307,18 @@ class SyncroApp(App[None]):
             self.notify(
                 self.session.journal_notice, title="Write journal", severity="warning", markup=False
             )
-        if self.cache is not None and self.store.tickets and not self._fresh_demo:
+        if self.cache is not None and not first_start and not self._fresh_demo:
             self.session.resume_from_cache(list(self.store.tickets.values()), self._cached_full_at)
+        await asyncio.to_thread(_import_models)
         try:
             me = await self.session.load_me()
         except SyncroError as exc:
+            self._early_poll = None
             self._handle_error(exc, what="Loading your account")
             return
+        except BaseException:
+            self._early_poll = None
+            raise
         self._user_line = f"Authenticated as {clean(me.user_name)}"
         self.refresh_header()
         await self._recover_writes()
@@ -309,7 +326,16 @@ class SyncroApp(App[None]):
         expected = self.settings.expected_user.strip()
         if expected and expected.lower() not in (str(me.user_id), (me.user_name or "").lower()):
             self._attribution_warning = f"key belongs to {clean(me.user_name)}, not {expected}!"
-        self.poll()
+        self._early_poll = None
+        if early is None or self._early_failed:  # (else a first start's poll is running)
+            self.poll()
+
+    async def _first_page(self, poll: Worker) -> None:
+        """Until the first poll put its first page into the store (or ended)."""
+        import asyncio
+
+        while not self.store.tickets and not poll.is_finished:
+            await asyncio.sleep(0.005)
 
     @work(group="account", exit_on_error=False)
     async def load_lists(self) -> None:
@@ -368,6 +394,8 @@ class SyncroApp(App[None]):
         if worker.group == "poll":
             if worker.state == WorkerState.SUCCESS:
                 self._poll_succeeded(worker.result)
+            elif worker.state == WorkerState.ERROR and worker is self._early_poll:
+                self._early_failed = True  # connect polls again once /me answered
             elif worker.state == WorkerState.ERROR:
                 self._handle_error(worker.error, what="Syncing tickets")
         elif worker.group == "connect" and worker.state == WorkerState.ERROR:
@@ -727,8 +755,12 @@ class AppPrompts:
 
 
 def _import_network_stack() -> None:
-    """Import httpx and the pydantic models in a thread, beside the first paint."""
+    """Import httpx and the client in a thread, beside the first paint."""
     import syncro_tui.api.client  # noqa: F401
+
+
+def _import_models() -> None:
+    """Import pydantic and the models in a thread (the list pages need neither)."""
     import syncro_tui.api.models  # noqa: F401
 
 

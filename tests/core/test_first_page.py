@@ -58,3 +58,34 @@ async def test_rows_read_before_the_names_get_their_assignee(make_session):  # n
     for row in assigned:
         name = session.store.tickets[row.id].assignee
         assert name and name == session.users[row.user_id]
+
+
+async def test_due_times_read_before_the_accounts_zone_get_its_calendar_date(make_session):  # noqa: F811
+    """A first start reads its first page before GET /settings answers (issue 14): a due
+    *time* read then is dated in UTC until the account's zone is known, then in that zone;
+    a bare due date is the same everywhere and stays."""
+    from tests.api.fixtures.shapes import LIST_TICKET
+
+    sb = Sandbox(clock=lambda: T0, tickets=20)  # America/Los_Angeles
+    session = make_session(sb)
+    items = [
+        {**LIST_TICKET, "id": 99001, "due_date": "2026-12-31T04:00:00Z"},  # LA: the 30th
+        {**LIST_TICKET, "id": 99002, "due_date": "2026-12-31"},
+        {**LIST_TICKET, "id": 99003, "due_date": "2026-12-31T20:00:00Z"},  # LA: the 31st
+    ]
+    rows = session._page_rows(items)
+    assert [r.due_date for r in rows] == ["2026-12-31"] * 3
+    session.store.apply_tickets(rows, full=False)
+    still_walking = session._page_rows([{**items[0], "id": 99005}])  # a later page
+    await session.load_lists()
+    session.store.apply_tickets(still_walking, full=False)  # the walk's end puts it in
+    session._rezone_due_dates(walk_done=True)
+    assert session.store.tickets[99005].due_date == "2026-12-30"
+    held = session.store.tickets
+    assert [held[i].due_date for i in (99001, 99002, 99003)] == [
+        "2026-12-30",
+        "2026-12-31",
+        "2026-12-31",
+    ]
+    later = session._page_rows([{**items[0], "id": 99004}])  # the zone is known now
+    assert later[0].due_date == "2026-12-30"

@@ -113,3 +113,60 @@ async def test_the_highlighted_ticket_loads_its_detail_once_connected_after_a_ca
             assert app.store.detail_for(top.id) is not None, size
             assert "Comments" in detail_text(app), size
             assert "Loading details" not in detail_text(app), size
+
+
+class HeldAccountTransport:
+    """The sandbox, with GET /me and the account lists held until released."""
+
+    HELD = ("/me", "/settings", "/tickets/settings", "/users")
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.release = asyncio.Event()
+        self.held: list[str] = []
+
+    async def handle_async_request(self, request):
+        path = request.url.path.removeprefix("/api/v1")
+        if path in self.HELD:
+            self.held.append(path)
+            await self.release.wait()
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+class HeldAccountBackend(SandboxBackend):
+    async def connect(self, settings):
+        from dataclasses import replace
+
+        connection = await super().connect(settings)
+        self.transport = HeldAccountTransport(connection.transport)
+        return replace(connection, transport=self.transport)
+
+
+async def test_a_first_start_paints_the_first_page_before_me_and_the_lists(make_app, sandbox):
+    """No cache: the first list page does not wait for GET /me or the account lists (issue
+    14); they follow, the walk completes, and the technicians' names reach the rows."""
+    app = make_app(cache=False)
+    backend = HeldAccountBackend(sandbox)
+    app.backend = backend
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(300):
+            await pilot.pause(0.01)
+            if listing(app).visible_count:
+                break
+        assert listing(app).visible_count > 0
+        assert not app._user_line
+        assert set(backend.transport.held) <= {"/me"}  # the lists are asked after /me
+        assert app.store.me is None
+        backend.transport.release.set()
+        await settle(pilot)
+        assert app._user_line.startswith("Authenticated as") and app.store.me is not None
+        closed = set(app.settings.closed_statuses)
+        open_ids = {t.id for t in sandbox.state.tickets.values() if t.status not in closed}
+        assert set(app.store.tickets) == open_ids
+        assert "synced" in app.header_state().sync
+        assigned = [r for r in app.store.tickets.values() if r.user_id]
+        assert assigned and all(r.assignee for r in assigned)
+        assert sandbox.count("GET", "/me") == 1

@@ -178,6 +178,9 @@ class MainScreen(BaseScreen):
         # Connected at last (after a start from the cache): the ticket the cursor rests on
         # could not be fetched before.
         self._want_detail(self.tickets.highlighted_id)
+        current = self.tickets.highlighted_id
+        if current is not None and self.app.store.detail_for(current) is not None:
+            self._show(current)  # shown before the account's zone came (a first start)
 
     def on_screen_resume(self) -> None:
         """Back from a form: its draft may have been kept or sent."""

@@ -214,7 +214,9 @@ class TicketDetailPane(VerticalScroll, can_focus=True):
 
     def show_detail(self, detail: Any, *, timer_running: bool = False, note: str = "") -> None:
         self.ticket_id = int(detail.id)
-        key = ("detail", detail.id, str(detail.updated_at), timer_running, note)
+        # the account's zone too: a first start can show a detail before GET /settings
+        zone = str(self._account_zone())
+        key = ("detail", detail.id, str(detail.updated_at), timer_running, note, zone)
         self._replace(key, self._build(detail, timer_running, note))
 
     # -- rendering -----------------------------------------------------------------------------
