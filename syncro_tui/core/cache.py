@@ -128,6 +128,36 @@ class TicketCache:
 
         self._run(save, None)
 
+    def replace_rows(self, rows: Mapping[int, TicketRow]) -> None:
+        """Make the cached queue ``rows`` (id -> row, the whole queue), writing only what
+        differs: rows it lacks or holds otherwise are written, rows not in ``rows`` (and
+        their details) removed. The same file as ``save_rows(rows.values(), full=True)``;
+        a full reconcile of 10,000 mostly unchanged rows rewrote them all (~0.15-0.2 s of
+        CPU, a list of 10,000 tuples, and the WAL pages) to change a handful."""
+
+        def save(conn: sqlite3.Connection) -> None:
+            with _transaction(conn):
+                gone: list[tuple[int]] = []
+                differ: list[tuple] = []
+                held: set[int] = set()
+                for cached in conn.execute(_SELECT_ROWS):
+                    ticket_id = cached[0]
+                    row = rows.get(ticket_id)
+                    if row is None:
+                        gone.append((ticket_id,))
+                        continue
+                    held.add(ticket_id)
+                    values = row.as_tuple()
+                    if values != cached:  # (INTEGER 1 == True: a flag reads back equal)
+                        differ.append(values)
+                differ += [row.as_tuple() for i, row in rows.items() if i not in held]
+                conn.executemany("DELETE FROM tickets WHERE id = ?", gone)
+                conn.executemany(_INSERT_ROW, differ)
+                conn.execute("DELETE FROM details WHERE id NOT IN (SELECT id FROM tickets)")
+                self._touch(conn)
+
+        self._run(save, None)
+
     def upsert_rows(self, rows: Iterable[TicketRow]) -> None:
         """Insert or replace these rows, keeping the others."""
         self.save_rows(rows, full=False)

@@ -96,6 +96,7 @@ def child(url: str, key: str, steps: int, profile: int) -> None:
     os.environ["SYNCRO_TUI_HOME"] = home
     t0 = time.process_time()
     import syncro_tui.api.client  # noqa: F401  (the app imports it beside the first paint)
+    import syncro_tui.api.models  # noqa: F401  (the app's GET /me does; the walk needs none)
     from syncro_tui.config import load_settings
     from syncro_tui.core.backend import Connection
     from syncro_tui.core.cache import TicketCache

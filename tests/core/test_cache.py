@@ -100,6 +100,37 @@ def test_full_save_replaces_and_upsert_merges(cache):
     assert loaded[1].subject == "renamed"
 
 
+def test_replacing_the_queue_gives_the_file_a_full_save_gives(cache, tmp_path):
+    """``replace_rows`` (the reconcile's save: only what differs is written) leaves what
+    ``save_rows(full=True)`` leaves: added, changed, removed, unchanged rows, flags and
+    missing values, the details of tickets gone, the time of the save."""
+    from syncro_tui.core.cache import TicketCache
+
+    other = TicketCache(tmp_path / "other.sqlite3")
+    first = [row(1), row(2, customer_reply=True), row(3, customer_id=None), row(4)]
+    later = [
+        row(2, customer_reply=True),  # unchanged (a flag reads back as 1)
+        row(3, customer_id=7, updated_ts=1.5),  # changed
+        row(4, customer_reply=False),
+        row(5, subject="new"),  # added
+    ]  # 1 is gone
+    for c in (cache, other):
+        c.save_rows(first)
+        c.put_detail(1, {"id": 1}, "u1")
+        c.put_detail(9, {"id": 9}, "u9")  # a detail of no row in the file
+        c.put_detail(2, {"id": 2}, "u2")
+    cache.replace_rows({r.id: r for r in later})
+    other.save_rows(later, full=True)
+    assert by_id(cache.load_rows()) == by_id(other.load_rows()) == by_id(later)
+    for ticket_id in (1, 9, 2):
+        assert cache.get_detail(ticket_id) == other.get_detail(ticket_id)
+    assert cache.get_detail(2) == ({"id": 2}, "u2")
+    assert cache.saved_at() is not None
+    cache.replace_rows({})
+    assert cache.load_rows() == []
+    other.close()
+
+
 def test_remove_forgets_rows_seen_marks_and_details(cache):
     cache.save_rows([row(1), row(2)])
     cache.save_seen({1: "a", 2: "b"})
