@@ -108,9 +108,18 @@ async def test_the_detail_pane_waits_while_a_filter_is_typed(make_app, sandbox):
         app.settings = replace(app.settings, ui=replace(app.settings.ui, detail_debounce_ms=2000))
         lst = listing(app)
         first = lst.highlighted_id
+        here = triage.fold(lst.row_at(lst._cursor).search_text())
+        word = next(  # a word of another ticket's subject that the highlighted one lacks
+            w
+            for i in range(1, lst.visible_count)
+            for w in lst.row_at(i).subject.lower().split()
+            if len(w) > 4 and w.isalpha() and triage.fold(w) not in here
+        )
         loop = asyncio.get_running_loop()
-        burst(app, "/outlook")
-        await pilot.pause()
+        burst(app, "/" + word)
+        deadline = loop.time() + 10
+        while lst.filter_text != word and loop.time() < deadline:
+            await pilot.pause(0.05)
         typed = loop.time()
         passing = lst.highlighted_id
         assert passing not in (None, first)
