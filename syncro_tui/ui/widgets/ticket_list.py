@@ -748,10 +748,22 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
         return self.scrollable_content_region.height - 1
 
     def _refresh_visible(self, predicate: Callable[[int, TicketRow], bool]) -> None:
-        """Repaint the on-screen rows for which `predicate(index, row)` is true."""
+        """Repaint the on-screen rows for which `predicate(index, row)` is true.
+
+        A few rows are refreshed one by one; more (a filter keystroke changes most of the
+        screen) as one span from the first to the last, in one `refresh` (each call empties
+        Textual's caches again): the unchanged rows between come from the line cache."""
         top = self.scroll_offset.y
-        for index in range(top, min(top + self._rows_on_screen(), len(self._visible))):
-            if predicate(index, self._visible[index]):
+        visible = self._visible
+        changed = [
+            index
+            for index in range(top, min(top + self._rows_on_screen(), len(visible)))
+            if predicate(index, visible[index])
+        ]
+        if len(changed) > SPAN_REFRESH:
+            self.refresh_lines(changed[0] + 1, changed[-1] - changed[0] + 1)
+        else:
+            for index in changed:
                 self.refresh_line(index + 1)
 
     def _move(self, index: int) -> None:
@@ -811,6 +823,9 @@ def _strip(segments: list[Segment], total: int, width: int) -> Strip:
     strip = Strip(segments, total)
     return strip if total <= width else strip.crop(0, width)
 
+
+SPAN_REFRESH = 4
+"""More changed rows than this on screen are refreshed as one span (see `_refresh_visible`)."""
 
 LINE_CACHE_ROWS = 512
 """Rows whose drawn line is kept: about a dozen screens, which covers typing a word and
