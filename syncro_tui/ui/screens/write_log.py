@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import DataTable, Label, Static
 
 from syncro_tui.core import outbox as O
@@ -29,16 +31,25 @@ from syncro_tui.ui.widgets.header import StatusHeader
 LOOKBACK = timedelta(days=7)
 NEEDS_ATTENTION = O.UNSETTLED | {O.ABSENT}
 
-# state -> (word shown, style, what it means)
+# state -> (word shown, look, what it means); the look is a component class of the screens
+# below (``write-state--LOOK``), coloured by the theme in STATE_CSS.
 STATES = {
-    O.PENDING: ("pending", "yellow", "Journaled; not handed to the network yet."),
-    O.SENT: ("sent", "yellow", "Sent; waiting for Syncro's answer."),
-    O.CONFIRMED: ("confirmed", "green", "Syncro answered with the record."),
-    O.LANDED: ("landed", "green", "No clear answer, but a check found it in Syncro."),
-    O.UNKNOWN: ("UNKNOWN", "bold magenta", "No clear answer and not verified yet: v checks again."),
-    O.ABSENT: ("ABSENT", "bold red", "Verified NOT in Syncro: R sends it again."),
-    O.FAILED: ("failed", "red", "Syncro refused it; nothing was applied."),
+    O.PENDING: ("pending", "waiting", "Journaled; not handed to the network yet."),
+    O.SENT: ("sent", "waiting", "Sent; waiting for Syncro's answer."),
+    O.CONFIRMED: ("confirmed", "done", "Syncro answered with the record."),
+    O.LANDED: ("landed", "done", "No clear answer, but a check found it in Syncro."),
+    O.UNKNOWN: ("UNKNOWN", "unknown", "No clear answer and not verified yet: v checks again."),
+    O.ABSENT: ("ABSENT", "absent", "Verified NOT in Syncro: R sends it again."),
+    O.FAILED: ("failed", "failed", "Syncro refused it; nothing was applied."),
 }
+STATE_CLASSES: set[str] = {f"write-state--{look}" for _, look, _ in STATES.values()}
+STATE_CSS = """
+.write-state--waiting { color: $warning; }
+.write-state--done { color: $success; }
+.write-state--unknown { color: $accent; text-style: bold reverse; }
+.write-state--absent { color: $error; text-style: bold; }
+.write-state--failed { color: $error; }
+"""
 
 WHY_NOT_RESEND = {
     O.CONFIRMED: "it reached Syncro; sending it again would make a second copy.",
@@ -51,9 +62,17 @@ WHY_NOT_RESEND = {
 }
 
 
-def state_text(state: str) -> Text:
-    word, style, _ = STATES.get(state, (state, "", ""))
-    return Text(word, style=style)
+def state_style(widget: Widget, state: str) -> Style:
+    """The theme's look of a write state, as ``widget`` (a screen with STATE_CLASSES)
+    resolves it: every theme, the ANSI one and NO_COLOR apply."""
+    look = STATES.get(state, (state, "", ""))[1]
+    return widget.get_component_rich_style(
+        f"write-state--{look}", partial=True, default=Style.null()
+    )
+
+
+def state_text(widget: Widget, state: str) -> Text:
+    return Text(STATES.get(state, (state, "", ""))[0], style=state_style(widget, state))
 
 
 def start_of_day(now: float) -> float:
@@ -73,11 +92,15 @@ def when(created_at: float, day_start: float) -> str:
 class WriteEntryModal(BaseModal[None]):
     """One journal entry in full: endpoint, the exact JSON sent, and what came of it."""
 
-    DEFAULT_CSS = """
+    COMPONENT_CLASSES = STATE_CLASSES
+    DEFAULT_CSS = (
+        """
     WriteEntryModal VerticalScroll { height: auto; max-height: 30; }
     WriteEntryModal .endpoint { text-style: bold; margin-top: 1; }
     WriteEntryModal .payload { background: $boost; padding: 0 1; }
     """
+        + STATE_CSS
+    )
     BINDINGS = [Binding("escape,enter,q", "close", "Close", id="write_entry.close")]
 
     def __init__(self, entry: O.OutboxEntry) -> None:
@@ -86,8 +109,8 @@ class WriteEntryModal(BaseModal[None]):
 
     def compose(self) -> ComposeResult:
         e = self.entry
-        word, style, meaning = STATES.get(e.state, (e.state, "", ""))
-        status = Text.assemble(("State: ", "bold"), (word, style), f"  {meaning}")
+        _, _, meaning = STATES.get(e.state, (e.state, "", ""))
+        status = Text.assemble(("State: ", "bold"), state_text(self, e.state), f"  {meaning}")
         with Vertical():
             yield Label(Text(clean(e.label)), classes="modal-title")
             yield Static(status)
@@ -111,11 +134,15 @@ class WriteLogScreen(BaseScreen):
     """The journal as a table that follows every state change; the highlighted write's full
     text sits below it, since the columns are cut on a narrow terminal."""
 
-    DEFAULT_CSS = """
+    COMPONENT_CLASSES = STATE_CLASSES
+    DEFAULT_CSS = (
+        """
     WriteLogScreen #title { text-style: bold; color: $accent; padding: 0 1; }
     WriteLogScreen DataTable { height: 1fr; }
     WriteLogScreen #entry { height: auto; max-height: 6; padding: 0 1; border-top: hkey $panel-lighten-2; }
     """
+        + STATE_CSS
+    )
     BINDINGS = [
         Binding("escape,q", "close", "Close", id="write_log.close"),
         Binding("enter", "payload", "Payload", priority=True, id="write_log.payload"),
@@ -174,7 +201,7 @@ class WriteLogScreen(BaseScreen):
             table.add_row(
                 Text("*" if e.this_session else " ", style="bold"),
                 Text(when(e.created_at, day)),
-                state_text(e.state),
+                state_text(self, e.state),
                 Text(clean(e.label)),
                 Text(clean(e.message)),
                 Text(e.intent.endpoint),
@@ -210,8 +237,10 @@ class WriteLogScreen(BaseScreen):
         if e is None:
             panel.update(Text("No writes today. Comments, time and billing you send appear here."))
             return
-        word, style, meaning = STATES.get(e.state, (e.state, "", ""))
-        text = Text.assemble((word, style), f"  {meaning}\n{clean(e.label)}\n{e.intent.endpoint}")
+        meaning = STATES.get(e.state, (e.state, "", ""))[2]
+        text = Text.assemble(
+            state_text(self, e.state), f"  {meaning}\n{clean(e.label)}\n{e.intent.endpoint}"
+        )
         if e.message:
             text.append(f"\n{clean(e.message)}")
         panel.update(text)

@@ -6,7 +6,7 @@ into ``rich.text.Text``: nothing is ever parsed as markup.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.binding import Binding
@@ -117,6 +117,21 @@ class TicketDetailPane(VerticalScroll, can_focus=True):
     TicketDetailPane > .comment-head.public { color: $success; }
     TicketDetailPane > .comment-body { padding-left: 2; }
     TicketDetailPane > .empty, TicketDetailPane > .loading { color: $text-muted; }
+    TicketDetailPane > .note { color: $warning; text-style: bold; }
+    TicketDetailPane > .ticket-detail--charged { color: $success; }
+    TicketDetailPane > .ticket-detail--uncharged { color: $warning; text-style: bold; }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "ticket-detail--charged",
+        "ticket-detail--uncharged",
+    }
+    """
+    | Class | Styles |
+    | :- | :- |
+    | `ticket-detail--charged` | A timer entry already charged (a line item). |
+    | `ticket-detail--uncharged` | A timer entry NOT CHARGED yet. |
+
+    Whole lines that warn (a note on the ticket's data, a running timer) are `.note`.
     """
 
     BINDINGS = [  # not in the footer: it shows the work keys (comment, bill, timer...)
@@ -276,7 +291,7 @@ class TicketDetailPane(VerticalScroll, can_focus=True):
             out.append(Static(Text("Appointments"), classes="section"))
             out.append(Static(Text("\n".join(appointments))))
         if note:
-            out.append(Static(Text(note, style="bold yellow")))
+            out.append(Static(Text(note), classes="note"))
         comments = sorted(
             d.comments, key=lambda c: c.created_at.timestamp() if c.created_at else 0, reverse=True
         )[:LAST_COMMENTS]
@@ -323,7 +338,7 @@ class TicketDetailPane(VerticalScroll, can_focus=True):
         timers = list(d.ticket_timers)
         if timer_running:
             out.append(
-                Static(Text("A timer is running on this ticket (t stops it).", style="bold yellow"))
+                Static(Text("A timer is running on this ticket (t stops it)."), classes="note")
             )
         if not timers:
             out.append(Static(Text("No timer entries."), classes="empty"))
@@ -335,7 +350,10 @@ class TicketDetailPane(VerticalScroll, can_focus=True):
             )
             line.append(
                 "charged" if timer.charged else "NOT CHARGED",
-                style="green" if timer.charged else "bold yellow",
+                style=self.get_component_rich_style(
+                    "ticket-detail--charged" if timer.charged else "ticket-detail--uncharged",
+                    partial=True,
+                ),
             )
             out.append(Static(line))
             if timer.notes:

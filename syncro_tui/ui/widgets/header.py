@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -78,8 +80,29 @@ class StatusHeader(Widget):
 
     state: reactive[HeaderState] = reactive(HeaderState, layout=False)
 
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "status-header--ok",
+        "status-header--warn",
+        "status-header--error",
+        "status-header--timer",
+    }
+    """
+    | Class | Styles |
+    | :- | :- |
+    | `status-header--ok` | A healthy sync line and a rate budget well within its limit. |
+    | `status-header--warn` | Cached or slow sync, a budget nearing its limit. |
+    | `status-header--error` | Offline, a budget at its limit, the attribution warning. |
+    | `status-header--timer` | The running timer. |
+    """
+
     DEFAULT_CSS = """
-    StatusHeader { height: 1; background: $panel; color: $foreground; }
+    StatusHeader {
+        height: 1; background: $panel; color: $foreground;
+        & > .status-header--ok { color: $success; }
+        & > .status-header--warn { color: $warning; }
+        & > .status-header--error { color: $error; text-style: bold; }
+        & > .status-header--timer { color: $warning; text-style: bold; }
+    }
     """
 
     def __init__(self, *, plain: bool = False, **kw) -> None:
@@ -99,6 +122,13 @@ class StatusHeader(Widget):
         if refresh is not None:
             refresh()
 
+    def _style(self, level: str) -> Style:
+        """The theme's style for ``level`` (ok, warn, error, timer): CSS, so every theme,
+        the ANSI one and NO_COLOR apply."""
+        return self.get_component_rich_style(
+            f"status-header--{level}", partial=True, default=Style.null()
+        )
+
     def render(self) -> Text:
         s = self.state
         sep = " | " if self._plain else " │ "
@@ -112,19 +142,18 @@ class StatusHeader(Widget):
             text.append(s.user)
         if s.attribution_warning:
             text.append(sep)
-            text.append(s.attribution_warning, style="bold red")
+            text.append(s.attribution_warning, style=self._style("error"))
         if s.timer:
             text.append(sep)
-            text.append(("T " if self._plain else "◷ ") + s.timer, style="bold yellow")
+            text.append(("T " if self._plain else "◷ ") + s.timer, style=self._style("timer"))
         if s.sync:
             text.append(sep)
-            style = {"ok": "green", "warn": "yellow", "error": "bold red"}.get(s.sync_level, "")
-            text.append(s.sync, style=style)
+            text.append(s.sync, style=self._style(s.sync_level))
         if s.budget:
             text.append(sep)
             ratio = s.spent / s.budget
-            style = "green" if ratio < 0.6 else "yellow" if ratio < 0.9 else "bold red"
-            text.append(f"{s.spent}/{s.budget} req/min", style=style)
+            level = "ok" if ratio < 0.6 else "warn" if ratio < 0.9 else "error"
+            text.append(f"{s.spent}/{s.budget} req/min", style=self._style(level))
             if s.budget_note:
                 text.append(f" ({s.budget_note})", style="dim")
         return text
