@@ -90,7 +90,6 @@ async def test_prepaid_hours_are_shown_and_read_back(make_app, sandbox):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         ticket_id = await start(pilot)
-        app.session.outbox.settle_seconds = 0
         customer_id = sandbox.ticket(ticket_id).customer_id
         sandbox.state.prepay_hours[customer_id] = Decimal("10.0")
         await only_the_new_line(app, sandbox, ticket_id)

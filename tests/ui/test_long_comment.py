@@ -68,4 +68,4 @@ async def test_l_without_a_long_comment_says_so(make_app):
         await settle(pilot)
         await pilot.press("l")
         await pilot.pause()
-        assert any("No long comment here" in n.message for n in app._notifications)
+        assert any("No long comment here" in n.message for n in app.notices)

@@ -175,7 +175,6 @@ async def test_bill_now_goes_straight_into_the_billing_plan(make_app, clock, san
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         row = await start_timer(pilot)
-        app.session.outbox.settle_seconds = 0
         clock.advance(45 * 60)
         await stop_and_fill(pilot, notes="Replaced the fuser", labor="onsite")
         await pilot.press("f3")
