@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
-from textual.widgets import Input
+import pytest
+from textual.widgets import Input, TextArea
 
 from syncro_tui.core.drafts import Drafts
 from syncro_tui.ui.screens.comment import CommentModal
@@ -60,3 +61,41 @@ async def test_f2_saves_at_once_even_when_the_form_is_refused(make_app):
         await pilot.press(*"kept", "f2")
         assert app.screen is modal  # refused: the subject is empty
         assert _on_disk(app, ticket_id)["body"] == "kept"
+
+
+@pytest.mark.parametrize("kind", ["comment", "billing"])
+async def test_on_a_full_disk_f2_and_esc_keep_the_form_and_its_text(
+    make_app, sandbox, monkeypatch, kind
+):
+    """The draft file cannot be written (a full disk): F2 does not preview (the draft must be
+    safe before anything is sent) and Esc does not close; both say why, the typed text stays
+    on screen, and nothing is sent."""
+    from tests.ui.test_billing import open_billing
+    from tests.ui.test_comment import open_comment
+
+    typed = "Typed while the disk was full"
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+
+        def disk_full(*_args, **_kwargs):
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(app.drafts, "save", disk_full)
+        before = len(sandbox.requests)
+        if kind == "comment":
+            modal = await open_comment(pilot, body=typed)
+            field = "#body"
+        else:
+            modal = await open_billing(pilot, description=typed)
+            field = "#description"
+        for key in ("f2", "escape"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.screen is modal, f"{key} left the form on a full disk"
+            error = str(modal.query_one("#error").content)
+            assert "Could not save the draft" in error and "No space left" in error
+            widget = modal.query_one(field)
+            assert (widget.text if isinstance(widget, TextArea) else widget.value) == typed
+        writes = [r for r in sandbox.requests[before:] if r.method in ("POST", "PUT")]
+        assert writes == []
