@@ -10,6 +10,7 @@ saved as it is typed and restored when it reopens for that ticket.
 
 from __future__ import annotations
 
+import logging
 import os
 import shlex
 import subprocess
@@ -38,6 +39,8 @@ from syncro_tui.ui.screens.draft_modal import DraftModal, draft_buttons, not_sen
 from syncro_tui.ui.widgets.visibility import VisibilityField
 
 DEFAULT_SUBJECT = "Update"
+
+log = logging.getLogger("syncro_tui.ui")
 
 
 class EditorError(Exception):
@@ -169,7 +172,8 @@ class CommentModal(DraftModal[CommentForm | None]):
             found = await app.session.canned_responses(query)
             try:
                 categories = await app.session.canned_categories()
-            except Exception:  # names are a nicety; the responses carry category_name too
+            except SyncroError as exc:  # names are a nicety; responses carry category_name
+                log.info("canned response categories not loaded: %s", exc)
                 categories = {}
         except PermissionDenied:
             app.canned_denied = True
@@ -302,7 +306,8 @@ class CommentFlow:
         now = self.app.clock()
         try:
             entries = session.recent_writes(now - comments.SAME_TEXT_WINDOW)
-        except Exception:  # a journal that cannot be read is reported by the send itself
+        except Exception as exc:  # a journal that cannot be read is reported by the send itself
+            log.warning("recent writes not read for the same-text check: %s", exc)
             return ""
         entry = comments.same_text(entries, self.row.id, form.subject, form.body, now)
         if entry is None:

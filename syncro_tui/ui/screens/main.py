@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from textual import on, work
@@ -26,6 +27,8 @@ from syncro_tui.ui.widgets.ticket_list import TicketList
 
 UNASSIGN = object()  # the assignee picker's "nobody"
 NARROW = 100  # below this many columns the detail opens full-screen on Enter
+
+log = logging.getLogger("syncro_tui.ui")
 
 
 class MainScreen(BaseScreen):
@@ -328,8 +331,8 @@ class MainScreen(BaseScreen):
         if self.app.cache is not None:
             try:
                 self.app.cache.remove([ticket_id])
-            except Exception:  # the cache is a convenience
-                pass
+            except Exception as exc:  # the cache is a convenience: the list is right already
+                log.warning("ticket %s not removed from the cache: %s", ticket_id, exc)
         number = f"#{row.number}" if row is not None else f"Ticket {ticket_id}"
         self.notify(
             f"{number} is no longer in Syncro (deleted or merged); it left the list.",
