@@ -126,3 +126,50 @@ async def test_no_technician_comment_leaves_the_resolution_empty(make_app, sandb
         await settle(pilot)
         await pick(pilot, "Yes, write it")
         assert app.screen.query_one(Input).value == ""
+
+
+async def test_esc_after_typing_a_resolution_asks_before_dropping_it(
+    make_app, sandbox, isolated_home
+):
+    """Nothing typed is lost: Esc on an edited Resolution offers to write it or drop it, and
+    Esc on that question goes back to the text as typed."""
+    ticket = billed_ticket(sandbox)
+    app = make_app(session_log_dir="")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await goto(app, pilot, ticket.id)
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await pick(pilot, "Yes, write it")
+        ask = app.screen
+        ask.query_one(Input).value = ""
+        await pilot.press(*"Reseated the fuser", "escape")
+        await settle(pilot)
+        question = app.screen
+        assert isinstance(question, PickModal) and "not written yet" in question._title
+        await pilot.press("escape")  # back to the text, as typed
+        await settle(pilot)
+        again = app.screen
+        assert isinstance(again, AskModal) and again.query_one(Input).value == "Reseated the fuser"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pick(pilot, "Write the session log with it")
+        [log] = list(isolated_home.rglob("*-ticket-*.md"))
+        assert "Reseated the fuser" in log.read_text().split("## Resolution")[1]
+
+
+async def test_esc_on_an_untouched_resolution_asks_nothing(make_app, sandbox, isolated_home):
+    ticket = billed_ticket(sandbox)
+    app = make_app(session_log_dir="")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await goto(app, pilot, ticket.id)
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await pick(pilot, "Yes, write it")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, (AskModal, PickModal))
+        assert list(isolated_home.rglob("*-ticket-*.md")) == []

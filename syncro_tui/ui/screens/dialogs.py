@@ -135,6 +135,7 @@ class AskModal(BaseModal[str | None]):
         super().__init__()
         self._title, self._placeholder, self._value, self._hint = title, placeholder, value, hint
         self._validate = validate
+        self.left_with = value  # what the box held when Esc closed it (a flow may keep it)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -157,6 +158,7 @@ class AskModal(BaseModal[str | None]):
         self.dismiss(value)
 
     def action_cancel(self) -> None:
+        self.left_with = self.query_one("#answer", Input).value
         self.dismiss(None)
 
 

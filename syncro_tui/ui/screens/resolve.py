@@ -82,17 +82,37 @@ class ResolveFlow:
         from syncro_tui.core.sessionlog import resolution_prefill
 
         me_id = getattr(app.store.me, "user_id", None)
-        summary = await app.push_screen_wait(
-            AskModal(
+        prefill = text = resolution_prefill(list(detail.comments), me_id)[:200]
+        while True:  # Esc after typing asks before the text is dropped (nothing typed is lost)
+            ask = AskModal(
                 "Resolution for the session log (not posted to Syncro); it starts from your "
                 "last comment",
-                value=resolution_prefill(list(detail.comments), me_id)[:200],
+                value=text,
                 placeholder="What fixed it",
                 validate=lambda v: None,
             )
-        )
-        if summary is None:
-            return
+            summary = await app.push_screen_wait(ask)
+            if summary is not None:
+                break
+            text = ask.left_with
+            if text.strip() == prefill.strip():
+                return
+            keep = await app.push_screen_wait(
+                PickModal(
+                    "The resolution you typed is not written yet.",
+                    [
+                        ("write", "Write the session log with it"),
+                        ("drop", "Drop it (no session log)"),
+                    ],
+                    hint="Enter picks, Esc goes back to the text",
+                )
+            )
+            if keep == "drop":
+                app.notify("No session log written.", markup=False)
+                return
+            if keep == "write":
+                summary = text.strip()
+                break
         from syncro_tui.core.sessionlog import write_log
 
         fresh = app.store.detail_for(row.id) or detail
