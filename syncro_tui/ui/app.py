@@ -559,7 +559,8 @@ class SyncroApp(App[None]):
                 if self.session is not None
                 else []
             )
-        except Exception:  # quitting must always be possible
+        except Exception:  # quitting must always be possible; the log says what failed
+            log.warning("what waits could not be read before quitting", exc_info=True)
             return ""
         numbers = {tid: row.number for tid, row in self.store.tickets.items()}
         return unsent_line(drafts, running, unposted, entries, numbers)
