@@ -143,20 +143,22 @@ async def test_esc_after_typing_a_resolution_asks_before_dropping_it(
         await settle(pilot)
         await pick(pilot, "Yes, write it")
         ask = app.screen
-        ask.query_one(Input).value = ""
-        await pilot.press(*"Reseated the fuser", "escape")
+        prefill = ask.query_one(Input).value
+        await pilot.press(*" Reseated the fuser", "escape")  # typing adds to the prefill
         await settle(pilot)
         question = app.screen
         assert isinstance(question, PickModal) and "not written yet" in question._title
         await pilot.press("escape")  # back to the text, as typed
         await settle(pilot)
         again = app.screen
-        assert isinstance(again, AskModal) and again.query_one(Input).value == "Reseated the fuser"
+        typed = prefill + " Reseated the fuser"
+        assert isinstance(again, AskModal) and again.query_one(Input).value == typed
+        await pilot.press(*" twice")  # and adds again, never replaces it
         await pilot.press("escape")
         await settle(pilot)
         await pick(pilot, "Write the session log with it")
         [log] = list(isolated_home.rglob("*-ticket-*.md"))
-        assert "Reseated the fuser" in log.read_text().split("## Resolution")[1]
+        assert typed + " twice" in log.read_text().split("## Resolution")[1]
 
 
 async def test_esc_on_an_untouched_resolution_asks_nothing(make_app, sandbox, isolated_home):

@@ -131,16 +131,25 @@ class AskModal(BaseModal[str | None]):
         value: str = "",
         hint: str = "Enter accepts, Esc cancels",
         validate: Callable[[str], str | None] | None = None,
+        select_on_focus: bool = True,
     ) -> None:
+        """``select_on_focus=False`` puts the cursor after ``value`` instead of selecting it,
+        so typing adds to the text rather than replacing it."""
         super().__init__()
         self._title, self._placeholder, self._value, self._hint = title, placeholder, value, hint
         self._validate = validate
+        self._select_on_focus = select_on_focus
         self.left_with = value  # what the box held when Esc closed it (a flow may keep it)
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Text(self._title), classes="modal-title")
-            yield Input(value=self._value, placeholder=self._placeholder, id="answer")
+            yield Input(
+                value=self._value,
+                placeholder=self._placeholder,
+                id="answer",
+                select_on_focus=self._select_on_focus,
+            )
             yield Label("", classes="error", id="error")
             yield Label(Text(self._hint), classes="hint")
 

@@ -90,6 +90,7 @@ class ResolveFlow:
                 value=text,
                 placeholder="What fixed it",
                 validate=lambda v: None,
+                select_on_focus=False,  # typing adds to your last comment (or what you typed)
             )
             summary = await app.push_screen_wait(ask)
             if summary is not None:
