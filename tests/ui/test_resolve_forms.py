@@ -40,6 +40,16 @@ async def goto(app, pilot, ticket_id: int) -> None:
     await settle(pilot)
 
 
+async def resolve_to_the_session_log(app, pilot, ticket_id: int) -> None:
+    """x, y in the preview, then "Yes, write it": the Resolution box is on screen."""
+    await goto(app, pilot, ticket_id)
+    await pilot.press("x")
+    await settle(pilot)
+    await pilot.press("y")
+    await settle(pilot)
+    await pick(pilot, "Yes, write it")
+
+
 async def test_unbilled_time_can_be_billed_now_instead_of_resolving(make_app, sandbox):
     ticket = uncharged_ticket(sandbox)
     timer = next(tm for tm in ticket.timers if not tm.recorded)
@@ -119,12 +129,7 @@ async def test_no_technician_comment_leaves_the_resolution_empty(make_app, sandb
     )
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await goto(app, pilot, ticket.id)
-        await pilot.press("x")
-        await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
-        await pick(pilot, "Yes, write it")
+        await resolve_to_the_session_log(app, pilot, ticket.id)
         assert app.screen.query_one(Input).value == ""
 
 
@@ -136,12 +141,7 @@ async def test_esc_after_typing_a_resolution_asks_before_dropping_it(
     ticket = billed_ticket(sandbox)
     app = make_app(session_log_dir="")
     async with app.run_test(size=(120, 40)) as pilot:
-        await goto(app, pilot, ticket.id)
-        await pilot.press("x")
-        await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
-        await pick(pilot, "Yes, write it")
+        await resolve_to_the_session_log(app, pilot, ticket.id)
         ask = app.screen
         prefill = ask.query_one(Input).value
         await pilot.press(*" Reseated the fuser", "escape")  # typing adds to the prefill
@@ -165,12 +165,7 @@ async def test_esc_on_an_untouched_resolution_asks_nothing(make_app, sandbox, is
     ticket = billed_ticket(sandbox)
     app = make_app(session_log_dir="")
     async with app.run_test(size=(120, 40)) as pilot:
-        await goto(app, pilot, ticket.id)
-        await pilot.press("x")
-        await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
-        await pick(pilot, "Yes, write it")
+        await resolve_to_the_session_log(app, pilot, ticket.id)
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, (AskModal, PickModal))
