@@ -148,6 +148,8 @@ class SyncroApp(App[None]):
 
             return AwaitMount(self.screen, [])
         self.typeahead.hold()  # keys typed while a screen opens are held for it
+        if not getattr(screen, "TYPEAHEAD", True):  # a write preview: see typed_before()
+            screen.keys_before = self.typeahead.delivered
         return super().push_screen(screen, callback, wait_for_dismiss, **kw)  # type: ignore[call-overload]
 
     def _fatal_error(self) -> None:

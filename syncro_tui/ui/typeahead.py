@@ -57,6 +57,19 @@ class TypeAhead:
     def holding(self) -> bool:
         return self._origin is not None
 
+    @property
+    def delivered(self) -> int:
+        """The serial of the last key handed to Textual so far."""
+        return self._serial
+
+    def typed_before(self, serial: int) -> bool:
+        """Is the key being handled now one that was handed over at or before ``serial``?
+
+        Textual resolves a key's binding when the key bubbles back to the app, against the
+        screen on top *then*: a key delivered while a picker closed can land on the write
+        preview its flow pushed meanwhile. A preview asks this before it acts on a key."""
+        return self._in_flight is not None and self._in_flight <= serial
+
     # -- called by the app -----------------------------------------------------------------
 
     async def key(self, event: events.Key) -> None:

@@ -244,6 +244,20 @@ class ConfirmWriteModal(BaseModal[bool]):
         super().__init__()
         self.preview = preview
         self._armed = False
+        self.keys_before = 0  # set by the app when it pushes this: keys handed over until then
+
+    def _typed_before(self) -> bool:
+        """True (and says so) when the key now handled was typed before this preview was
+        pushed: it never answers it (a burst ending in y, a y typed as a picker closed)."""
+        typeahead = getattr(self.app, "typeahead", None)
+        if typeahead is None or not typeahead.typed_before(self.keys_before):
+            return False
+        self.notify(
+            "Keys typed before the preview appeared were ignored: read it, then press y.",
+            severity="warning",
+            markup=False,
+        )
+        return True
 
     def compose(self) -> ComposeResult:
         p = self.preview
@@ -281,6 +295,8 @@ class ConfirmWriteModal(BaseModal[bool]):
         self.query_one("#steps").focus()
 
     def action_confirm(self) -> None:
+        if self._typed_before():
+            return
         if not self.preview.repeat:
             self.dismiss(True)
             return
@@ -295,7 +311,7 @@ class ConfirmWriteModal(BaseModal[bool]):
         )
 
     def action_confirm_again(self) -> None:
-        if self._armed:
+        if self._armed and not self._typed_before():
             self.dismiss(True)
 
     def action_cancel(self) -> None:
