@@ -60,6 +60,7 @@ class CustomerSearchModal(BaseModal[Any]):
         self._found: list[Any] = []
         self._timer: Timer | None = None
         self.results_for: str | None = None  # the query whose matches the list shows
+        self._to_list_when_found: str | None = None  # Down/Enter came before its matches
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -79,22 +80,21 @@ class CustomerSearchModal(BaseModal[Any]):
     def _typed(self, event: Input.Changed) -> None:
         if self._timer is not None:
             self._timer.stop()
+        self._to_list_when_found = None  # still typing: the list waits for the next Down
         query = event.value.strip()
         if len(query) >= 2:
             self._timer = self.set_timer(DEBOUNCE, lambda: self.lookup(query))
 
     @on(Input.Submitted, "#query")
     def _submitted(self, event: Input.Submitted) -> None:
-        if self._found:
-            self.action_to_list()
-        elif len(event.value.strip()) >= 2:
-            self.lookup(event.value.strip())
+        self.action_to_list()
 
     @work(exclusive=True, group="customer-search", exit_on_error=False)
     async def lookup(self, query: str) -> None:
         try:
             found = await self._search(query)
         except SyncroError as exc:
+            self._to_list_when_found = None  # Down or Enter tries again
             self.query_one("#contacts", Static).update(Text(f"Search failed: {exc}"))
             return
         from syncro_tui.core.customers import label, rank
@@ -109,8 +109,25 @@ class CustomerSearchModal(BaseModal[Any]):
             self.query_one("#contacts", Static).update(Text(f"No customer matches {query!r}."))
         else:
             olist.highlighted = 0
+            if self._to_list_when_found == query:
+                olist.focus()
+        if self._to_list_when_found == query:
+            self._to_list_when_found = None
 
     def action_to_list(self) -> None:
+        """Down or Enter: to the matches of what is typed. If the list still shows an
+        earlier query's matches (typed fast, inside the debounce), look up now and go to
+        the list when the matches of the whole text are in, so Enter never picks a customer
+        found for half a name."""
+        query = self.query_one("#query", Input).value.strip()
+        if len(query) >= 2 and self.results_for != query:
+            if self._to_list_when_found != query:
+                if self._timer is not None:
+                    self._timer.stop()
+                self._to_list_when_found = query
+                self.query_one("#contacts", Static).update(Text(f"Searching for {query!r}…"))
+                self.lookup(query)
+            return
         if self._found:
             self.query_one("#found", OptionList).focus()
 
