@@ -69,6 +69,13 @@ CREATE TABLE blobs (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE details (id INTEGER PRIMARY KEY, updated_at TEXT NOT NULL, value TEXT NOT NULL);
 """
 
+PAGE_CACHE_KIB = 256
+"""SQLite's page cache for the cache file, per connection (its default is 2,000 KiB). Every
+use here is a scan or a batch written once: a 10,000-row load, a reconcile's diff, a few
+upserts per poll; none reads a page twice, so the default cache only held 2 MiB of the file
+for the life of the process (measured at 10,044 rows: 2,088 KiB -> 290 KiB of SQLite's
+memory, and no difference in the CPU of a load, a replace_rows or a full save)."""
+
 _SQLITE_BUSY_CODES = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED: another process is writing
 
 
@@ -301,6 +308,7 @@ class TicketCache:
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")  # a cache may lose its last write to a crash
+            conn.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")
         except sqlite3.DatabaseError:
             conn.close()
             raise

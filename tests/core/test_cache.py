@@ -314,3 +314,17 @@ def test_repeated_texts_of_loaded_rows_are_one_string_object(cache):
     a, b = sorted(cache.load_rows(), key=lambda r: r.id)
     assert a == row(1, status="In Progress", customer_name="Acme")
     assert a.status is b.status and a.customer_name is b.customer_name
+
+
+def test_the_page_cache_is_bounded_whatever_the_queue_size(cache):
+    """SQLite's default page cache (2,000 KiB a connection) held 2 MiB of a 10,000-row file
+    for the whole session; the cache file reads and writes in single passes, so its
+    connection keeps a small one, and a big queue still round-trips."""
+    conn = cache._conn
+    assert conn is not None
+    assert conn.execute("PRAGMA cache_size").fetchone()[0] == -cache_module.PAGE_CACHE_KIB
+    assert cache_module.PAGE_CACHE_KIB <= 512
+    many = [row(i, subject=f"{'x' * 200} {i}") for i in range(1, 3001)]  # ~2 MiB of pages
+    cache.save_rows(many)
+    cache.replace_rows({r.id: r for r in many[:2000]})
+    assert by_id(cache.load_rows()) == many[:2000]
