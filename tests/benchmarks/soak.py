@@ -111,6 +111,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--change-every", type=float, default=5.0, help="seconds between changes")
     p.add_argument("--sample", type=float, default=30.0, help="seconds between lines")
     p.add_argument("--python", default=sys.executable)
+    p.add_argument(
+        "--probe",
+        metavar="OUT.jsonl",
+        help="run the app under memprobe.py: RSS, malloc, SQLite and Python heap figures every 5 s",
+    )
+    p.add_argument("--probe-args", default="", help="more memprobe options, e.g. '--trim-every 6'")
+    p.add_argument(
+        "--app-env", action="append", default=[], metavar="K=V", help="extra env for the app"
+    )
     args = p.parse_args(argv)
     if harness.pyte is None:
         print('needs pyte: pip install -e ".[bench]"', file=sys.stderr)
@@ -120,12 +129,23 @@ def main(argv: list[str] | None = None) -> int:
     with SandboxProc(tickets=args.tickets, latency_ms=50, python=args.python) as sb:
         exe = Path(args.python).with_name("syncro-tui")
         argv_app = [str(exe)] if exe.exists() else [args.python, "-m", "syncro_tui"]
+        if args.probe:
+            argv_app = [
+                args.python,
+                str(HERE / "memprobe.py"),
+                args.probe,
+                *args.probe_args.split(),
+                "--",
+                "-m",
+                "syncro_tui",
+            ]
         env = harness.clean_env(
             {
                 "SYNCRO_TUI_HOME": home,
                 "SYNCRO_API_KEY": sb.api_key,
                 "SYNCRO_TUI_POLL_SECONDS": str(args.poll),
                 "PYTHONDONTWRITEBYTECODE": None,
+                **dict(kv.split("=", 1) for kv in args.app_env),
             }
         )
         with Term([*argv_app, "--base-url", sb.url], env=env) as term:

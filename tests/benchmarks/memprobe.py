@@ -1,0 +1,242 @@
+"""Memory probe: run a command's Python entry point with a thread that records where the
+process's memory is, every few seconds, as JSON lines.
+
+    python tests/benchmarks/memprobe.py OUT.jsonl [--every 5] [--trim-every N] [--tracemalloc]
+        -- syncro-tui --base-url ...          # or: -- -m syncro_tui ... / -- path/to/app.py ...
+
+Each line: seconds since start; the kernel's view (/proc/self/status VmRSS, VmHWM, RssAnon,
+RssFile, Threads; /proc/self/smaps_rollup Private_Dirty); glibc's (``mallinfo2``: bytes in
+use and free in the main arena + other arenas, mmapped blocks; the number of arenas from
+``malloc_info``); SQLite's (``sqlite3_memory_used``, ``sqlite3_status64`` page cache and
+malloc counts: libsqlite3 is the one ``_sqlite3`` is linked against, so one process-wide
+figure for every connection); Python's (``sys.getallocatedblocks``, gc objects, and with
+``--tracemalloc`` the traced heap). ``--trim-every N`` calls ``malloc_trim(0)`` after every
+N-th sample and records the RSS it gave back (this changes the curve: a separate run).
+``--tracemalloc --snap-every N`` also dumps a tracemalloc snapshot every N-th sample to
+``OUT.jsonl.N.snap`` (compare two with ``ui_profile.py diff A B``).
+
+Nothing here imports Textual or the app before the command runs; the probe's own cost is a
+thread waking every few seconds (~1 ms of CPU each).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import gc
+import json
+import os
+import re
+import runpy
+import sys
+import threading
+import time
+
+
+class _Mallinfo2(ctypes.Structure):
+    _fields_ = [
+        (name, ctypes.c_size_t)
+        for name in (
+            "arena",
+            "ordblks",
+            "smblks",
+            "hblks",
+            "hblkhd",
+            "usmblks",
+            "fsmblks",
+            "uordblks",
+            "fordblks",
+            "keepcost",
+        )
+    ]
+
+
+_libc = ctypes.CDLL(None)
+try:
+    _libc.mallinfo2.restype = _Mallinfo2
+except AttributeError:  # glibc < 2.33
+    _libc = None  # type: ignore[assignment]
+_libc_trim = ctypes.CDLL(None).malloc_trim
+_libc_trim.argtypes = [ctypes.c_size_t]
+
+_SQLITE_STATUS = {  # sqlite3.h
+    "memory_used": 0,
+    "pagecache_used": 1,
+    "pagecache_overflow": 2,
+    "malloc_size": 5,
+    "pagecache_size": 7,
+    "malloc_count": 9,
+}
+
+
+def _sqlite():
+    try:
+        import _sqlite3  # noqa: F401 - loads libsqlite3 into the process first
+
+        name = ctypes.util.find_library("sqlite3") or "libsqlite3.so.0"
+        lib = ctypes.CDLL(name)
+        lib.sqlite3_memory_used.restype = ctypes.c_int64
+        lib.sqlite3_status64.argtypes = [
+            ctypes.c_int,
+            ctypes.POINTER(ctypes.c_int64),
+            ctypes.POINTER(ctypes.c_int64),
+            ctypes.c_int,
+        ]
+        return lib
+    except (OSError, AttributeError, ImportError):
+        return None
+
+
+def _kb_fields(path: str, wanted: tuple[str, ...]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    try:
+        with open(path, "rb") as fh:
+            for line in fh:
+                key, _, rest = line.decode().partition(":")
+                if key in wanted:
+                    out[key] = int(rest.split()[0])
+    except OSError:
+        pass
+    return out
+
+
+def malloc_arenas() -> int:
+    """How many arenas glibc holds (``malloc_info``'s <heap nr=...> elements)."""
+    try:
+        buf = ctypes.create_string_buffer(1 << 20)
+        libc = ctypes.CDLL(None)
+        libc.open_memstream.restype = ctypes.c_void_p
+        ptr, size = ctypes.c_char_p(), ctypes.c_size_t()
+        stream = libc.open_memstream(ctypes.byref(ptr), ctypes.byref(size))
+        libc.malloc_info(0, ctypes.c_void_p(stream))
+        libc.fclose(ctypes.c_void_p(stream))
+        text = ctypes.string_at(ptr, size.value).decode(errors="replace")
+        libc.free(ptr)
+        del buf
+        return len(re.findall(r'<heap nr="\d+"', text))
+    except (OSError, AttributeError):
+        return -1
+
+
+_LRU: list[tuple[str, object]] = []
+
+
+def lru_caches() -> list[tuple[str, object]]:
+    """Every functools.lru_cache of rich and textual (module functions and class methods)."""
+    if not _LRU:
+        for name, mod in list(sys.modules.items()):
+            if not name.startswith(("rich.", "textual.", "syncro_tui.")) or mod is None:
+                continue
+            for attr, value in list(vars(mod).items()):
+                holders = [(f"{name}.{attr}", value)]
+                if isinstance(value, type) and value.__module__ == name:
+                    holders += [(f"{name}.{attr}.{k}", v) for k, v in vars(value).items()]
+                for label, fn in holders:
+                    fn = getattr(fn, "__func__", fn)
+                    if callable(getattr(fn, "cache_info", None)):
+                        _LRU.append((label, fn))
+    return _LRU
+
+
+def sample(sqlite_lib=None, traced: bool = False) -> dict:
+    st = _kb_fields(
+        "/proc/self/status", ("VmRSS", "VmHWM", "RssAnon", "RssFile", "RssShmem", "Threads")
+    )
+    # Threads is a count, not kB: _kb_fields reads the first number either way.
+    sm = _kb_fields("/proc/self/smaps_rollup", ("Private_Dirty", "Anonymous", "Pss"))
+    row: dict = {k.lower(): v for k, v in {**st, **sm}.items()}
+    if _libc is not None:
+        mi = _libc.mallinfo2()
+        row.update(
+            m_arena_kb=mi.arena // 1024,  # main-arena sbrk heap
+            m_mmap_kb=mi.hblkhd // 1024,  # mmapped chunks (>= 128 KiB by default)
+            m_used_kb=mi.uordblks // 1024,
+            m_free_kb=mi.fordblks // 1024,
+            m_top_kb=mi.keepcost // 1024,
+        )
+        row["m_arenas"] = malloc_arenas()
+    if sqlite_lib is not None:
+        cur, hi = ctypes.c_int64(), ctypes.c_int64()
+        row["sq_mem_kb"] = sqlite_lib.sqlite3_memory_used() // 1024
+        for name, op in _SQLITE_STATUS.items():
+            if sqlite_lib.sqlite3_status64(op, ctypes.byref(cur), ctypes.byref(hi), 0) == 0:
+                row[f"sq_{name}"] = cur.value
+                row[f"sq_{name}_hi"] = hi.value
+    if "textual.app" in sys.modules and os.environ.get("MEMPROBE_LRU"):
+        sizes = {label: fn.cache_info().currsize for label, fn in lru_caches()}
+        row["lru"] = {k: v for k, v in sizes.items() if v}
+        row["lru_total"] = sum(sizes.values())
+    if os.environ.get("MEMPROBE_TYPES"):
+        from collections import Counter
+
+        counts = Counter(type(o).__qualname__ for o in gc.get_objects())
+        row["types"] = dict(counts.most_common(40))
+    row["py_blocks"] = sys.getallocatedblocks()
+    row["py_objects"] = len(gc.get_objects())
+    if traced:
+        import tracemalloc
+
+        row["py_traced_kb"] = tracemalloc.get_traced_memory()[0] // 1024
+    return row
+
+
+def main() -> int:
+    argv = sys.argv[1:]
+    if "--" not in argv or not argv:
+        print(__doc__, file=sys.stderr)
+        return 2
+    cut = argv.index("--")
+    opts, cmd = argv[:cut], argv[cut + 1 :]
+    out_path = opts[0]
+    every = float(opts[opts.index("--every") + 1]) if "--every" in opts else 5.0
+    trim_every = int(opts[opts.index("--trim-every") + 1]) if "--trim-every" in opts else 0
+    traced = "--tracemalloc" in opts
+    snap_every = int(opts[opts.index("--snap-every") + 1]) if "--snap-every" in opts else 0
+    if traced:
+        import tracemalloc
+
+        tracemalloc.start(int(os.environ.get("MEMPROBE_FRAMES", "6")))
+    t0 = time.monotonic()
+    sqlite_holder: list = []
+
+    def loop() -> None:
+        n = 0
+        with open(out_path, "a", buffering=1) as out:
+            while True:
+                time.sleep(every)
+                n += 1
+                if not sqlite_holder and "_sqlite3" in sys.modules:
+                    sqlite_holder.append(_sqlite())
+                row = {"t": round(time.monotonic() - t0, 2), "mono": time.monotonic()}
+                row.update(sample(sqlite_holder[0] if sqlite_holder else None, traced))
+                if trim_every and n % trim_every == 0:
+                    _libc_trim(0)
+                    after = _kb_fields("/proc/self/status", ("VmRSS",))
+                    row["trim_gave_kb"] = row["vmrss"] - after.get("VmRSS", row["vmrss"])
+                if traced and snap_every and n % snap_every == 0:
+                    import tracemalloc
+
+                    snap = tracemalloc.take_snapshot()
+                    snap.dump(f"{out_path}.{n}.snap")
+                    del snap
+                out.write(json.dumps(row) + "\n")
+
+    threading.Thread(target=loop, name="memprobe", daemon=True).start()
+    if cmd[0] == "-m":
+        sys.argv = [cmd[1], *cmd[2:]]
+        runpy.run_module(cmd[1], run_name="__main__", alter_sys=True)
+        return 0
+    if cmd[0].endswith(".py"):
+        sys.argv = cmd
+        runpy.run_path(cmd[0], run_name="__main__")
+        return 0
+    # a console script name: its entry point
+    from importlib.metadata import entry_points
+
+    (ep,) = [e for e in entry_points(group="console_scripts") if e.name == os.path.basename(cmd[0])]
+    sys.argv = cmd
+    return ep.load()() or 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
