@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -66,21 +67,53 @@ def full_text(comments: list[Any]) -> str:
     return "\n".join(parts)
 
 
-def _facts(pairs: list[tuple[str, str]]) -> Text:
-    text = Text()
-    width = max(len(k) for k, _ in pairs)
-    for i, (key, value) in enumerate(pairs):
-        if i:
-            text.append("\n")
-        text.append(f"{key:<{width}}  ", style="dim")
-        text.append(clean(value) if value else "-")
-    return text
+class Facts:
+    """Label and value lines, the value wrapping under itself: in a narrow pane a long
+    customer name or an email goes on below its own column, never back to the pane's left
+    edge under the labels. ``str()`` is the plain text (what the tests and a copy read)."""
+
+    def __init__(self, pairs: list[tuple[str, str]], title: Text | None = None) -> None:
+        self.title = title
+        self.pairs = [(key, clean(value) if value else "-") for key, value in pairs]
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        if self.title is not None:
+            yield self.title
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column(overflow="fold")  # a long unbroken email folds inside its column
+        for key, value in self.pairs:
+            grid.add_row(key, Text(value))
+        yield grid
+
+    def __str__(self) -> str:
+        width = max(len(k) for k, _ in self.pairs)
+        lines = [f"{key:<{width}}  {value}" for key, value in self.pairs]
+        return "\n".join([self.title.plain, *lines] if self.title is not None else lines)
 
 
-def describe_row(row: TicketRow) -> Text:
+def _facts(pairs: list[tuple[str, str]]) -> Facts:
+    return Facts(pairs)
+
+
+def contact_facts(contact: Any, fallback_name: str = "") -> list[tuple[str, str]]:
+    """The contact's name, then each way to reach them on its own line, so a phone number
+    is never split across two lines."""
+    if contact is None:
+        return [("Contact", fallback_name)]
+    pairs = [("Contact", contact.name or fallback_name)]
+    for label, value in (("Phone", contact.phone), ("Mobile", contact.mobile)):
+        if value:
+            pairs.append((label, value))
+    if contact.email:
+        pairs.append(("Email", contact.email))
+    return pairs
+
+
+def describe_row(row: TicketRow) -> Facts:
     title = Text(f"#{row.number}  ", style="bold")
     title.append(row.subject, style="bold")
-    facts = _facts(
+    return Facts(
         [
             ("Status", row.status),
             ("Priority", row.priority),
@@ -89,9 +122,9 @@ def describe_row(row: TicketRow) -> Text:
             ("Assigned", row.assignee or "unassigned"),
             ("Updated", _when(row.updated_at)),
             *_row_extras(row),
-        ]
+        ],
+        title=title,
     )
-    return Text("\n").join([title, facts])
 
 
 def _row_extras(row: TicketRow) -> list[tuple[str, str]]:
@@ -250,13 +283,6 @@ class TicketDetailPane(VerticalScroll, can_focus=True):
         title = Text(f"#{d.number}  ", style="bold")
         title.append(clean(d.subject or ""), style="bold")
         out.append(Static(title, classes="title"))
-        contact = d.contact
-        contact_bits = []
-        if contact is not None:
-            contact_bits = [clean(contact.name or "")]
-            for value in (contact.phone, contact.mobile, contact.email):
-                if value:
-                    contact_bits.append(clean(value))
         customer = d.customer.display_name if d.customer is not None else d.customer_name
         row = self._listed(d.id)
         zone = self._account_zone()
@@ -267,7 +293,7 @@ class TicketDetailPane(VerticalScroll, can_focus=True):
             ("Priority", d.priority or ""),
             ("Problem", d.problem_type or ""),
             ("Customer", customer or ""),
-            ("Contact", "  ".join(b for b in contact_bits if b) or (d.contact_name or "")),
+            *contact_facts(d.contact, d.contact_name or ""),
             ("Assigned", d.assignee or "unassigned"),
             ("Created", _when(d.created_at)),
             ("Due", due_text(d.due_calendar_date or d.due_date, zone) or "-"),
