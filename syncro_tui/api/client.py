@@ -22,8 +22,10 @@ from __future__ import annotations
 import asyncio
 import copy
 import email.utils
+import importlib.util
 import json
 import logging
+import sys
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -36,6 +38,7 @@ import httpx
 
 from syncro_tui import __version__
 from syncro_tui.api import errors as E
+from syncro_tui.api import json_body
 from syncro_tui.api.lazy import Lazy as _Lazy
 from syncro_tui.api.ratelimit import MAX_PAUSE, RateLimiter, current_priority
 from syncro_tui.api.redact import MASK, install_filters, redact_params, redact_text
@@ -50,6 +53,20 @@ else:
     _pydantic = _Lazy("pydantic")
 
 log = logging.getLogger("syncro_tui.http")
+
+
+def _settle_missing_sniffio() -> None:
+    """httpcore asks ``import sniffio`` on every request (each lock and connection it sets
+    up: 4-5 times a request) and falls back to asyncio when that fails. Without sniffio
+    installed (httpx 0.28 no longer needs it) each of those is a failed import that searches
+    every ``sys.path`` entry again: 500 path scans in a 101-page walk. Looked up once here;
+    when it is absent, ``sys.modules`` says so, and every later ``import sniffio`` fails at
+    once with the same ImportError. Installed, it is left alone."""
+    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+        sys.modules["sniffio"] = None  # type: ignore[assignment]
+
+
+_settle_missing_sniffio()
 
 T = TypeVar("T")
 Sleep = Callable[[float], Awaitable[Any]]
@@ -227,8 +244,10 @@ def _decode(response: httpx.Response) -> _Reply:
     body: Any = None
     is_json = False
     if stripped and ("json" in content_type or stripped[:1] in '{["'):
+        # the bytes as they came when they are the UTF-8 the text was decoded from
+        utf8 = (response.encoding or "").lower().replace("_", "-") in ("utf-8", "utf8")
         try:
-            body = json.loads(stripped)
+            body = json_body.loads(response.content if utf8 else None, stripped)
             is_json = True
         except ValueError:
             pass
