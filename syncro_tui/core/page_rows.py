@@ -27,7 +27,7 @@ from syncro_tui.core.account_time import due_date
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.core.text import one_line
 
-__all__ = ["plain_row", "plain_ticket"]
+__all__ = ["plain_row", "plain_ticket", "usual_rest"]
 
 _STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|[+-]\d\d:\d\d)")
 """Rails' rendering of a time (``2026-11-20T09:14:03.512-05:00``). Anything else goes to
@@ -254,6 +254,16 @@ def _rest_would_validate(item: dict) -> None:
             raise _Unusual
         for comment in comments:
             _comment_would_validate(comment)
+
+
+def usual_rest(item: dict) -> bool:
+    """Whether the fields a row does not use have the types the model takes
+    (``core.row_reuse`` checks it before it keeps a held row for an unchanged item)."""
+    try:
+        _rest_would_validate(item)
+    except _Unusual:
+        return False
+    return True
 
 
 _REST_INT_FIELDS = ("contact_id", "location_id", "ticket_type_id", "sla_id", "parent_id")

@@ -29,6 +29,7 @@ from syncro_tui.core.account_time import due_date
 from syncro_tui.core.backend import Connection
 from syncro_tui.core.local_files import safe_name
 from syncro_tui.core.page_rows import plain_row
+from syncro_tui.core.row_reuse import RowReuse, fingerprint
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.core.store import Store
 from syncro_tui.core.text import clean, one_line
@@ -238,6 +239,7 @@ class Session:
         self.zone: Any = UTC  # the account's time zone, from GET /settings
         self._zone_known = False
         self._unzoned: dict[int, str] = {}  # due times read before the zone was known
+        self._reuse = RowReuse()  # rows of unchanged list items, kept as they are
         self._reported_unreadable: set[tuple[int, str]] = set()
         self._products_by_id: dict[int, Any] | None = None
         self.own_created: set[int] = set()  # tickets this app created: never news to us
@@ -468,7 +470,14 @@ class Session:
         users, zone, held = self.users, self.zone, self.store.tickets
         if not self._zone_known:
             self._note_unzoned(items)
+        reuse = self._reuse
+        reuse.begin(users, zone)
         for item in items:
+            fp = fingerprint(item)
+            kept = reuse.held(item, fp)  # unchanged since it was read: not read again
+            if kept is not None:
+                rows.append(kept)
+                continue
             row = plain_row(item, users, zone)
             if row is None:  # the models are imported only for such a ticket
                 from syncro_tui.api.models import read_list_ticket
@@ -477,11 +486,15 @@ class Session:
                 if ticket.unreadable:
                     self._report_unreadable(ticket)
                 row = row_from_ticket(ticket, users, zone)
+                fp = None  # (read by the model: read again every time)
             same = held.get(row.id)
             # A reconcile brings back mostly rows the store holds already: keep the held
             # object and let the copy go at once (10,000 copies would sit beside the rows
             # until the walk ends), and the list then knows the row is unchanged by identity.
-            rows.append(same if same is not None and same == row else row)
+            if same is not None and same == row:
+                row = same
+            rows.append(row)
+            reuse.remember(fp, row)
         return rows
 
     def _note_unzoned(self, items: list[Any]) -> None:
@@ -611,6 +624,11 @@ class Session:
         held = self.store.tickets
         old = {r.id: h for r in rows if (h := held.get(r.id)) is not None and h is not r}
         diff = self.store.apply_tickets(rows, full=full, closed_statuses=closed)
+        held = self.store.tickets
+        if full:
+            self._reuse.keep_only(held)
+        else:
+            self._reuse.forget([r.id for r in rows if r.id not in held])
         self._rezone_due_dates(walk_done=True)
         if first_run:
             self.store.mark_all_seen()  # first run on this machine: nothing is news yet
