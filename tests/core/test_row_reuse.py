@@ -8,6 +8,7 @@ import copy
 
 import pytest
 
+from syncro_tui.core import row_reuse
 from syncro_tui.core import session as session_module
 from syncro_tui.core.account_time import account_zone
 from syncro_tui.core.row_reuse import _FIELDS, fingerprint
@@ -35,6 +36,16 @@ def fresh_rows(make_session, page: list[dict], users=USERS, zone=None) -> list: 
     if zone is not None:
         other.zone = zone
     return other._page_rows(copy.deepcopy(page))
+
+
+@pytest.fixture(autouse=True, params=["orjson", "fields"])
+def fingerprints(request, monkeypatch):
+    """Both fingerprints: the whole item as orjson writes it, the fields' values without it."""
+    if request.param == "fields":
+        monkeypatch.setattr(row_reuse, "_dumps", None)
+    elif row_reuse._dumps is None:
+        pytest.skip("orjson is not installed (the optional fast path)")
+    return request.param
 
 
 @pytest.fixture
@@ -69,12 +80,19 @@ def test_any_change_of_an_item_gives_the_row_a_fresh_reading_gives(session, make
 
 
 @pytest.mark.parametrize("field", [*_FIELDS, "user"])
-def test_every_field_the_row_reads_is_in_the_fingerprint(field):
+def test_every_field_the_row_reads_is_in_the_fingerprint(field, fingerprints):
     item = items(1)[0]
     for value in ("something else", 424242, None, True):
         if item.get(field) != value:
             assert fingerprint({**item, field: value}) != fingerprint(item), (field, value)
     assert fingerprint({k: v for k, v in item.items() if k != "number"}) != fingerprint(item)
+    if fingerprints == "orjson":  # the whole item, with its types
+        for change in (
+            {"comments": []},
+            {"tag_list": ["x"]},
+            {"customer_id": 1.0 * item["customer_id"]},
+        ):
+            assert fingerprint({**item, **change}) != fingerprint(item), change
 
 
 def test_a_field_the_row_does_not_use_turning_unreadable_gives_the_unreadable_row(
