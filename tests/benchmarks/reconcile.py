@@ -3,6 +3,7 @@
     python tests/benchmarks/reconcile.py --tickets 14700             # ~10,000 open
     python tests/benchmarks/reconcile.py --tickets 14700 --profile 25
     python tests/benchmarks/reconcile.py --tickets 74000 --runs 1    # ~50,000 open
+    python tests/benchmarks/reconcile.py --tickets 14700 --floor     # + bare httpx / JSON floors
 
 The sandbox runs in its own process without latency (`syncro-tui sandbox`), so what is
 measured is this process only: the client, the limiter with the machine-wide budget file
@@ -87,7 +88,7 @@ class Peak:
         self.peak = max(self.peak, rss_mib())
 
 
-def child(url: str, key: str, steps: int, profile: int) -> None:
+def child(url: str, key: str, steps: int, profile: int, floor: bool = False) -> None:
     """One measured process (run with --child): prints one JSON line per step."""
     import asyncio
     from dataclasses import replace
@@ -173,6 +174,8 @@ def child(url: str, key: str, steps: int, profile: int) -> None:
                 flush=True,
             )
         await session.aclose()
+        if floor:
+            await _floors(url, key)
 
     try:
         asyncio.run(run())
@@ -186,6 +189,83 @@ def child(url: str, key: str, steps: int, profile: int) -> None:
         out = sys.stderr
         pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(profile)
         pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(profile)
+
+
+async def _floors(url: str, key: str) -> None:
+    """The floors, in the same process after the steps: a bare ``httpx.AsyncClient`` walking
+    the same pages (``status=Not Closed``, 100 a page, 4 in flight, like ``Session.poll``)
+    with nothing else (no limiter, budget file, client, rows or cache), then the same walk
+    decoding every body with ``json.loads`` and with orjson (when installed), and the bare
+    decoding of the same bodies without the network. Printed as step "floor: ..."."""
+    import asyncio
+    import json as stdlib_json
+
+    import httpx
+
+    from syncro_tui.api import json_body
+
+    decoders = {"bare httpx, bodies only": None, "bare httpx + json.loads": stdlib_json.loads}
+    if json_body._orjson is not None:
+        decoders["bare httpx + orjson.loads"] = json_body._orjson.loads
+    headers = {"Authorization": f"Bearer {key}", "Accept": "application/json"}
+    bodies: list[bytes] = []
+    async with httpx.AsyncClient(base_url=url.rstrip("/") + "/", headers=headers) as http:
+
+        async def page(n: int) -> bytes:
+            params = {"status": "Not Closed", "page": n, "per_page": 100}
+            return (await http.get("tickets", params=params)).content
+
+        async def walk(decode) -> int:
+            first = await page(1)
+            total = stdlib_json.loads(first)["meta"]["total_pages"]
+            sem = asyncio.Semaphore(4)
+
+            async def one(n: int) -> None:
+                async with sem:
+                    body = await page(n)
+                    if decode is not None:
+                        decode(body)
+                    elif len(bodies) < total:
+                        bodies.append(body)
+
+            if decode is not None:
+                decode(first)
+            await asyncio.gather(*(one(n) for n in range(2, total + 1)))
+            return total
+
+        await walk(None)  # warm the connections (and keep the bodies)
+        for name, decode in decoders.items():
+            c0, w0 = time.process_time(), time.perf_counter()
+            pages = await walk(decode)
+            print(
+                json.dumps(
+                    {
+                        "step": f"floor: {name}",
+                        "cpu": time.process_time() - c0,
+                        "wall": time.perf_counter() - w0,
+                        "requests": pages,
+                    }
+                ),
+                flush=True,
+            )
+    for name, decode in {
+        "json.loads": stdlib_json.loads,
+        **({"orjson.loads": json_body._orjson.loads} if json_body._orjson is not None else {}),
+    }.items():
+        c0 = time.process_time()
+        for body in bodies:
+            decode(body)
+        print(
+            json.dumps(
+                {
+                    "step": f"floor: {name} of the {len(bodies)} bodies alone",
+                    "cpu": time.process_time() - c0,
+                    "wall": 0.0,
+                    "requests": 0,
+                }
+            ),
+            flush=True,
+        )
 
 
 def _breakdown(session) -> dict[str, float]:
@@ -270,10 +350,16 @@ def main(argv: list[str] | None = None) -> int:
         "--profile", type=int, default=0, metavar="N", help="cProfile the first reconcile, top N"
     )
     p.add_argument("--python", default=sys.executable)
+    p.add_argument(
+        "--floor",
+        action="store_true",
+        help="also the floors in the same processes: bare httpx walking the same pages, "
+        "with json.loads / orjson, and the bare decoding of the same bodies",
+    )
     p.add_argument("--child", nargs=2, metavar=("URL", "KEY"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:
-        child(args.child[0], args.child[1], args.steps, args.profile)
+        child(args.child[0], args.child[1], args.steps, args.profile, args.floor)
         return 0
     import harness
 
@@ -291,6 +377,7 @@ def main(argv: list[str] | None = None) -> int:
                     str(args.steps),
                     "--profile",
                     str(args.profile if run == 0 else 0),
+                    *(["--floor"] if args.floor else []),
                     "--child",
                     sb.url,
                     sb.api_key,
@@ -309,10 +396,13 @@ def main(argv: list[str] | None = None) -> int:
                 extra = (
                     ""
                     if row["step"] == "imports"
+                    else f", wall {row['wall']:.2f} s, {row['requests']} pages"
+                    if row["step"].startswith("floor")
                     else f", wall {row['wall']:.2f} s, {row['requests']} requests, {row['rows']} rows, peak RSS {row['peak']:.1f} MiB"
                 )
+                rss = f", RSS after {row['rss']:.1f} MiB" if "rss" in row else ""
                 print(
-                    f"run {run + 1} {row['step']}: CPU {row['cpu']:.3f} s{extra}, RSS after {row['rss']:.1f} MiB",
+                    f"run {run + 1} {row['step']}: CPU {row['cpu']:.3f} s{extra}{rss}",
                     file=sys.stderr,
                 )
                 if row.get("parts"):
@@ -327,6 +417,9 @@ def main(argv: list[str] | None = None) -> int:
         f"\nsync path, {args.tickets} sandbox tickets, median of {args.runs} processes (load average {load:.2f} at start, {os.getloadavg()[0]:.2f} at the end)"
     )
     for step, rows in results.items():
+        if step.startswith("floor"):
+            print(f"  {step}: CPU {med(r['cpu'] for r in rows):.3f} s")
+            continue
         if step == "imports":
             fast = "orjson (the [fast] extra)" if rows[0].get("orjson") else "the standard library"
             print(
