@@ -404,11 +404,27 @@ def _row_maker() -> Callable[[tuple], TicketRow]:
     return namespace["make"]
 
 
-SHARED_FIELDS = frozenset(("status", "priority", "customer_name", "assignee", "problem_type"))
-"""Row fields whose text repeats across most tickets: interned as rows load (as the sync path
-does), a few MiB less for 10,000 cached rows. Only these: interning costs time on the first
-paint's path (all eleven repeated fields took 50 ms more to load 10,000 rows; these five
-about half of that), and the rarely filled ones are mostly the shared empty string anyway."""
+SHARED_FIELDS = frozenset(
+    (
+        "status",
+        "priority",
+        "customer_name",
+        "assignee",
+        "problem_type",
+        "contact_name",
+        "ticket_type",
+        "sla_name",
+        "sla_state",
+        "contract_name",
+        "due_date",
+    )
+)
+"""Row fields whose text repeats across many tickets: interned as rows load, as the sync path
+(``core.page_rows``) does for the same fields. It matters for the whole session: a reconcile
+keeps a held row that is unchanged (the same object), so a cached row's copies would stay.
+Measured on 10,044 cached rows: 7.49 MiB traced with five fields interned, 5.75 MiB with
+these eleven, and no measurable difference in the CPU of the load (4 interleaved runs each,
+80-130 ms on a loaded 2-core machine either way)."""
 
 _make_row = _row_maker()
 

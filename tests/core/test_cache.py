@@ -310,10 +310,22 @@ def test_a_busy_database_skips_the_write_instead_of_failing(cache, path):
 
 
 def test_repeated_texts_of_loaded_rows_are_one_string_object(cache):
-    cache.save_rows([row(i, status="In " + "Progress", customer_name="Ac" + "me") for i in (1, 2)])
+    shared = dict(
+        status="In Progress",
+        customer_name="Acme",
+        contact_name="Ann Lee",
+        ticket_type="Remote Support",
+        sla_name="Standard 8x5",
+        sla_state="breaching soon",
+        contract_name="Block Hours (10 h)",
+        due_date="2024-03-01",
+    )
+    # each row gets its own copy of every text, as SQLite hands them back
+    cache.save_rows([row(i, **{k: "".join(list(v)) for k, v in shared.items()}) for i in (1, 2)])
     a, b = sorted(cache.load_rows(), key=lambda r: r.id)
-    assert a == row(1, status="In Progress", customer_name="Acme")
-    assert a.status is b.status and a.customer_name is b.customer_name
+    assert a == row(1, **shared)
+    for name in shared:
+        assert getattr(a, name) is getattr(b, name), name
 
 
 def test_the_page_cache_is_bounded_whatever_the_queue_size(cache):
