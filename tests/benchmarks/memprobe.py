@@ -119,6 +119,29 @@ def malloc_arenas() -> int:
 
 
 _LRU: list[tuple[str, object]] = []
+_LISTS: list = []
+
+
+def line_cache() -> dict:
+    """Entries of every TicketList's line cache, and the strips Textual derived from them
+    (each Strip keeps FIFO caches of its crops, styled copies ...)."""
+    entries = derived = 0
+    for ref in _LISTS:
+        widget = ref()
+        if widget is None:
+            continue
+        lines = dict(widget._lines)
+        entries += len(lines)
+        for entry in lines.values():
+            strip = entry[3]
+            for name in dir(strip):
+                if name.endswith("_cache"):
+                    cache = getattr(strip, name, None)
+                    try:
+                        derived += len(cache)
+                    except TypeError:
+                        pass
+    return {"lines": entries, "derived": derived}
 
 
 def lru_caches() -> list[tuple[str, object]]:
@@ -166,6 +189,8 @@ def sample(sqlite_lib=None, traced: bool = False) -> dict:
         sizes = {label: fn.cache_info().currsize for label, fn in lru_caches()}
         row["lru"] = {k: v for k, v in sizes.items() if v}
         row["lru_total"] = sum(sizes.values())
+    if _LISTS:
+        row.update(line_cache())
     if os.environ.get("MEMPROBE_TYPES"):
         from collections import Counter
 
@@ -221,6 +246,18 @@ def main() -> int:
                     del snap
                 out.write(json.dumps(row) + "\n")
 
+    if os.environ.get("MEMPROBE_LINES"):  # the list's line cache, from the instances made
+        import weakref
+
+        from syncro_tui.ui.widgets import ticket_list
+
+        init = ticket_list.TicketList.__init__
+
+        def hooked(self, *a, **kw):  # noqa: ANN001, ANN002, ANN003
+            init(self, *a, **kw)
+            _LISTS.append(weakref.ref(self))
+
+        ticket_list.TicketList.__init__ = hooked
     threading.Thread(target=loop, name="memprobe", daemon=True).start()
     if cmd[0] == "-m":
         sys.argv = [cmd[1], *cmd[2:]]
