@@ -46,6 +46,7 @@ class MainScreen(BaseScreen):
             self._hide_writes()
         self.view: views.View = views.OPEN
         self._detail_timer: Timer | None = None
+        self._detail_waits = False  # the timer above is set and has not fired
         self._target: tuple[int, TicketRow | None] | None = None  # act_on's ticket
         self._sorts: dict[str, tuple[str, bool]] = {}  # view label -> (sort key, reversed)
         self._unsubscribe: list[Any] = []
@@ -79,6 +80,7 @@ class MainScreen(BaseScreen):
         yield FilterBox(
             placeholder="Filter: words, status:reply  p:1  @me  due:overdue (Esc clears)",
             id="filter",
+            follow=self._filter_to,
         )
         yield KeyFooter()
 
@@ -240,17 +242,30 @@ class MainScreen(BaseScreen):
     @on(TicketList.Highlighted)
     def _highlighted(self, event: TicketList.Highlighted) -> None:
         """The pane follows the cursor once it rests: holding `j` repaints only the list."""
-        if self._detail_timer is not None:
-            self._detail_timer.stop()
         if event.ticket_id is None:
+            if self._detail_timer is not None:
+                self._detail_timer.stop()
+            self._detail_waits = False
             self._show(None)
             return
+        self._rest_later(event.ticket_id)
+
+    def _rest_later(self, ticket_id: int) -> None:
+        """(Re)start the pane's wait for the cursor to rest on `ticket_id`."""
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
         delay = max(0.01, self.app.settings.ui.detail_debounce_ms / 1000)
         if self.query_one("#filter", Input).has_focus:
             # typing a filter moves the cursor with every letter: the pane (a remount and a
             # layout of the screen, and maybe a request) waits until the typing rests
             delay *= DETAIL_WAIT
-        self._detail_timer = self.set_timer(delay, lambda: self._rested_on(event.ticket_id))
+        self._detail_waits = True
+
+        def rested() -> None:
+            self._detail_waits = False
+            self._rested_on(ticket_id)
+
+        self._detail_timer = self.set_timer(delay, rested)
 
     def _row(self, ticket_id: int | None) -> TicketRow | None:
         if ticket_id is None:
@@ -375,10 +390,18 @@ class MainScreen(BaseScreen):
         self.filtering = True
         box.focus()
 
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.tickets.set_filter(event.value)
-        self._title()
+    def _filter_to(self, value: str) -> None:
+        """The box's value changed (FilterBox calls this inside the keystroke, so the echo and
+        the filtered list are drawn in one frame)."""
+        listing = self.tickets
+        if value != listing.filter_text:
+            listing.set_filter(value)
+            self._title()
+            if self._detail_waits and listing.highlighted_id is not None:
+                # a letter that leaves the cursor on its ticket posts no Highlighted: the
+                # pane still waits for the typing to rest, not for the cursor to stay put
+                # (it used to fire mid-word: a remount and three layouts, 100-200 ms)
+                self._rest_later(listing.highlighted_id)
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self, event: Input.Submitted) -> None:
