@@ -5,6 +5,11 @@ Textual renders a scrollbar's bar through a Rich console (a renderable, `console
 keystroke, that cost about as much as drawing every row on screen. The bar's segments come
 from Textual's own `ScrollBarRender.render_bar`, so it looks the same (tests compare the two);
 only the trip through Rich is skipped.
+
+A bar has a handful of distinct lines (track, thumb, the thumb's two half-cell ends), so each
+strip is kept by its text and style and handed out again when the thumb moves: building 38
+strips per keystroke cost more than the rest of the bar, and a strip seen before also keeps
+the crops and filters Textual cached on it.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ class StripScrollBar(ScrollBar):
     """A vertical ScrollBar whose lines are built from `render_bar` without Rich rendering."""
 
     _bar_lines: list[Strip] | None = None
+    _strips: dict[tuple[str, Style], Strip] | None = None
 
     def render_line(self, y: int) -> Strip:
         if not self.vertical:  # only the vertical bar is drawn here
@@ -51,10 +57,22 @@ class StripScrollBar(ScrollBar):
             bar_color=style.color or Color.parse("bright_magenta"),
         )
         base = self.visual_style.rich_style
-        return [
-            Strip([Segment(segment.text, base + segment.style if segment.style else base)], width)
-            for segment in segments.segments
-        ]
+        strips = self._strips
+        if strips is None or len(strips) > STRIPS_KEPT:
+            strips = self._strips = {}
+        lines = []
+        for segment in segments.segments:
+            style = base + segment.style if segment.style else base
+            key = (segment.text, style)
+            strip = strips.get(key)
+            if strip is None:
+                strip = strips[key] = Strip([Segment(segment.text, style)], width)
+            lines.append(strip)
+        return lines
+
+
+STRIPS_KEPT = 64
+"""Distinct bar lines kept (a few per theme, width and hover state)."""
 
 
 def _textual_strips(bar: ScrollBar) -> list[Strip]:
