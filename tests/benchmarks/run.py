@@ -81,6 +81,7 @@ class Figure:
     baseline: str = ""
     ratio: float | None = None  # vs bare Textual (hello)
     ratio_table: float | None = None  # vs bare DataTable of the same row count
+    ratio_floor: float | None = None  # vs the bare Textual filter floor (apps/filter_floor.py)
     target: str = ""
     ok: bool | None = None  # None: informational or n/a
     na: str | None = None
@@ -728,6 +729,102 @@ WORDS = ("printer", "outlook", "vpn", "acme", "password", "laptop", "scanner")
 """What technicians type into the filter: each word one key at a time, then erased."""
 
 
+FLOOR_MARKER = "FILTER-FLOOR"
+FLOOR_MODES = {
+    "list": "bare Input + line-API list, filtered from Input.Changed",
+    "sync": "bare Input + line-API list, filtered in the Input's watcher (one frame, no layout)",
+    "echo": "bare Input alone (key in, echo out)",
+}
+"""apps/filter_floor.py's modes: what a bare Textual app pays per typed character."""
+
+
+def floor_once(ctx: Ctx, n: int, mode: str, words: tuple[str, ...], store: dict) -> None:
+    """One run of apps/filter_floor.py N MODE typing the same words as 4c, the same way (one
+    key at a time, 100 ms of quiet ends a character, then erased); run interleaved with the
+    app's own runs so both see the same load."""
+    holder: dict = {}
+
+    def typing(term: Term) -> None:
+        term.min_cells = 2  # the Input's blinking cursor is not a repaint
+        term.wait_quiet(0.3, 3.0)
+        typed, cpu = [], []
+        for word in words:
+            typed += term.type_latency(word, quiet_s=0.1)
+            cpu += list(getattr(term, "type_cpu", []))
+            term.type_latency("\x7f" * len(word), quiet_s=0.1)
+        holder["typed"], holder["cpu"] = typed, cpu
+
+    res = measure_start(
+        [ctx.python, str(APPS / "filter_floor.py"), str(n), mode],
+        FLOOR_MARKER,
+        env=ctx.base_env(),
+        cols=ctx.cols,
+        rows=ctx.rows,
+        before_keys=typing,
+        timeout=60.0,
+    )
+    if not res.ok:
+        log(f"  floor {mode} {n}: FAILED {short_error(res)}")
+        return
+    out = store.setdefault(mode, {"wall": [], "first": [], "cpu": []})
+    out["wall"] += [b for _, b in holder.get("typed", []) if b is not None]
+    out["first"] += [a for a, _ in holder.get("typed", []) if a is not None]
+    out["cpu"] += holder.get("cpu", [])
+    done = [b for _, b in holder.get("typed", []) if b is not None]
+    log(
+        f"  floor {mode} {n}: filter median {(median(done) or 0) * 1000:.1f}ms, "
+        f"CPU median {(median(holder.get('cpu', [])) or 0) * 1000:.1f}ms ({len(done)} chars)"
+    )
+
+
+def floor_figures(ctx: Ctx, size: str, n: int, floors: dict, ours: dict[str, Figure]) -> None:
+    """Rows 4e (wall) / 4f (CPU) per floor mode, and 4c / 4d's ratio to the floor: the
+    cheaper of the two list modes (a bare app filtering N rows), the echo as the absolute
+    floor of one keystroke."""
+    sfx = "" if size == "10k" else f"@{size}"
+    for key, unit_fig, label in (("wall", "4e", "latency"), ("cpu", "4f", "CPU")):
+        parts = []
+        for mode, what in FLOOR_MODES.items():
+            got = floors.get(mode, {}).get(key) or []
+            fig = Figure(
+                f"{unit_fig}{sfx}.{mode}",
+                f"floor {mode}: {what}, {n} rows: {label} per typed character"
+                if mode != "echo"
+                else f"floor echo: {what}: {label} per typed character",
+                median(got),
+                "ms",
+                got,
+                note=(
+                    f"apps/filter_floor.py {n} {mode}, the same words, interleaved with the "
+                    f"app's runs: p90 {fmt(p90(got), 'ms')}, max {fmt(max(got, default=None), 'ms')}"
+                    + (
+                        f"; first repaint (the echo) {fmt(median(floors[mode]['first']), 'ms')}"
+                        if key == "wall" and floors.get(mode, {}).get("first")
+                        else ""
+                    )
+                ),
+            )
+            if not got:
+                fig.na = "the floor app did not run"
+            ctx.add(fig)
+            parts.append((mode, fig.value))
+        fig = ours.get(key)
+        lists = [(v, m) for m, v in parts if m != "echo" and v]
+        echo = dict(parts).get("echo")
+        if fig is not None and fig.value and lists:
+            value, mode = min(lists)
+            fig.ratio_floor = fig.value / value
+            fig.baseline = (
+                f"floor ({mode}, a bare Textual app filtering {n} rows) {fmt(value, 'ms')}: "
+                f"{fig.ratio_floor:.2f}x"
+                + (
+                    f"; Input echo alone {fmt(echo, 'ms')} ({fig.value / echo:.2f}x)"
+                    if echo
+                    else ""
+                )
+            )
+
+
 def p90(values: list[float]) -> float | None:
     vals = sorted(v for v in values if v is not None)
     if not vals:
@@ -840,6 +937,7 @@ def queue_figures(ctx: Ctx, size: str) -> None:
         holder["rss_after_reload"] = term.rss_now_kb / 1024
 
     results = []
+    floors: dict = {}
     warmup = 0 if ctx.quick else 1  # the warm-up sync already ran the app once
     for i in range(warmup + ctx.runs):
         holder: dict = {}
@@ -854,6 +952,8 @@ def queue_figures(ctx: Ctx, size: str) -> None:
         env = ctx.env(run_home, sb, TMPDIR=str(run_home / "tmp"))
         if i >= warmup:
             hello_once(ctx, "4a" + sfx)
+            for mode in FLOOR_MODES:
+                floor_once(ctx, n_open or tickets, mode, words, floors)
         t_run = now()
         res = measure_start(
             ctx.argv(sb),
@@ -968,7 +1068,7 @@ def queue_figures(ctx: Ctx, size: str) -> None:
         and len(done) == chars
         and (limit is None or max(done) * 1000 <= limit)
     )
-    ctx.add(fig)
+    wall_fig = ctx.add(fig)
     cpu = [c for _, h in results for c in h.get("typed_cpu", [])]
     fig = Figure(
         "4d" + sfx,
@@ -984,7 +1084,8 @@ def queue_figures(ctx: Ctx, size: str) -> None:
         ),
     )
     fig.ok = fig.value is not None and fig.value * 1000 <= FILTER_TARGET_MS[size]
-    ctx.add(fig)
+    cpu_fig = ctx.add(fig)
+    floor_figures(ctx, size, n_open or tickets, floors, {"wall": wall_fig, "cpu": cpu_fig})
     rss = [h.get("rss_before_reload") or r.rss_peak_mib for r, h in results]
     at_paint = median(r.extra.get("rss_at_paint_mib") for r, _ in results)
     after = median(h.get("rss_after_reload") for _, h in results)
@@ -1363,7 +1464,9 @@ def print_report(ctx: Ctx, info: dict, elapsed: float) -> None:
             f"  {label:34s} first paint {b['ttfp_s']:.3f} s{ratio}, RSS {b['rss_mib']:.1f} MiB{key}"
         )
     print()
-    header = ("#", "measurement", "median", "x hello", "x DataTable", "target", "verdict")
+    header = (
+        "#", "measurement", "median", "x hello", "x DataTable", "x floor", "target", "verdict"
+    )  # fmt: skip
     rows = []
     for f in ctx.figures:
         if f.na:
@@ -1377,6 +1480,7 @@ def print_report(ctx: Ctx, info: dict, elapsed: float) -> None:
                 value,
                 f"{f.ratio:.2f}x" if f.ratio else "",
                 f"{f.ratio_table:.2f}x" if f.ratio_table else "",
+                f"{f.ratio_floor:.2f}x" if f.ratio_floor else "",
                 f.target,
                 f.verdict(),
             )

@@ -57,28 +57,54 @@ def as_app() -> int:
         active = [False]
         frames: list[tuple[float, dict[str, float]]] = []
         current: list[dict[str, float] | None] = [None]
-        compositor_refresh, render_lines = Screen._compositor_refresh, Widget.render_lines
+        timer_update, render_lines = Screen._on_timer_update, Widget.render_lines
+        refresh_layout, on_layout = Screen._refresh_layout, Screen._on_layout
+        layouts: set[str] = set()  # who asked for a layout since the last frame
+        clock = time.thread_time  # CPU of the app's thread: the load does not move it
 
-        def timed_refresh(self: Screen) -> None:
+        def name_of(widget: object) -> str:
+            return type(widget).__name__ + (f"#{widget.id}" if getattr(widget, "id", None) else "")
+
+        def timed_update(self: Screen) -> None:
+            """One frame: Textual's update timer (a layout if one is due, then the repaint)."""
             if not active[0]:
-                return compositor_refresh(self)
+                return timer_update(self)
             current[0] = {}
-            start = time.perf_counter()
-            compositor_refresh(self)
-            frames.append((time.perf_counter() - start, current[0]))
+            start = clock()
+            timer_update(self)
+            parts = current[0]
             current[0] = None
+            if parts:
+                frames.append((clock() - start, parts))
+
+        def timed_layout(self: Screen, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            start = clock()
+            result = refresh_layout(self, *args, **kwargs)
+            parts = current[0]
+            if parts is not None:
+                asked = ",".join(sorted(layouts)) or "?"
+                parts[f"LAYOUT<-{asked}"] = clock() - start
+                layouts.clear()
+            return result
+
+        async def counted_layout(self: Screen, message):  # noqa: ANN001, ANN202
+            if active[0]:
+                layouts.add(name_of(message.widget))
+            return await on_layout(self, message)
 
         def timed_render(self: Widget, crop):  # noqa: ANN001, ANN202
-            start = time.perf_counter()
+            start = clock()
             strips = render_lines(self, crop)
             parts = current[0]
             if parts is not None:
-                name = type(self).__name__ + (f"#{self.id}" if self.id else "")
-                parts[name] = parts.get(name, 0.0) + time.perf_counter() - start
+                name = name_of(self)
+                parts[name] = parts.get(name, 0.0) + clock() - start
             return strips
 
         if mode == "frames":
-            Screen._compositor_refresh = timed_refresh  # type: ignore[method-assign]
+            Screen._on_timer_update = timed_update  # type: ignore[method-assign]
+            Screen._refresh_layout = timed_layout  # type: ignore[method-assign]
+            Screen._on_layout = counted_layout  # type: ignore[method-assign]
             Widget.render_lines = timed_render  # type: ignore[method-assign]
 
         def start(*_: object) -> None:
