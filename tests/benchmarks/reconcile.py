@@ -13,7 +13,10 @@ first full load into an empty store and cache, then (2) a full reconcile of the 
 (3) another one. Printed per step: CPU seconds (process time), wall seconds, requests, and the
 peak RSS during the step (sampled every 5 ms); the RSS after the imports is the floor.
 Every step gets a fresh budget window (10,000 open tickets are 101 pages; two walks in a
-minute would wait for the window), in its own state file, still taken under flock per request.
+minute would wait for the window), in its own state file, still taken under flock per request;
+the sandbox has no window of its own (`--rate-limit 0`) for the same reason. Like the TUI, the
+objects alive after the imports and after the first load are frozen out of the collector's
+full passes (`core.heap.settle`). `--floor` adds what the client path cannot go below.
 """
 
 from __future__ import annotations
@@ -122,6 +125,9 @@ def child(url: str, key: str, steps: int, profile: int, floor: bool = False) -> 
             }
         )
     )
+    from syncro_tui.core import heap
+
+    heap.settle()  # as the TUI does after its first paint (core/heap.py)
     store = Store()
     cache = TicketCache(Path(home) / "cache.sqlite")
     session = Session(
@@ -156,6 +162,8 @@ def child(url: str, key: str, steps: int, profile: int, floor: bool = False) -> 
                 await session.poll(force_full=True)
                 if prof is not None and step == 1:
                     prof.disable()
+            if step == 0:
+                heap.settle()  # as the TUI does after its first poll
             parts = {k: round(v, 3) for k, v in spent.items()}
             spent.clear()
             print(
