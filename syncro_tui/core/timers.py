@@ -22,12 +22,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from syncro_tui.core import outbox as O
-from syncro_tui.core import writes as W
-from syncro_tui.core.billing import TOO_SHORT
 from syncro_tui.core.drafts import read_json, write_json_atomically
+
+if TYPE_CHECKING:  # imported where used: the TUI reads the running timer before the first
+    # poll, and the write path (outbox, writes, billing: 35-60 ms) is not needed for that
+    from syncro_tui.core import outbox as O
+    from syncro_tui.core import writes as W
 
 
 def _now() -> datetime:
@@ -185,6 +187,8 @@ class TimerStore:
 
 def timer_entry_intent(stopped: StoppedTimer, *, notes: str, product_id: int) -> W.WriteIntent:
     """The POST /tickets/{id}/timer_entry for a stopped span."""
+    from syncro_tui.core import writes as W
+
     return W.timer_entry(
         stopped.ticket_id,
         start_at=stopped.start,
@@ -233,6 +237,8 @@ def span_problems(start: datetime, end: datetime, now: datetime) -> list[str]:
     if end <= start:
         problems.append("The end must be after the start.")
     elif span_minutes(start, end) < 1:
+        from syncro_tui.core.billing import TOO_SHORT
+
         problems.append(TOO_SHORT)
     if end > now or start > now:
         problems.append("The span cannot end in the future.")
@@ -294,6 +300,8 @@ def product_fix(
         raise LookupError(f"Line item {line_item_id} is not on the ticket.")
     if item.product_id == product_id:
         return None
+    from syncro_tui.core import writes as W
+
     return W.update_line_item(
         ticket.id,
         item.id,
@@ -324,6 +332,8 @@ async def charge_and_fix(
 ) -> ChargeResult:
     """Charge a timer (through the outbox), then check the product of the line item it
     made. Returns the correcting intent instead of sending it: the UI shows it first."""
+    from syncro_tui.core import writes as W
+
     outcome = await outbox.submit(W.charge_timer(ticket_id, timer_id, number=number))
     if not outcome.applied:
         return ChargeResult(outcome, None, outcome.message)

@@ -296,6 +296,7 @@ class SyncroApp(App[None]):
             self._early_poll, self._early_failed = self.poll(), False
             early = self._early_poll
             await self._first_page(early)
+            await self._painted()
         from syncro_tui.core.sender import WriteSender
 
         self.sender = WriteSender(
@@ -338,6 +339,26 @@ class SyncroApp(App[None]):
 
         while not self.store.tickets and not poll.is_finished:
             await asyncio.sleep(0.005)
+
+    async def _painted(self, timeout: float = 1.0) -> None:
+        """Until the screen has been refreshed twice since what the store holds now (at most
+        ``timeout``). A first start imports the models in a thread once the first page is
+        in: started before the rows were painted, pydantic's import (150-300 ms of CPU)
+        took the GIL from the paint (its modules were 143-191 ms of the self time before
+        the rows showed; after one refresh 143, after two 73-90: startup.py, cold demo)."""
+        import asyncio
+
+        done = asyncio.get_running_loop().create_future()
+
+        def mark() -> None:
+            if not done.done():
+                done.set_result(None)
+
+        self.call_after_refresh(lambda: self.call_after_refresh(mark))
+        try:
+            await asyncio.wait_for(done, timeout)
+        except TimeoutError:  # (a screen that does not refresh: go on regardless)
+            pass
 
     @work(group="account", exit_on_error=False)
     async def load_lists(self) -> None:
