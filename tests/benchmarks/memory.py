@@ -220,14 +220,25 @@ def main(argv: list[str] | None = None) -> int:
                     for _ in word:
                         term.send("backspace")
                         term.wait_quiet(0.1, 3.0)
-                term.send("enter")  # back to the list (escape in an empty box stays in it)
-                term.wait_quiet(0.5, 3.0)
+                term.send("escape")  # as run.py does
+                term.wait_quiet(0.3, 3.0)
                 t = phase("filter: printer, vpn, acme typed and erased", t)
                 if not args.no_reload:
                     t_r = now()
                     term.send("r")
                     want = math.ceil(args.tickets * 0.68 / 100)
+                    asked = 1
                     while now() - t_r < 300 and term.alive():
+                        if (
+                            asked < 3
+                            and now() - t_r > 4.0 * asked
+                            and not any(is_ticket_list(r) for r in sb.between(t_r))
+                        ):
+                            log(f"  no list request {now() - t_r:.0f} s after r: r again")
+                            term.send("escape")
+                            term.wait_quiet(0.3, 2.0)
+                            term.send("r")
+                            asked += 1
                         if sum(1 for r in sb.between(t_r) if is_ticket_list(r)) >= want:
                             break
                         term.pump(0.1)

@@ -194,14 +194,27 @@ def sample(sqlite_lib=None, traced: bool = False) -> dict:
     if os.environ.get("MEMPROBE_TYPES"):
         from collections import Counter
 
-        counts = Counter(type(o).__qualname__ for o in gc.get_objects())
+        objects = gc.get_objects()
+        counts = Counter(type(o).__qualname__ for o in objects)
         row["types"] = dict(counts.most_common(40))
+        dom = sys.modules.get("textual.dom")
+        if (
+            dom is not None
+        ):  # widgets (and screens) created since the freeze, alive or not yet collected
+            node = dom.DOMNode
+            row["widgets"] = dict(
+                Counter(type(o).__qualname__ for o in objects if isinstance(o, node))
+            )
+        del objects
     row["py_blocks"] = sys.getallocatedblocks()
     row["py_objects"] = len(gc.get_objects())
     if traced:
         import tracemalloc
 
-        row["py_traced_kb"] = tracemalloc.get_traced_memory()[0] // 1024
+        now_b, peak_b = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()  # so each sample's peak is the peak since the last sample
+        row["py_traced_kb"] = now_b // 1024
+        row["py_traced_peak_kb"] = peak_b // 1024
     return row
 
 
@@ -216,6 +229,7 @@ def main() -> int:
     every = float(opts[opts.index("--every") + 1]) if "--every" in opts else 5.0
     trim_every = int(opts[opts.index("--trim-every") + 1]) if "--trim-every" in opts else 0
     traced = "--tracemalloc" in opts
+    collect_every = int(opts[opts.index("--collect-every") + 1]) if "--collect-every" in opts else 0
     snap_every = int(opts[opts.index("--snap-every") + 1]) if "--snap-every" in opts else 0
     if traced:
         import tracemalloc
@@ -244,6 +258,14 @@ def main() -> int:
                     snap = tracemalloc.take_snapshot()
                     snap.dump(f"{out_path}.{n}.snap")
                     del snap
+                if collect_every and n % collect_every == 0:
+                    row["gc_found"] = gc.collect()
+                    row["widgets_after_gc"] = sum(
+                        1
+                        for o in gc.get_objects()
+                        if "textual.dom" in sys.modules
+                        and isinstance(o, sys.modules["textual.dom"].DOMNode)
+                    )
                 out.write(json.dumps(row) + "\n")
 
     if os.environ.get("MEMPROBE_LINES"):  # the list's line cache, from the instances made
