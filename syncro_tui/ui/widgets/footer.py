@@ -58,6 +58,34 @@ class KeyFooter(Footer):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._width = 0
+        self._composed: tuple | None = None  # what the keys shown now were made from
+
+    def bindings_changed(self, screen) -> None:
+        """As ``Footer``'s, but the keys are made again only when what they show changes:
+        Textual recomposed the footer (some 20 widgets, their styles) on every binding
+        refresh, a focus change say, and a first start did it 8 times more than a warm one
+        before its first rows showed (the cold demo start, issue 14)."""
+        self._bindings_ready = True
+        if not screen.app.app_focus:
+            return
+        if self.is_attached and screen is self.screen:
+            self.call_after_refresh(self._recompose_if_changed)
+
+    async def _recompose_if_changed(self) -> None:
+        if self._composed is None or self._shown() != self._composed:
+            await self.recompose()
+
+    def _shown(self) -> tuple:
+        """Everything ``compose`` makes the keys from."""
+        active = self.screen.active_bindings
+        return (
+            self._width or self.size.width,
+            self.compact,
+            tuple(
+                (binding.key, binding.action, binding.description, binding.show, enabled, tip)
+                for _, binding, enabled, tip in active.values()
+            ),
+        )
 
     def on_resize(self, event: Resize) -> None:
         width = event.size.width
@@ -69,6 +97,7 @@ class KeyFooter(Footer):
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return
+        self._composed = self._shown()
         app = self.app
         active = self.screen.active_bindings
         seen: set[str] = set()
