@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 
 from textual.color import Color as TColor
+from textual.geometry import Region
 from textual.widget import Widget
 
-from syncro_tui.ui.widgets.strip_scrollbar import StripScrollBar
+from syncro_tui.ui.widgets.strip_scrollbar import StripScrollBar, plain_box
 from tests.ui.conftest import settle
 from tests.ui.helpers import burst, listing
 
@@ -172,6 +173,37 @@ async def test_the_list_scrollbar_looks_like_textuals(make_app):
             bar._render_content()  # Textual's own drawing of the same bar
             theirs = [Widget.render_line(bar, y) for y in range(bar.size.height)]
             assert [list(s) for s in ours] == [list(s) for s in theirs]
+            # and what the compositor gets: as Textual's per-line styling pass would give it
+            whole = bar.size.region
+            drawn = bar.render_lines(whole)
+            bar._styles_cache.clear()
+            styled = Widget.render_lines(bar, whole)
+            assert [list(s) for s in drawn] == [list(s) for s in styled]
             assert any(
                 seg.style and seg.style.reverse or seg.text.strip() for s in ours for seg in s
             )
+
+
+async def test_the_list_hands_the_compositor_what_textuals_styling_pass_would(make_app):
+    """TicketList draws its lines straight for the compositor (no per-line styling pass):
+    the strips are the same as Textual's own path gives, on every screen of a typed filter,
+    a cursor move and a horizontal crop."""
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        lst = listing(app)
+        assert plain_box(lst) and lst.content_region.size == lst.region.size
+        whole = lst.size.region
+        for keys in ([], ["j", "j"], ["/", "p", "r"], ["backspace", "backspace"], ["enter", "G"]):
+            burst(app, keys)
+            await pilot.pause()
+            for crop in (whole, Region(3, 2, 40, 9)):
+                ours = lst.render_lines(crop)
+                lst._styles_cache.clear()
+                lst._prepare_paint()
+                lst._painting = True
+                try:
+                    theirs = Widget.render_lines(lst, crop)
+                finally:
+                    lst._painting = False
+                assert [list(s) for s in ours] == [list(s) for s in theirs], keys

@@ -46,7 +46,7 @@ from syncro_tui.core import triage
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.ui import actions
 from syncro_tui.ui.widgets.columns import GAP, Layout, age, age_lasts, fit, layout
-from syncro_tui.ui.widgets.strip_scrollbar import StripScrollBar
+from syncro_tui.ui.widgets.strip_scrollbar import StripScrollBar, plain_box
 
 AGE_REFRESH_SECONDS = 60
 """Repaint the visible rows this often so "5m" does not stay "5m" all afternoon."""
@@ -392,9 +392,36 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
         self._prepare_paint()
         self._painting = True
         try:
+            if plain_box(self) and self.content_region.size == self.region.size:
+                return self._lines_for(crop)
             return super().render_lines(crop)
         finally:
             self._painting = False
+
+    def _lines_for(self, crop: Region) -> list[Strip]:
+        """The lines in `crop` as Textual's per-line styling pass (`StylesCache`) would give
+        them for a widget without border, padding, tint or opacity: each line padded to the
+        width in the background, then the app's line filters. That pass re-wraps every line in
+        a new strip (about as costly as drawing a row; ~36 lines a filter keystroke); here a
+        line kept in `_lines` stays the same strip, so Textual's caches on it (filters, crops)
+        serve again too."""
+        width, height = self.size
+        base_background, background = self.background_colors
+        inner = self._styles_cache.get_inner_outer(base_background, background)[0].rich_style
+        filters = self.get_line_filters()
+        strips = []
+        for y in crop.line_range:
+            if y < height:
+                strip = self.render_line(y).adjust_cell_length(width, inner)
+            else:
+                strip = Strip.blank(width, inner)
+            for line_filter in filters:
+                strip = strip.apply_filter(line_filter, background)
+            strips.append(strip)
+        if crop.column_span != (0, width):
+            x1, x2 = crop.column_span
+            strips = [strip.crop(x1, x2) for strip in strips]
+        return strips
 
     def render_line(self, y: int) -> Strip:
         if not self._painting:  # called on its own (tests, exports): set up as a paint would
