@@ -9,8 +9,9 @@ usage: python filter_floor.py N [list|sync|echo]
   to filter N rows per typed character.
 * `sync`: the same list, filtered from the Input's value watcher in the keystroke's own
   handler (no message hop), so the echo and the list land in the same frame, and its scroll
-  range set without a layout of the screen: the two things syncro-tui does (FilterBox,
-  TicketList._set_virtual_height), on the least a list can draw.
+  range (and the Input's) set without a layout of the screen: what syncro-tui does
+  (FilterBox, TicketList._set_virtual_height), on the least a list can draw. What is left is
+  Textual's own cost of a keystroke and a frame.
 * `echo`: the Input alone: the absolute floor of one keystroke in Textual (key in, echo out).
 
 Rows are generated deterministically (seeded) from the sandbox's own subjects, places and
@@ -82,9 +83,14 @@ class Rows(ScrollView, can_focus=False):
 
 
 class SyncInput(Input):
-    """`sync`: the list follows the value inside the keystroke's own handler."""
+    """`sync`: the list follows the value inside the keystroke's own handler, and the box's
+    scroll range is set without the layout of the screen Input asks for on every change."""
 
     def _watch_value(self, value: str) -> None:
+        size = Size(self.content_width, 1)
+        if self.is_mounted and size != self.virtual_size:
+            self.set_reactive(Input.virtual_size, size)
+            self._scroll_update(size)
         super()._watch_value(value)
         if self.is_mounted:
             self.app.query_one(Rows).filter(value)
