@@ -20,10 +20,13 @@ from typing import Any
 
 __all__ = ["loads"]
 
+_orjson: Any = None  # typed so that mypy agrees with or without orjson installed
 try:
-    import orjson as _orjson
+    import orjson
 except ImportError:  # the optional fast path is not installed
-    _orjson = None  # type: ignore[assignment]
+    pass
+else:
+    _orjson = orjson
 
 
 def loads(raw: bytes | None, text: str) -> Any:

@@ -38,10 +38,13 @@ from typing import Any
 from syncro_tui.core.page_rows import usual_rest
 from syncro_tui.core.rows import TicketRow
 
+_dumps: Any = None  # typed so that mypy agrees with or without orjson installed
 try:
-    from orjson import dumps as _dumps
+    from orjson import dumps
 except ImportError:  # the optional fast path: the fields' values are hashed instead
-    _dumps = None
+    pass
+else:
+    _dumps = dumps
 
 __all__ = ["RowReuse", "fingerprint"]
 
