@@ -57,7 +57,7 @@ def as_app() -> int:
         active = [False]
         frames: list[tuple[float, dict[str, float]]] = []
         current: list[dict[str, float] | None] = [None]
-        timer_update, render_lines = Screen._on_timer_update, Widget.render_lines
+        timer_update = Screen._on_timer_update
         refresh_layout, on_layout = Screen._refresh_layout, Screen._on_layout
         layouts: set[str] = set()  # who asked for a layout since the last frame
         clock = time.thread_time  # CPU of the app's thread: the load does not move it
@@ -92,20 +92,39 @@ def as_app() -> int:
                 layouts.add(name_of(message.widget))
             return await on_layout(self, message)
 
-        def timed_render(self: Widget, crop):  # noqa: ANN001, ANN202
-            start = clock()
-            strips = render_lines(self, crop)
-            parts = current[0]
-            if parts is not None:
-                name = name_of(self)
-                parts[name] = parts.get(name, 0.0) + clock() - start
-            return strips
+        def timed(draw):  # noqa: ANN001, ANN202
+            def timed_render(self: Widget, crop):  # noqa: ANN001, ANN202
+                parts = current[0]
+                if parts is None or getattr(self, "_timing", False):
+                    return draw(self, crop)
+                self._timing = True  # an override calling super() is timed once
+                start = clock()
+                try:
+                    return draw(self, crop)
+                finally:
+                    self._timing = False
+                    name = name_of(self)
+                    parts[name] = parts.get(name, 0.0) + clock() - start
+
+            return timed_render
+
+        def patch_renders() -> None:
+            """Widget.render_lines and every override of it (the ticket list and its bar
+            draw their own lines)."""
+            from syncro_tui.ui.widgets import strip_scrollbar, ticket_list  # noqa: F401
+
+            todo = [Widget]
+            while todo:
+                cls = todo.pop()
+                todo.extend(cls.__subclasses__())
+                if "render_lines" in cls.__dict__:
+                    cls.render_lines = timed(cls.__dict__["render_lines"])
 
         if mode == "frames":
             Screen._on_timer_update = timed_update  # type: ignore[method-assign]
             Screen._refresh_layout = timed_layout  # type: ignore[method-assign]
             Screen._on_layout = counted_layout  # type: ignore[method-assign]
-            Widget.render_lines = timed_render  # type: ignore[method-assign]
+            patch_renders()
 
         def start(*_: object) -> None:
             active[0] = True
