@@ -24,6 +24,10 @@ _KEY_IN_QUERY = re.compile(r"(api_key=)[^&\s]*")
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # Ctrl+C never waits for a client's connection: socketserver's default joins every
+    # handler thread on close, daemon or not, and a keep-alive connection left open by a
+    # client (or one held by a timeout_after fault) kept `syncro-tui sandbox` from exiting.
+    block_on_close = False
     request_queue_size = 128  # the stdlib's 5 resets bursts of concurrent clients
 
     def __init__(self, address: tuple[str, int], core: Core, verbose: bool) -> None:

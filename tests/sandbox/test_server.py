@@ -223,6 +223,9 @@ def test_command_line_serves_logs_redacted_and_stops_on_ctrl_c():
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # Ctrl+C as from a terminal: a child inherits an ignored SIGINT (a test runner's
+        # worker may ignore it), and Python then never turns it into KeyboardInterrupt
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     banner = []
     try:
