@@ -92,10 +92,6 @@ class Facts:
         return "\n".join([self.title.plain, *lines] if self.title is not None else lines)
 
 
-def _facts(pairs: list[tuple[str, str]]) -> Facts:
-    return Facts(pairs)
-
-
 def contact_facts(contact: Any, fallback_name: str = "") -> list[tuple[str, str]]:
     """The contact's name, then each way to reach them on its own line, so a phone number
     is never split across two lines."""
@@ -307,11 +303,11 @@ class TicketDetailPane(VerticalScroll, can_focus=True):
         if kind:  # only when the ticket has one, like SLA and contract
             facts.insert(2, ("Type", kind))
         facts += [(k, v) for k, v in (("SLA", sla), ("Contract", contract)) if v]
-        out.append(Static(_facts(facts)))
+        out.append(Static(Facts(facts)))
         fields = ticket_facts.custom_fields(d)
         if fields:
             out.append(Static(Text("Custom fields"), classes="section"))
-            out.append(Static(_facts(fields)))
+            out.append(Static(Facts(fields)))
         appointments = ticket_facts.appointment_lines(d)
         if appointments:
             out.append(Static(Text("Appointments"), classes="section"))
