@@ -6,9 +6,11 @@ debounced so a fast typist spends one request, not one per key.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -37,6 +39,58 @@ def customer_lookups(
         return await app.session.contacts(customer_id)
 
     return search, contacts
+
+
+class ContactLines:
+    """A customer's contacts, one per line: the name, then each way to reach them. A phone
+    number or an email that does not fit goes whole onto the next line, under the first one,
+    never back to the box's left edge (one longer than the box folds inside its column).
+    ``str()`` is the plain text."""
+
+    INDENT = 2
+
+    def __init__(self, customer_name: str, contacts: list[Any]) -> None:
+        self.heading = f"Contacts of {customer_name}:"
+        self.lines: list[tuple[str, list[str]]] = []
+        for c in contacts:
+            ways = [clean(v) for v in (c.phone, c.mobile, c.email) if v]
+            self.lines.append((clean(c.name or "") or "(no name)", [w for w in ways if w]))
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        width = max(options.max_width, 10)
+        yield Text(self.heading, style="bold", overflow="fold")
+        if not self.lines:
+            yield Text(" " * self.INDENT + "(none)")
+        for name, ways in self.lines:
+            yield Text("\n".join(self._layout(name, ways, width)), overflow="fold")
+
+    def _layout(self, name: str, ways: list[str], width: int) -> list[str]:
+        lead = " " * self.INDENT + name
+        col = cell_len(lead) + 2
+        if col > width // 2:  # a long name: its ways go on the lines below it
+            indent = " " * self.INDENT
+            rows = textwrap.wrap(name, width, initial_indent=indent, subsequent_indent=indent)
+            col = self.INDENT + 2
+            line, used = " " * col, col
+        else:
+            rows, line, used = [], lead + "  ", col
+        for way in ways:
+            if used > col and used + 2 + cell_len(way) > width:  # whole onto the next line
+                rows.append(line)
+                line, used = " " * col, col
+            elif used > col:
+                line, used = line + "  ", used + 2
+            while used + cell_len(way) > width:  # longer than the room left: fold it
+                room = width - used
+                rows.append(line + way[:room])
+                line, used, way = " " * col, col, way[room:]
+            line, used = line + way, used + cell_len(way)
+        rows.append(line)
+        return rows
+
+    def __str__(self) -> str:
+        body = ["  " + "  ".join([name, *ways]) for name, ways in self.lines] or ["  (none)"]
+        return "\n".join([self.heading, *body])
 
 
 class CustomerSearchModal(BaseModal[Any]):
@@ -144,13 +198,7 @@ class CustomerSearchModal(BaseModal[Any]):
         except SyncroError as exc:
             box.update(Text(f"Could not load contacts: {exc}"))
             return
-        text = Text(f"Contacts of {clean(customer.display_name)}:", style="bold")
-        for c in contacts or []:
-            bits = [clean(c.name or "")] + [clean(v) for v in (c.phone, c.mobile, c.email) if v]
-            text.append("\n  " + "  ".join(b for b in bits if b))
-        if not contacts:
-            text.append("\n  (none)")
-        box.update(text)
+        box.update(ContactLines(clean(customer.display_name), contacts or []))
 
     @on(OptionList.OptionSelected, "#found")
     def _picked(self, event: OptionList.OptionSelected) -> None:
