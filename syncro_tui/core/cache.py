@@ -9,7 +9,7 @@ recreated, and if even that fails the cache carries on empty. Nothing here ever 
 Writes happen in transactions, in WAL mode (readers in other syncro-tui processes are not
 blocked), and the file is private (0600): ticket subjects are customer data.
 
-Stdlib only: ``load_rows`` runs before the first paint.
+Stdlib only: ``load_preview`` (or ``load_rows`` for a small queue) runs before the first paint.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -34,7 +34,7 @@ from syncro_tui import paths
 from syncro_tui.core.rows import ROW_FIELDS, TicketRow
 from syncro_tui.paths import cache_dir
 
-__all__ = ["SCHEMA_VERSION", "TicketCache", "cache_path"]
+__all__ = ["SCHEMA_VERSION", "Preview", "TicketCache", "cache_path"]
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +93,17 @@ def cache_path(account: str) -> Path:
     return cache_dir() / "tickets" / f"{slug}.sqlite3"
 
 
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """What ``TicketCache.load_preview`` read: ``rows`` (the first ones in order, then the
+    rows picked for their values), ``total`` rows in the cache, and ``values``: every
+    distinct value of each field asked for."""
+
+    rows: list[TicketRow]
+    total: int
+    values: dict[str, tuple]
+
+
 class TicketCache:
     """The cache file of one account. Safe to call from a worker thread (one lock guards the
     connection); each method is one short transaction."""
@@ -117,6 +128,69 @@ class TicketCache:
                 return list(map(_make_row, conn.execute(_SELECT_ROWS)))
 
         return self._run(load, [])
+
+    def load_preview(
+        self, first: int, *, longest: Iterable[str] = (), every: Iterable[str] = ()
+    ) -> Preview | None:
+        """Part of the cached queue, enough to paint its first screen exactly: the ``first``
+        rows in the store's order (newest activity first, the newer ticket breaking ties),
+        for each field in ``longest`` a row holding its longest value, and for each field in
+        ``every`` a row per distinct value; with how many rows the cache holds. None when the
+        cache holds no more than ``2 * first`` rows (``load_rows`` then costs about as much).
+
+        A warm start of 10,044 tickets spent ~110 ms in ``load_rows`` and ~60 more filling the
+        store and the list before its first frame; this reads ~100 rows of it in a few scans
+        without building the others (~15-25 ms), and the rest follows the first frame.
+        """
+        longest, every = tuple(longest), tuple(every)
+        for name in (*longest, *every):
+            if name not in ROW_FIELDS:
+                raise ValueError(f"no row field {name!r}")
+
+        def load(conn: sqlite3.Connection) -> Preview | None:
+            (total,) = conn.execute("SELECT count(*) FROM tickets").fetchone()
+            if total <= 2 * first:
+                return None
+            columns = ", ".join(ROW_FIELDS)
+            with _gc_paused():
+                rows = list(
+                    map(
+                        _make_row,
+                        conn.execute(
+                            f"SELECT {columns} FROM tickets "  # noqa: S608 - our own names
+                            "ORDER BY updated_ts DESC, id DESC LIMIT ?",
+                            (first,),
+                        ),
+                    )
+                )
+            ids = {row.id for row in rows}
+            wanted: set[int] = set()
+            values: dict[str, tuple] = {}
+            for name in longest:  # SQLite: a bare column comes from the row max() picked
+                found = conn.execute(
+                    f"SELECT id, max(length({name})) FROM tickets"  # noqa: S608
+                ).fetchone()
+                wanted.add(found[0])
+            for name in every:
+                found = conn.execute(
+                    f"SELECT {name}, min(id) FROM tickets GROUP BY {name}"  # noqa: S608
+                ).fetchall()
+                values[name] = tuple(value for value, _ in found)
+                wanted.update(ticket_id for _, ticket_id in found)
+            wanted -= ids
+            if wanted:
+                marks = ",".join("?" * len(wanted))
+                with _gc_paused():
+                    rows += map(
+                        _make_row,
+                        conn.execute(
+                            f"SELECT {columns} FROM tickets WHERE id IN ({marks})",  # noqa: S608
+                            tuple(wanted),
+                        ),
+                    )
+            return Preview(rows=rows, total=total, values=values)
+
+        return self._run(load, None)
 
     def save_rows(self, rows: Iterable[TicketRow], *, full: bool = True) -> None:
         """Store rows. ``full``: they are the whole queue, replacing every row held (and the
@@ -198,9 +272,14 @@ class TicketCache:
 
     # -- seen marks ---------------------------------------------------------------------------
 
-    def load_seen(self) -> dict[int, str]:
-        """Ticket id -> the updated_at the technician last saw."""
-        return self._run(lambda conn: dict(conn.execute("SELECT id, updated_at FROM seen")), {})
+    def load_seen(self, ids: Iterable[int] | None = None) -> dict[int, str]:
+        """Ticket id -> the updated_at the technician last saw (of these ``ids`` only)."""
+        if ids is None:
+            return self._run(lambda conn: dict(conn.execute("SELECT id, updated_at FROM seen")), {})
+        params = tuple(int(ticket_id) for ticket_id in ids)
+        marks = ",".join("?" * len(params))
+        sql = f"SELECT id, updated_at FROM seen WHERE id IN ({marks})"  # noqa: S608
+        return self._run(lambda conn: dict(conn.execute(sql, params)) if params else {}, {})
 
     def save_seen(self, seen: Mapping[int, str], *, full: bool = True) -> None:
         """Store seen marks; ``full`` replaces them all, otherwise these are upserted."""

@@ -114,6 +114,11 @@ class Store:
         self.account = Account()
         self.sync = SyncState()
         self.timer: Any = None
+        self.pending = 0
+        """Open tickets that follow the rows held, in order, but are not loaded yet: a warm
+        start paints from part of its cache and loads the rest right after (``SyncroApp``).
+        The list counts them and scrolls over them; no key reaches the list before they are
+        in. Set by ``apply_tickets``."""
 
     # -- subscriptions ------------------------------------------------------------------------
 
@@ -144,7 +149,12 @@ class Store:
     # -- tickets ------------------------------------------------------------------------------
 
     def apply_tickets(
-        self, rows: Iterable[TicketRow], *, full: bool, closed_statuses: Collection[str] = ()
+        self,
+        rows: Iterable[TicketRow],
+        *,
+        full: bool,
+        closed_statuses: Collection[str] = (),
+        pending: int = 0,
     ) -> TicketDiff:
         """Merge rows from the API and notify "tickets" once if anything changed.
 
@@ -152,7 +162,7 @@ class Store:
         (or deleted) elsewhere and is removed. ``full=False``: an incremental batch, upserted by
         id. Either way rows are de-duplicated by id (the newest ``updated_ts`` wins), a row whose
         status is in ``closed_statuses`` (case-insensitive) is removed, and a row older than the
-        one held is ignored.
+        one held is ignored. ``pending``: see ``Store.pending``.
         """
         closed = {status.casefold() for status in closed_statuses}
         incoming: dict[int, TicketRow] = {}
@@ -179,8 +189,11 @@ class Store:
             removed.extend(ticket_id for ticket_id in self._tickets if ticket_id not in incoming)
 
         diff = TicketDiff(tuple(added), tuple(changed), tuple(removed))
+        counted = pending != self.pending
+        self.pending = pending
         if diff:
             self._merge(diff, incoming)
+        if diff or counted:
             self._notify("tickets", diff)
         return diff
 

@@ -37,6 +37,16 @@ log = logging.getLogger("syncro_tui.ui")
 
 CSS_FILE = Path(__file__).with_name("app.tcss")
 
+PREVIEW_ROWS = 100
+"""A warm start paints from this many cached rows (or the terminal's height, if taller), plus
+a few, when the cache holds more than twice as many (``SyncroApp._load_preview``)."""
+
+
+def preview_rows() -> int:
+    import shutil
+
+    return max(PREVIEW_ROWS, shutil.get_terminal_size().lines)
+
 
 def _ticket_commands():
     from syncro_tui.ui.commands import TicketCommands
@@ -106,6 +116,7 @@ class SyncroApp(App[None]):
 
         self.typeahead = TypeAhead(self)
         self.read_only = ""  # why nothing can be sent: the data folder cannot be written
+        self._cache_rest = False  # a preview of the cache is shown; the rest loads at on_ready
         self._load_cache()
 
     # -- closing ---------------------------------------------------------------------------
@@ -123,6 +134,8 @@ class SyncroApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if self.closing and isinstance(event, events.InputEvent):
             return  # keys and clicks after quitting do nothing
+        if self._cache_rest and isinstance(event, events.MouseEvent):
+            return  # the first frame shows part of the queue (_load_preview)
         if isinstance(event, events.Key) and not event.is_forwarded:
             await self.typeahead.key(event)  # one at a time; held while something opens
             return
@@ -175,7 +188,11 @@ class SyncroApp(App[None]):
     # -- start-up --------------------------------------------------------------------------
 
     def _load_cache(self) -> None:
+        """Fill the store from the cache before the app runs. A big queue paints from part of
+        it (``_load_preview``); ``_load_cache_rest`` loads the rest after the first frame."""
         if self.cache is None:
+            return
+        if self._load_preview():
             return
         try:
             rows = self.cache.load_rows()
@@ -184,20 +201,77 @@ class SyncroApp(App[None]):
         except Exception:  # a broken cache is never fatal: start empty (and say why in the log)
             log.warning("the ticket cache could not be read; starting empty", exc_info=True)
             return
-        self._cached_full_at = None
         if rows:
-            try:
-                self._cached_full_at = self.cache.get_blob("last_full")
-            except (sqlite3.Error, OSError, ValueError):
-                self._cached_full_at = None
-            if self._fresh_demo:  # made anew at each launch: the cached rows are not news
-                seen = {row.id: row.updated_at for row in rows}
-                self._demo_fresh = True
-            self.store.load_seen(seen)
-            self.store.apply_tickets(
-                rows, full=True, closed_statuses=set(self.settings.closed_statuses)
+            self._fill_from_cache(rows, seen, saved)
+
+    def _fill_from_cache(
+        self, rows: list[TicketRow], seen: dict[int, str], saved: float | None, pending: int = 0
+    ) -> None:
+        self._cached_full_at = None
+        try:
+            self._cached_full_at = self.cache.get_blob("last_full")
+        except (sqlite3.Error, OSError, ValueError):
+            self._cached_full_at = None
+        if self._fresh_demo:  # made anew at each launch: the cached rows are not news
+            seen = {row.id: row.updated_at for row in rows}
+            self._demo_fresh = True
+        self.store.load_seen(seen)
+        self.store.apply_tickets(
+            rows, full=True, closed_statuses=set(self.settings.closed_statuses), pending=pending
+        )
+        self.store.set_sync("cached", from_cache=True, cached_at=saved)
+
+    def _load_preview(self) -> bool:
+        """Paint a big cached queue before it is all read: the rows of its first screen, and
+        one row for each value the columns' widths follow, so the first frame shows exactly
+        what the whole queue would (the title counts them all, the scrollbar spans them all).
+        Keys wait until the rest is in (``typeahead.pause``), and mouse events are not used
+        (the app did not listen to either before it ran). At 10,044 cached tickets the first
+        frame came after ~200 ms of CPU reading and sorting them all, now after ~25 ms.
+
+        Not for saved views (their tabs count every row) nor a cache holding a closed
+        status (the store drops those rows, so the count would be wrong)."""
+        from syncro_tui.ui.widgets.ticket_list import EVERY_VALUE_FIELDS, LONGEST_FIELDS
+
+        if self.settings.views:
+            return False
+        try:
+            preview = self.cache.load_preview(
+                preview_rows(),
+                longest=LONGEST_FIELDS,
+                every=dict.fromkeys((*EVERY_VALUE_FIELDS, "status")),
             )
-            self.store.set_sync("cached", from_cache=True, cached_at=saved)
+            if preview is None:
+                return False
+            closed = {status.casefold() for status in self.settings.closed_statuses}
+            if any(str(status).casefold() in closed for status in preview.values["status"]):
+                return False
+            seen = self.cache.load_seen(row.id for row in preview.rows)
+            saved = self.cache.saved_at()
+        except Exception:  # noqa: BLE001 - the whole load below says why, if it fails too
+            log.debug("no preview of the ticket cache", exc_info=True)
+            return False
+        self._fill_from_cache(preview.rows, seen, saved, pending=preview.total - len(preview.rows))
+        self._cache_rest = True
+        self.typeahead.pause()
+        return True
+
+    def _load_cache_rest(self) -> None:
+        """After the first frame of a preview: every cached row, then the keys typed so far."""
+        if not self._cache_rest:
+            return
+        self._cache_rest = False
+        try:
+            rows = self.cache.load_rows()
+            seen = self.cache.load_seen()
+        except Exception:  # what the preview holds stays; the first poll brings the rest
+            log.warning("the ticket cache could not be read in full", exc_info=True)
+            rows, seen = [], {}
+        if rows:
+            self._fill_from_cache(rows, seen, self.store.sync.cached_at)
+        else:
+            self.store.apply_tickets((), full=False)  # (pending: 0)
+        self.typeahead.resume()
 
     def get_key_display(self, binding: Any) -> str:
         """In plain mode Enter is spelled out: its one-cell ASCII stand-in would be "<", which
@@ -246,6 +320,7 @@ class SyncroApp(App[None]):
             )
 
     def on_ready(self) -> None:
+        self._load_cache_rest()  # before anything reads the store or polls into it
         self.drafts, self.timers = _local_stores(self.settings, create=not self.read_only)
         self.store.set_timer(self.timers.current())
         self.set_interval(1.0, self.refresh_header, name="header-tick")

@@ -52,6 +52,7 @@ class TypeAhead:
         self._deadline: Any = None
         self._watch: Any = None
         self._settling = False
+        self._paused = False
 
     @property
     def holding(self) -> bool:
@@ -93,6 +94,17 @@ class TypeAhead:
             self._deadline.stop()
         self._deadline = self.app.set_timer(self.timeout, self.abandon, name="typeahead")
 
+    def pause(self) -> None:
+        """Queue every key until ``resume`` (a warm start's first frame is painted from part
+        of the cache: keys wait for the rest, as they waited for the app before)."""
+        self._paused = True
+
+    def resume(self) -> None:
+        """Deliver the keys queued since ``pause``, in order, as usual."""
+        if self._paused:
+            self._paused = False
+            self.app.call_later(self._pump)
+
     def release(self) -> None:
         """Nothing opens after all (the action stopped early): the held keys run as usual."""
         if self._origin is not None:
@@ -128,7 +140,7 @@ class TypeAhead:
 
     async def _pump(self) -> None:
         """Deliver queued keys one at a time while nothing holds them."""
-        while self._keys and self._in_flight is None and self._origin is None:
+        while self._keys and self._in_flight is None and self._origin is None and not self._paused:
             event = self._keys.popleft()
             target = self.app.focused or self.app.screen
             self._serial += 1

@@ -340,3 +340,43 @@ def test_the_page_cache_is_bounded_whatever_the_queue_size(cache):
     cache.save_rows(many)
     cache.replace_rows({r.id: r for r in many[:2000]})
     assert by_id(cache.load_rows()) == many[:2000]
+
+
+# -- a preview for the first paint -----------------------------------------------------------
+
+
+def test_a_preview_holds_the_first_rows_in_order_and_a_row_for_every_width(cache):
+    """The first rows in the store's order (newest activity first, the higher id breaking a
+    tie), then rows for the longest value of each field and for every status, and the count:
+    what a first frame needs to look exactly as the whole queue would."""
+    from syncro_tui.core.store import Store
+
+    rows = [row(i, updated_ts=1_000.0 + i // 2) for i in range(1, 41)]  # pairs tie
+    rows[2] = row(3, updated_ts=1_001.0, customer_name="The Longest Customer Name Anywhere")
+    rows[4] = row(5, updated_ts=1_002.0, status="Waiting on Parts")
+    rows[6] = row(7, updated_ts=1_003.0, assignee="Maximiliana Wolff")
+    cache.save_rows(rows)
+    store = Store()
+    store.apply_tickets(rows, full=True)
+    expected_first = list(store.ordered_ids()[:8])
+
+    preview = cache.load_preview(8, longest=("customer_name", "assignee"), every=("status",))
+
+    assert preview is not None and preview.total == 40
+    assert [r.id for r in preview.rows[:8]] == expected_first
+    assert {3, 5, 7} <= {r.id for r in preview.rows}
+    assert len({r.id for r in preview.rows}) == len(preview.rows)  # each row once
+    assert set(preview.values["status"]) == {"In Progress", "Waiting on Parts"}
+    held = {r.id: r for r in rows}
+    assert all(r == held[r.id] for r in preview.rows)  # the same rows load_rows gives
+
+
+def test_no_preview_of_a_small_cache_and_seen_marks_of_some_tickets(cache):
+    cache.save_rows([row(i) for i in range(1, 17)])
+    assert cache.load_preview(8) is None  # 16 rows: loading them all costs about the same
+    assert cache.load_preview(7) is not None
+    with pytest.raises(ValueError):
+        cache.load_preview(7, longest=("no_such_field",))
+    cache.save_seen({1: "a", 2: "b", 3: "c"})
+    assert cache.load_seen([2, 3, 9]) == {2: "b", 3: "c"}
+    assert cache.load_seen([]) == {}

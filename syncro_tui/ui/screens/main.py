@@ -210,7 +210,10 @@ class MainScreen(BaseScreen):
 
     def _tickets_changed(self, *_: Any) -> None:
         listing = self.tickets
-        listing.set_rows(self._rows())
+        store = self.app.store
+        # (the rest of a warm start's cache, counted before it is in: only the open queue)
+        pending = store.pending if self.view.kind == "open" else 0
+        listing.set_rows(self._rows(), pending=pending)
         listing.set_unseen(self.app.store.unseen_ids())
         if self.view.kind == "open" and not self.app.store.tickets:
             listing.set_empty_text(

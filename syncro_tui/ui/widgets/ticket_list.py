@@ -48,6 +48,13 @@ from syncro_tui.ui import actions
 from syncro_tui.ui.widgets.columns import GAP, Layout, age, age_lasts, fit, layout
 from syncro_tui.ui.widgets.strip_scrollbar import StripScrollBar, plain_box
 
+LONGEST_FIELDS = ("number", "customer_name", "assignee", "due_date", "sla_state")
+EVERY_VALUE_FIELDS = ("status",)
+"""What the columns' widths follow (`set_rows`, `_measure`): the longest value of each of the
+first fields (an empty one hides its column), and every value of the others. A first frame
+painted from part of the queue holds a row for each of them (`core.cache.load_preview`), so
+its columns are those of the whole queue. A new data-driven width must be named here."""
+
 AGE_REFRESH_SECONDS = 60
 """Repaint the visible rows this often so "5m" does not stay "5m" all afternoon."""
 
@@ -189,6 +196,7 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
         self._folding = False  # a step of `_fold_some` is scheduled
         self._texts_done = True  # _texts holds every row's text, in row order
         self._visible: list[TicketRow] = []  # the rows that pass the filter, in order
+        self._pending = 0  # rows that follow `_rows` but are not loaded yet (set_rows)
         self._filter = ""
         # (rows, words, matching rows, their texts) of the last plain-word filter: the next,
         # longer word searches only these while the rows are the same
@@ -242,8 +250,8 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
 
     @property
     def visible_count(self) -> int:
-        """How many tickets pass the filter."""
-        return len(self._visible)
+        """How many tickets pass the filter (with those still pending, unfiltered)."""
+        return len(self._visible) + self._shown_pending()
 
     @property
     def filter_text(self) -> str:
@@ -254,12 +262,14 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
         """The visible row at `index` (raises IndexError like a list)."""
         return self._visible[index]
 
-    def set_rows(self, rows: Sequence[TicketRow]) -> None:
+    def set_rows(self, rows: Sequence[TicketRow], *, pending: int = 0) -> None:
         """Show `rows` (already ordered); the cursor stays on the same ticket id if present.
 
         If the highlighted ticket is gone, the cursor keeps its position, which now holds the
-        ticket that followed it.
+        ticket that followed it. `pending`: that many more rows follow, not loaded yet (a warm
+        start's first frame, see `Store.pending`): counted and scrolled over, never drawn.
         """
+        self._pending = pending
         old_rows, old_texts = self._rows, self._texts
         self._rows = {row.id: row for row in rows}
         # Filter texts are kept for unchanged rows; new ones are folded after the paint (in
@@ -652,7 +662,7 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
         self._visible = self._filtered()
         index = self._index_of(ticket_id) if ticket_id is not None else None
         self._cursor = max(0, min(fallback if index is None else index, len(self._visible) - 1))
-        self._set_virtual_height(max(len(self._visible), 1) + 1)
+        self._set_virtual_height(max(len(self._visible) + self._shown_pending(), 1) + 1)
 
         def changed(i: int, row: TicketRow) -> bool:
             if i in (self._cursor, old_cursor):
@@ -710,6 +720,9 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
         kept_rows = list(compress(rows, mask))
         self._narrowed = (self._rows, words, kept_rows, list(compress(texts, mask)))
         return kept_rows
+
+    def _shown_pending(self) -> int:
+        return 0 if self._filter else self._pending
 
     def _fold_later(self) -> None:
         """Fold the missing filter texts soon, a step at a time, between other work."""
