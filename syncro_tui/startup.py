@@ -78,8 +78,12 @@ def tighten_notice(changed: list[Path]) -> str | None:
     )
 
 
-def ssl_problem(env=None) -> str | None:
-    """A bad SSL_CERT_FILE / SSL_CERT_DIR, in one line (httpx would fail on every request)."""
+def ssl_problem(env=None, *, remember: bool = False) -> str | None:
+    """A bad SSL_CERT_FILE / SSL_CERT_DIR, in one line (httpx would fail on every request).
+
+    ``remember``: a CA file found good is not read again while it stays the same file
+    (``_ca_stamp``): reading a system bundle (~140 certificates) cost 50-60 ms of CPU on
+    every start of the TUI, before its first paint."""
     import ssl
 
     env = os.environ if env is None else env
@@ -93,17 +97,69 @@ def ssl_problem(env=None) -> str | None:
     elif capath and not cafile and not os.path.isdir(capath):
         reason = "no such folder"
     else:
+        stamp = _ca_stamp(cafile, capath) if remember else None
+        if stamp is not None and _read_stamp() == stamp:
+            return None
         try:
             ssl.create_default_context(cafile=cafile, capath=capath)
-            return None
         except (ssl.SSLError, OSError) as exc:
             reason = (
                 f"no certificates could be read from it ({getattr(exc, 'reason', None) or exc})"
             )
+        else:
+            if stamp is not None:
+                _write_stamp(stamp)
+            return None
     return (
         f"{name}: {reason}. Point it at a PEM file of CA certificates, or unset it to use "
         "the built-in ones."
     )
+
+
+def _ca_stamp(cafile: str | None, capath: str | None) -> str | None:
+    """What identifies the CA file and folder as they are now: their paths and, of what the
+    paths lead to, device, inode, size and change times (a file rewritten, replaced or
+    re-pointed by a symbolic link gives another stamp)."""
+    parts: list[list[object] | None] = []
+    for path in (cafile, capath):
+        if not path:
+            parts.append(None)
+            continue
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        parts.append(
+            [
+                os.path.abspath(path),
+                st.st_dev,
+                st.st_ino,
+                st.st_size,
+                st.st_mtime_ns,
+                st.st_ctime_ns,
+            ]
+        )
+    import json
+
+    return json.dumps(parts)
+
+
+def _stamp_file() -> Path:
+    return paths.cache_dir() / "ca-checked.json"
+
+
+def _read_stamp() -> str | None:
+    try:
+        return _stamp_file().read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return None
+
+
+def _write_stamp(stamp: str) -> None:
+    try:
+        paths.write_private(_stamp_file(), stamp)
+    except OSError:
+        pass  # checked again at the next start
 
 
 def begin(level: str = "INFO", *, say=None, network: bool = True) -> list[str]:
@@ -114,7 +170,7 @@ def begin(level: str = "INFO", *, say=None, network: bool = True) -> list[str]:
     if say is None:
         say = _stderr
     if network:
-        problem = ssl_problem()
+        problem = ssl_problem(remember=True)
         if problem:
             from syncro_tui.config import ConfigError
 

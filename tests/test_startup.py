@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import stat
 import subprocess
 from pathlib import Path
 
@@ -213,6 +214,41 @@ def test_a_bad_ssl_cert_file_gives_one_clear_line(tmp_path, content):
         [line] = [x for x in ran.err.splitlines() if "SSL_CERT_FILE" in x]
         assert line.startswith(f"syncro-tui: SSL_CERT_FILE={cafile}: ")
         assert ran.code == 2
+
+
+def test_a_good_ca_file_is_read_once_until_it_changes(tmp_path, monkeypatch):
+    """Reading a CA bundle cost 50-60 ms of every TUI start: a file found good is not read
+    again while it is the same file; a changed or bad one is read (and a bad one said) again."""
+    import ssl
+
+    import certifi
+
+    from syncro_tui import startup
+
+    monkeypatch.setenv("SYNCRO_TUI_HOME", str(tmp_path / "home"))
+    cafile = tmp_path / "ca.pem"
+    shutil.copy(certifi.where(), cafile)
+    reads = []
+    real = ssl.create_default_context
+
+    def counted(*args, **kwargs):
+        reads.append(kwargs.get("cafile"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ssl, "create_default_context", counted)
+    env = {"SSL_CERT_FILE": str(cafile)}
+    assert startup.ssl_problem(env, remember=True) is None
+    assert startup.ssl_problem(env, remember=True) is None
+    assert len(reads) == 1
+    assert startup.ssl_problem(env) is None  # (doctor and login: always read)
+    assert len(reads) == 2
+    stamp = tmp_path / "home" / "cache" / "ca-checked.json"
+    assert stat.S_IMODE(stamp.stat().st_mode) == 0o600
+    cafile.write_text("not a certificate\n")  # the same path, now bad
+    for _ in range(2):
+        problem = startup.ssl_problem(env, remember=True)
+        assert problem and problem.startswith(f"SSL_CERT_FILE={cafile}: ")
+    assert len(reads) == 4
 
 
 # --------------------------------------------------------------------------- hostile /me
