@@ -38,10 +38,19 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--python", default=sys.executable)
+    p.add_argument(
+        "--base",
+        metavar="DIR",
+        help="also run the cold demo from another checkout (e.g. main's tree, "
+        "`git archive main | tar -x -C DIR`), interleaved: a change measured beside its base",
+    )
+    p.add_argument("--no-floor", action="store_true", help="skip apps/demo_floor.py")
     args = p.parse_args(argv)
     exe = os.path.join(os.path.dirname(args.python), "syncro-tui")
     demo = (
-        [exe, "--demo"] if os.access(exe, os.X_OK) else [args.python, "-m", "syncro_tui", "--demo"]
+        [exe, "--demo"]
+        if os.access(exe, os.X_OK) and not args.base  # (with a base: both the same way)
+        else [args.python, "-m", "syncro_tui", "--demo"]
     )
     apps = {
         "hello (bare Textual)": (
@@ -54,6 +63,11 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "syncro-tui --demo, cold": (demo, rows_visible),
     }
+    if args.no_floor:
+        del apps["demo floor (bare Textual + sandbox + httpx + 1 page)"]
+    if args.base:
+        base = [args.python, "-m", "syncro_tui", "--demo"]
+        apps[f"syncro-tui --demo, cold, from {args.base}"] = (base, rows_visible)
     tmp = Path(tempfile.mkdtemp(prefix="demo-floor-"))
     results: dict[str, list[tuple[float, float]]] = {name: [] for name in apps}
     load = os.getloadavg()[0]
@@ -66,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
                         "SYNCRO_TUI_HOME": str(home),
                         "PYTHONDONTWRITEBYTECODE": None,
                         "PYTHONPYCACHEPREFIX": str(tmp / "pycache"),
+                        # (ahead of the editable install's finder)
+                        "PYTHONPATH": args.base if name.endswith(f"from {args.base}") else None,
                     }
                 )
                 res = measure_start(cmd, marker, env=env, settle_ms=200, settle_max=2.0)
