@@ -92,7 +92,8 @@ class KeyFooter(Footer):
         if width != self._width:
             self._width = width
             self.compact = width < COMPACT_BELOW
-            self.call_after_refresh(self.recompose)
+            # (the first Resize usually finds the keys made for this width already)
+            self.call_after_refresh(self._recompose_if_changed)
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
@@ -125,17 +126,18 @@ class KeyFooter(Footer):
             if cells > room:
                 continue  # a shorter one further on may still fit
             room -= cells
-            yield FooterKey(
+            key = FooterKey(
                 binding.key,
                 display,
                 binding.description,
                 binding.action,
                 disabled=not enabled,
                 tooltip=tooltip,
-            ).data_bind(compact=Footer.compact)
+            )
+            yield _styled_once(key, self.compact).data_bind(compact=Footer.compact)
         if palette is not None:
             _, binding, enabled, tooltip = palette
-            yield FooterKey(
+            key = FooterKey(
                 binding.key,
                 app.get_key_display(binding),
                 binding.description,
@@ -144,3 +146,17 @@ class KeyFooter(Footer):
                 disabled=not enabled,
                 tooltip=binding.tooltip or binding.description,
             )
+            yield _styled_once(key, True)  # (Textual's palette key is always compact)
+
+
+def _styled_once(key: FooterKey, compact: bool) -> FooterKey:
+    """The key made in its final compact state, so that mounting it styles it once.
+
+    A ``FooterKey`` starts compact (its reactive's default): on mount its watcher added the
+    -compact class, then the footer's ``data_bind`` took it away again, and each change
+    restyled the key and its two component classes: 46 restyles of 12 keys before a cold
+    demo's first rows (issue 14). Set before mounting, neither watcher call changes a class.
+    """
+    key.set_reactive(FooterKey.compact, compact)
+    key.set_class(compact, "-compact", update=False)
+    return key
