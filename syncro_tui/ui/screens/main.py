@@ -8,6 +8,7 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Input, Static
@@ -357,6 +358,17 @@ class MainScreen(BaseScreen):
             severity="warning",
             markup=False,
         )
+
+    def _screen_resized(self, size: Size) -> None:
+        """Textual lays the whole screen out again on every Resize the app passes on, also
+        one of the size it was just laid out at: the terminal's size is reported twice at
+        start (the driver's, then its own), and the first layout's own Resize of the screen
+        comes back here too. A cold demo made three such layouts of the full screen before its
+        first rows (issue 14), hello.py one. A size already laid out needs none: whatever
+        changed meanwhile asked for its own layout, which the next frame makes."""
+        if self._compositor.root is self and self._compositor.size == size:
+            return
+        super()._screen_resized(size)
 
     def on_resize(self) -> None:
         """Back to a width with the detail pane: show the highlighted ticket in it."""
