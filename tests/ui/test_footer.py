@@ -98,3 +98,20 @@ async def test_enter_reads_as_enter_in_plain_mode(make_app, plain):
         await pilot.pause(0.2)
         opened = next(k for k in keys(app) if k.description == "Open")
         assert opened.key_display == ("enter" if plain else "\u23ce")
+
+
+async def test_keys_close_up_below_100_columns_and_open_again(make_app):
+    """The keys are made in their final compact state (the palette key always compact, as
+    Textual's), and follow the width both ways."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for width, compact in ((80, True), (120, False), (99, True), (100, False)):
+            await pilot.resize_terminal(width, 30)
+            await settle(pilot)
+            await pilot.pause(0.2)
+            *work, palette = keys(app)
+            assert work and all(key.has_class("-compact") is compact for key in work), width
+            assert all(key.compact is compact for key in work), width
+            assert palette.has_class("-compact") and palette.compact
+            assert_whole(app, width)
