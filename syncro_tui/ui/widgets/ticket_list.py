@@ -773,6 +773,11 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
             self._scroll_update(size)  # scrollbar thumb, and scroll_y clamped to the new range
         else:
             self.virtual_size = size
+            if self.is_mounted and viewport:
+                # the scrollbar comes (or goes) in the layout just asked for, not in a second
+                # one that layout's Resize would ask for (the cold demo's first rows: two
+                # full layouts, the rows drawn a column too wide in between; issue 14)
+                self._scroll_update(size)
 
     def _matcher(self) -> Callable[[TicketRow, str], bool] | None:
         """The filter as one predicate over (row, folded text); None when there is none."""
