@@ -22,7 +22,7 @@ from __future__ import annotations
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 from textual.widget import Widget
@@ -33,6 +33,14 @@ class StripScrollBar(ScrollBar):
 
     _bar_lines: list[Strip] | None = None
     _strips: dict[tuple[str, Style], Strip] | None = None
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """As Textual's, without asking for a layout of the screen when the bar's virtual
+        size changes: a bar lays nothing out inside itself. Shown for the first time (the
+        cold demo's first page of rows), it asked for a second full layout."""
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         if not self.vertical or not plain_box(self):
