@@ -69,17 +69,28 @@ class KeyFooter(Footer):
         if not screen.app.app_focus:
             return
         if self.is_attached and screen is self.screen:
-            self.call_after_refresh(self._recompose_if_changed)
+            if self._composed is None:
+                # the first keys: made now, for the terminal's width, so that they are in
+                # the screen's first layout and frame rather than mounted after it (a
+                # mount, a layout, and one more for the keys' sizes; cold demo, issue 14)
+                self.compact = self._room() < COMPACT_BELOW
+                self.call_next(self._recompose_if_changed)
+            else:
+                self.call_after_refresh(self._recompose_if_changed)
 
     async def _recompose_if_changed(self) -> None:
         if self._composed is None or self._shown() != self._composed:
             await self.recompose()
 
+    def _room(self) -> int:
+        """The footer's width; before its first layout, the terminal's (it spans the screen)."""
+        return self._width or self.size.width or self.app.size.width
+
     def _shown(self) -> tuple:
         """Everything ``compose`` makes the keys from."""
         active = self.screen.active_bindings
         return (
-            self._width or self.size.width,
+            self._room(),
             self.compact,
             tuple(
                 (binding.key, binding.action, binding.description, binding.show, enabled, tip)
@@ -111,7 +122,7 @@ class KeyFooter(Footer):
         palette = None
         if self.show_command_palette and app.ENABLE_COMMAND_PALETTE:
             palette = active.get(app.COMMAND_PALETTE_BINDING)
-        room = self._width or self.size.width
+        room = self._room()
         if palette is not None:
             _, binding, _, _ = palette
             # border-left 1, the key and its description, padding-right (0 when compact)
