@@ -213,6 +213,23 @@ def as_app() -> int:
 
     if counting:
         Widget.refresh = counted_refresh  # type: ignore[method-assign]
+    frame_update = Screen._on_timer_update
+
+    def logged_frame(self):  # noqa: ANN001, ANN202
+        timeline.append((_cpu(), "frame"))
+        return frame_update(self)
+
+    if counting:
+        Screen._on_timer_update = logged_frame  # type: ignore[method-assign]
+        from syncro_tui.ui.widgets.footer import KeyFooter
+
+        changed = KeyFooter.bindings_changed
+
+        def logged_changed(self, screen):  # noqa: ANN001, ANN202
+            timeline.append((_cpu(), f"footer bindings_changed (app_focus {screen.app.app_focus})"))
+            return changed(self, screen)
+
+        KeyFooter.bindings_changed = logged_changed  # type: ignore[method-assign]
     phases.append(("textual patched", _cpu()))
 
     def dump(*_: object) -> None:

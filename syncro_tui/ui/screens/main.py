@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
@@ -43,6 +43,11 @@ class MainScreen(BaseScreen):
 
     def __init__(self) -> None:
         super().__init__()
+        # Textual's breakpoint class for the terminal's width, given before the first
+        # Resize: set by that Resize instead, it restyled the whole screen (every widget and
+        # its component classes) right after the screen had been styled (issue 14)
+        wide = self.app.size.width >= NARROW
+        self.set_class(wide, "-wide", update=False).set_class(not wide, "-narrow", update=False)
         if self.app.settings.read_only or self.app.read_only:
             self._hide_writes()
         self.view: views.View = views.OPEN
@@ -54,6 +59,7 @@ class MainScreen(BaseScreen):
         self._touched = (
             False  # the technician has moved the cursor (not just the start-up highlight)
         )
+        self._resumed = False  # (see on_screen_resume)
 
     # -- read-only profile -------------------------------------------------------------------
 
@@ -188,8 +194,15 @@ class MainScreen(BaseScreen):
         if current is not None and self.app.store.detail_for(current) is not None:
             self._show(current)  # shown before the account's zone came (a first start)
 
-    def on_screen_resume(self) -> None:
-        """Back from a form: its draft may have been kept or sent."""
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Back from a form: its draft may have been kept or sent.
+
+        (Runs before Textual's own handler.) The first resume, as the app starts, finds
+        every widget styled at its mount a moment ago: Textual restyled the whole screen
+        once more there, every widget and its component classes (issue 14)."""
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
         self.drafts_changed()
 
     def drafts_changed(self) -> None:
