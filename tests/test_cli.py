@@ -150,6 +150,50 @@ def test_common_flags_go_before_or_after_the_command():
     assert both.subdomain == "acme" and both.demo is True
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--demo"],
+        ["--demo", "--plain", "--theme", "nord"],
+        ["--config", "tickets", "--log-level", "debug"],  # a flag's value named like a command
+        ["--dem", "--read-only", "--base-url=https://acme.syncromsp.com/api/v1"],
+        ["--subdomain", "acme", "--log-level=info"],
+    ],
+)
+def test_the_tuis_own_flags_read_as_the_full_parser_reads_them(argv):
+    from syncro_tui.cli.entry import parse_args
+
+    assert vars(parse_args(argv)) == vars(cli.build_parser().parse_args(argv))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--help"], ["--version"], ["--bogus"], ["--log-level", "loud"], ["ticket"], ["--config"]],
+)
+def test_anything_more_than_the_tuis_flags_gets_the_full_parsers_answer(argv, capsys):
+    from syncro_tui.cli.entry import parse_args
+
+    answers = []
+    for parse in (parse_args, cli.build_parser().parse_args):
+        with pytest.raises(SystemExit) as done:
+            parse(argv)
+        answers.append((done.value.code, capsys.readouterr()))
+    assert answers[0] == answers[1] and answers[0][0] in (0, 2)
+
+
+def test_starting_the_tui_builds_no_commands_parser():
+    """`syncro-tui` and `syncro-tui --demo` read their flags without importing the 20
+    commands' modules and building their parsers (CPU before every start of the TUI)."""
+    probe = (
+        "import sys; from syncro_tui.cli.entry import parse_args; "
+        "a = parse_args(['--demo', '--plain']); "
+        "print(a.demo, a.plain, a.command, 'syncro_tui.cli.tickets' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert out.stdout.split() == ["True", "True", "None", "False"], out.stderr
+
+
 def test_help_lists_every_command_and_the_exit_codes(capsys):
     from syncro_tui.cli.registry import COMMANDS
 

@@ -7,6 +7,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 from types import ModuleType
+from typing import NoReturn
 
 from syncro_tui import __version__
 from syncro_tui.cli import exitcodes
@@ -69,9 +70,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _NotTheTuiAlone(Exception):
+    """The arguments are more than the TUI's own flags: the full parser decides."""
+
+
+class _TuiFlags(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _NotTheTuiAlone(message)
+
+
+def _tui_flags() -> argparse.ArgumentParser:
+    """The top-level flags alone, as ``build_parser`` gives them, without --help/--version."""
+    parser = _TuiFlags(prog="syncro-tui", add_help=False, exit_on_error=False)
+    add_common(parser)
+    parser.add_argument("--plain", action="store_true", default=None)
+    parser.add_argument("--theme")
+    return parser
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """What ``build_parser().parse_args(argv)`` gives. Arguments that are only the TUI's
+    flags (``syncro-tui``, ``syncro-tui --demo``) are read without building the parsers of
+    every command (importing their modules and some 200 argparse actions: 20-50 ms of CPU
+    before every start of the TUI, issue 14); anything else (a command, --help, --version,
+    an unknown or a wrong flag) goes to the full parser, which answers as it always did."""
+    tokens = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args, rest = _tui_flags().parse_known_args(tokens)
+    except (_NotTheTuiAlone, argparse.ArgumentError):
+        rest = tokens or ["?"]
+    if not rest:
+        args.command = None
+        return args
+    return build_parser().parse_args(argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse_args(argv)
     from syncro_tui.config import ConfigError
 
     try:

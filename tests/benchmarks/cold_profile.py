@@ -230,6 +230,26 @@ def as_app() -> int:
             return changed(self, screen)
 
         KeyFooter.bindings_changed = logged_changed  # type: ignore[method-assign]
+    renders: list[tuple[float, str, int, float]] = []  # (CPU at, widget, lines, CPU of it)
+
+    def patch_render_lines(cls) -> None:  # noqa: ANN001
+        original = cls.__dict__["render_lines"]
+
+        @functools.wraps(original)
+        def timed(self, crop):  # noqa: ANN001, ANN202
+            t = _cpu()
+            lines = original(self, crop)
+            renders.append((t, name(self), crop.height, _cpu() - t))
+            return lines
+
+        cls.render_lines = timed
+
+    if counting:
+        from syncro_tui.ui.widgets.strip_scrollbar import StripScrollBar
+        from syncro_tui.ui.widgets.ticket_list import TicketList
+
+        for cls in (Widget, TicketList, StripScrollBar):
+            patch_render_lines(cls)
     phases.append(("textual patched", _cpu()))
 
     def dump(*_: object) -> None:
@@ -253,6 +273,8 @@ def as_app() -> int:
             "screen_size_updates": size_updates,
             "layout_asks": layout_asks.most_common(),
             "timeline": timeline,
+            "renders": renders,
+            "modules": sorted(sys.modules),
         }
         Path(out + ".json").write_text(json.dumps(data, indent=1))
         if mode == "pyspy":  # under py-spy: its profile ends here
@@ -299,16 +321,17 @@ def _phases_app(out: str) -> int:
     from syncro_tui.cli import entry
 
     marks.append(("import syncro_tui.cli", _cpu()))
-    build_parser = entry.build_parser
+    parse_name = "parse_args" if hasattr(entry, "parse_args") else "build_parser"
+    parse = getattr(entry, parse_name)
 
-    def timed_parser():  # noqa: ANN202
-        marks.append(("(build_parser starts)", _cpu()))
+    def timed_parse(*args):  # noqa: ANN002, ANN202
+        marks.append(("(arguments: parsing starts)", _cpu()))
         try:
-            return build_parser()
+            return parse(*args)
         finally:
-            marks.append(("argparse parser built", _cpu()))
+            marks.append(("arguments parsed", _cpu()))
 
-    entry.build_parser = timed_parser
+    setattr(entry, parse_name, timed_parse)
     from syncro_tui import launch
 
     build_app = launch.build_app
@@ -483,6 +506,7 @@ def main(argv: list[str] | None = None) -> int:
         help="count mode only: the floors apps/hello.py and apps/demo_floor.py, same counters",
     )
     p.add_argument("--out", default="/tmp/cold")
+    p.add_argument("--base", metavar="DIR", help="run syncro_tui from another checkout")
     p.add_argument("--focus", default="", help="phases mode: 'layout' profiles the layouts alone")
     args = p.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="cold-profile-"))
@@ -499,6 +523,7 @@ def main(argv: list[str] | None = None) -> int:
                     "COLD_PROFILE_OUT": f"{args.out}.{rnd}",
                     "COLD_PROFILE_MODE": args.mode,
                     "COLD_PROFILE_FOCUS": args.focus,
+                    "PYTHONPATH": args.base,
                     "COLD_PROFILE_SCRIPT": FLOORS.get(args.app, ""),
                 }
             )
