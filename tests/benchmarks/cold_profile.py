@@ -316,6 +316,20 @@ def as_app() -> int:
 def _phases_app(out: str) -> int:
     """CPU of the process at each step of the start, with as few patches as can say it."""
     marks: list[tuple[str, float]] = [("interpreter up, entry point running", _cpu())]
+    import gc
+
+    collections_seen: list[tuple[int, float, float]] = []  # (generation, CPU at, CPU of it)
+    gc_start = [0.0]
+
+    def on_gc(phase: str, info: dict) -> None:
+        if phase == "start":
+            gc_start[0] = _cpu()
+        else:
+            collections_seen.append((info["generation"], gc_start[0], _cpu() - gc_start[0]))
+
+    gc.callbacks.append(on_gc)
+    if os.environ.get("COLD_PROFILE_GC") == "off-until-ready":  # an experiment
+        gc.disable()
     frames: list[tuple[float, float, bool]] = []  # (CPU at start, CPU of the frame, rows in?)
     layouts = [0, 0.0]
     from syncro_tui.cli import entry
@@ -352,7 +366,10 @@ def _phases_app(out: str) -> int:
     def dump(*_: object) -> None:
         marks.append(("SIGUSR2 (the harness saw rows)", _cpu()))
         try:
-            text = json.dumps({"marks": marks, "frames": frames, "layouts": layouts}, indent=1)
+            text = json.dumps(
+                {"marks": marks, "frames": frames, "layouts": layouts, "gc": collections_seen},
+                indent=1,
+            )
         except Exception:  # noqa: BLE001
             import traceback
 
@@ -408,10 +425,24 @@ def _patch_app(app_module, marks, frames, layouts) -> None:  # noqa: ANN001
     mark_method(App, "get_default_screen", "(MainScreen made: imports of the screen)")
     mark_method(App, "on_mount", "App.on_mount")
     mark_method(App, "on_ready", "App.on_ready (the first frame was drawn)")
+    if os.environ.get("COLD_PROFILE_GC") == "off-until-ready":
+        import gc
+
+        ready = App.on_ready
+
+        @functools.wraps(ready)
+        def enable_then_ready(self):  # noqa: ANN001, ANN202
+            gc.freeze()
+            gc.enable()
+            return ready(self)
+
+        App.on_ready = enable_then_ready
     mark_method(App, "connect", "connect() starts")
     mark_method(demo.SandboxBackend, "connect", "sandbox built, transport ready", after=True)
     mark_method(app_module, "_import_network_stack", "httpx + the client imported", after=True)
     mark_method(session_module.Session, "__init__", "Session built", after=True)
+    if hasattr(app_module, "_import_models"):
+        mark_method(app_module, "_import_models", "(pydantic + the models: import starts)")
     mark_method(App, "poll", "poll() starts")
     thread_cpu: dict[str, float] = {}
     build = demo.SandboxBackend._build
@@ -427,10 +458,15 @@ def _patch_app(app_module, marks, frames, layouts) -> None:  # noqa: ANN001
     marks.append(("(thread CPU)", thread_cpu))  # type: ignore[arg-type]
     apply_tickets = Store.apply_tickets
 
+    applied = [0]
+
     def marked_apply(self, rows, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
         first = not self.tickets and rows
+        applied[0] += 1
         if first:
             marks.append((f"the first {len(rows)} rows parsed, into the store", _cpu()))
+        elif applied[0] <= 4:
+            marks.append((f"store fill {applied[0]}: {len(rows)} rows", _cpu()))
         try:
             return apply_tickets(self, rows, *args, **kwargs)
         finally:
@@ -438,6 +474,9 @@ def _patch_app(app_module, marks, frames, layouts) -> None:  # noqa: ANN001
                 marks.append(("store listeners done (list rows set)", _cpu()))
 
     Store.apply_tickets = marked_apply
+    from syncro_tui.core import cache as cache_module
+
+    mark_method(cache_module.TicketCache, "save_rows", "(cache: rows saved)", after=True)
     timer_update = Screen._on_timer_update
     app_ref: list = []
 
@@ -523,6 +562,7 @@ def main(argv: list[str] | None = None) -> int:
                     "COLD_PROFILE_OUT": f"{args.out}.{rnd}",
                     "COLD_PROFILE_MODE": args.mode,
                     "COLD_PROFILE_FOCUS": args.focus,
+                    "COLD_PROFILE_GC": os.environ.get("COLD_PROFILE_GC", ""),
                     "PYTHONPATH": args.base,
                     "COLD_PROFILE_SCRIPT": FLOORS.get(args.app, ""),
                 }
@@ -587,6 +627,7 @@ def _print_phases(runs: list[dict]) -> None:
 
     med = statistics.median
     labels = [label for label, _ in runs[0]["marks"] if isinstance(_, float)]
+    labels = [x for x in labels if all(x in dict(r["marks"]) for r in runs)]
     print(f"\nCPU of the app's process at each step, ms, median of {len(runs)}:")
     prev = 0.0
     for label in labels:
@@ -605,6 +646,10 @@ def _print_phases(runs: list[dict]) -> None:
             f"{med(r['frames'][i][1] for r in runs) * 1000:5.1f} ms"
             f"{'  (rows)' if runs[0]['frames'][i][2] else ''}"
         )
+    for gen in (0, 1, 2):
+        n_gen = med(sum(1 for g in r.get("gc", ()) if g[0] == gen) for r in runs)
+        ms = med(sum(g[2] for g in r.get("gc", ()) if g[0] == gen) for r in runs) * 1000
+        print(f"  garbage collections of generation {gen}: {n_gen:.0f}, {ms:.1f} ms")
     print(
         f"  layouts: {med(r['layouts'][0] for r in runs):.0f}, "
         f"{med(r['layouts'][1] for r in runs) * 1000:.1f} ms"
