@@ -113,11 +113,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         run = getattr(args, "_run", None)
         if run is not None:
             return run(args)
-        from syncro_tui.cli.common import settings_from
-        from syncro_tui.launch import run_tui
+        from syncro_tui.core import heap
 
-        settings = settings_from(args, demo=False)
-        return run_tui(settings, demo=args.demo, plain=args.plain, theme=args.theme)
+        heap.hold()  # until the TUI's first frame (SyncroApp.on_ready settles the heap)
+        try:
+            from syncro_tui.cli.common import settings_from
+            from syncro_tui.launch import run_tui
+
+            settings = settings_from(args, demo=False)
+            return run_tui(settings, demo=args.demo, plain=args.plain, theme=args.theme)
+        finally:
+            heap.release()
     except ConfigError as exc:
         print(f"syncro-tui: {exc}", file=sys.stderr)
         return exitcodes.USAGE
