@@ -19,7 +19,6 @@ from syncro_tui.core.rows import TicketRow
 from syncro_tui.core.text import clean
 from syncro_tui.ui import actions, views
 from syncro_tui.ui.screens.base import BaseScreen
-from syncro_tui.ui.screens.dialogs import AskModal, PickModal
 from syncro_tui.ui.widgets.detail import TicketDetailPane
 from syncro_tui.ui.widgets.filter_box import DETAIL_WAIT, FilterBox
 from syncro_tui.ui.widgets.footer import KeyFooter
@@ -523,6 +522,8 @@ class MainScreen(BaseScreen):
                 else:
                     self.set_view(views.View("status", f"Status: {status}", status))
 
+        from syncro_tui.ui.screens.dialogs import PickModal
+
         self.app.push_screen(PickModal("Show which tickets?", choices), picked)
 
     def action_search(self) -> None:
@@ -531,6 +532,8 @@ class MainScreen(BaseScreen):
                 self.load_remote_view(
                     views.View("search", f"Search: {query}", query, ()), query=query
                 )
+
+        from syncro_tui.ui.screens.dialogs import AskModal
 
         self.app.push_screen(
             AskModal(
@@ -573,6 +576,8 @@ class MainScreen(BaseScreen):
         def asked(value: str | None) -> None:
             if value:
                 self.goto_number(value.lstrip("#").strip())
+
+        from syncro_tui.ui.screens.dialogs import AskModal
 
         self.app.push_screen(
             AskModal("Go to ticket number", placeholder="e.g. 32164", validate=_check_number), asked
@@ -656,6 +661,7 @@ class MainScreen(BaseScreen):
         if row is None or not self._need_session():
             return
         from syncro_tui.core import choices
+        from syncro_tui.ui.screens.dialogs import PickModal
 
         statuses = choices.statuses(self.app.store.statuses, row.status)
         self.app.push_screen(
@@ -668,6 +674,7 @@ class MainScreen(BaseScreen):
         if row is None or not self._need_session():
             return
         from syncro_tui.core import choices
+        from syncro_tui.ui.screens.dialogs import PickModal
 
         # The account's own list (GET /settings), never one of ours.
         priorities = choices.priorities(self.app.store.priorities, row.priority) or [row.priority]
@@ -696,6 +703,8 @@ class MainScreen(BaseScreen):
                 self._update(row, "user_id", None, row.user_id, allow_none=True)
             else:
                 self._update(row, "user_id", value, row.user_id)
+
+        from syncro_tui.ui.screens.dialogs import PickModal
 
         self.app.push_screen(
             PickModal(f"Assign #{row.number} to", choices, current=row.user_id, filterable=True),
