@@ -444,6 +444,27 @@ def _patch_app(app_module, marks, frames, layouts) -> None:  # noqa: ANN001
     if hasattr(app_module, "_import_models"):
         mark_method(app_module, "_import_models", "(pydantic + the models: import starts)")
     mark_method(App, "poll", "poll() starts")
+    if os.environ.get("COLD_PROFILE_FOCUS") == "connect":  # cProfile: connect() to the rows
+        import cProfile
+
+        window = cProfile.Profile()
+        connect = App.connect
+
+        @functools.wraps(connect)
+        def profiled_connect(self):  # noqa: ANN001, ANN202
+            window.enable()
+            return connect(self)
+
+        App.connect = profiled_connect
+        first_apply = Store.apply_tickets
+
+        def stop_at_rows(self, rows, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+            if not self.tickets and rows:
+                window.disable()
+                window.dump_stats(os.environ["COLD_PROFILE_OUT"] + ".connect.prof")
+            return first_apply(self, rows, *args, **kwargs)
+
+        Store.apply_tickets = stop_at_rows
     thread_cpu: dict[str, float] = {}
     build = demo.SandboxBackend._build
 

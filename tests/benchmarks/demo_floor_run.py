@@ -70,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         apps[f"syncro-tui --demo, cold, from {args.base}"] = (base, rows_visible)
     tmp = Path(tempfile.mkdtemp(prefix="demo-floor-"))
     results: dict[str, list[tuple[float, float]]] = {name: [] for name in apps}
+    memory: dict[str, list[tuple[float, float]]] = {name: [] for name in apps}
     load = os.getloadavg()[0]
     try:
         for rnd in range(args.runs + 1):  # round 0 primes the bytecode cache and the OS
@@ -91,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
                     return 1
                 if rnd:
                     results[name].append((res.ttfp_s, res.extra["cpu_at_paint_s"]))
+                    memory[name].append((res.extra["rss_at_paint_mib"], res.rss_hwm_mib or 0.0))
                     print(
                         f"round {rnd} {name}: {res.ttfp_s:.3f} s, CPU {res.extra['cpu_at_paint_s']:.3f} s",
                         file=sys.stderr,
@@ -106,8 +108,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     for name, got in results.items():
         wall, cpu = med(w for w, _ in got), med(c for _, c in got)
+        rss = med(r for r, _ in memory[name])
+        hwm = med(h for _, h in memory[name])
         print(
             f"  {name:55} wall {wall:.3f} s ({wall / base_wall:.2f}x)  CPU {cpu:.3f} s ({cpu / base_cpu:.2f}x)"
+            f"  RSS {rss:.1f} MiB at paint, peak {hwm:.1f}"
         )
     return 0
 
