@@ -75,6 +75,21 @@ def reset_peak(pid: int) -> None:
         pass
 
 
+def stamp_last_full(home: Path, when: float) -> None:
+    """Set the cached queue's last full reload (what decides whether the start-up refresh
+    is a full reconcile: older than reconcile_minutes)."""
+    import sqlite3
+
+    for db in (home / "cache").rglob("*.sqlite3"):
+        conn = sqlite3.connect(db)
+        with conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO blobs (key, value) VALUES ('last_full', ?)",
+                (json.dumps(when),),
+            )
+        conn.close()
+
+
 def log(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
@@ -134,19 +149,35 @@ def main(argv: list[str] | None = None) -> int:
         help="also press r for a full reload (unreliable here: in 3 of 4 runs no reload followed; "
         "run.py's 7r is the reload figure)",
     )
+    p.add_argument(
+        "--start",
+        choices=("as-is", "incremental", "full"),
+        default="incremental",
+        help="the start-up refresh: the cache's last full reload stamped now (incremental, as "
+        "right after warming), an hour ago (a full reconcile at start-up), or left as it is",
+    )
+    p.add_argument(
+        "--no-filter", action="store_true", help="skip the filter phase (r then follows the sync)"
+    )
+    p.add_argument("--pycache", default="", help="a bytecode cache to reuse (PYTHONPYCACHEPREFIX)")
     p.add_argument("--probe-args", default="", help="more memprobe options ('--tracemalloc')")
     p.add_argument("--out", default="", help="keep the probe's JSON lines here")
     p.add_argument("--port", type=int, default=0, help="sandbox port (the cache is per URL)")
     p.add_argument("--home", default="", help="a warm home to reuse (copied); else warmed here")
     args = p.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="syncro-mem-"))
-    base_env = harness.clean_env(
-        {"PYTHONDONTWRITEBYTECODE": None, "PYTHONPYCACHEPREFIX": str(tmp / "pycache")}
-    )
+    pycache = args.pycache or str(tmp / "pycache")
+    base_env = harness.clean_env({"PYTHONDONTWRITEBYTECODE": None, "PYTHONPYCACHEPREFIX": pycache})
+    if args.home:  # no warm-up run fills the bytecode cache: compiling would be measured
+        log("compiling the bytecode cache ...")
+        prime = (
+            "import compileall, sys; [compileall.compile_dir(p, quiet=2) for p in sys.path if p]"
+        )
+        subprocess.run([args.python, "-c", prime], env=base_env, check=False)
     for k in [k for k in base_env if k.startswith("SYNCRO_TUI_") or k == "SYNCRO_API_KEY"]:
         del base_env[k]
     app = [args.python, "-m", "syncro_tui"]
-    result: dict = {"tickets": args.tickets, "app_env": args.app_env}
+    result: dict = {"tickets": args.tickets, "app_env": args.app_env, "start": args.start}
     try:
         port = args.port or free_port()
         with SandboxProc(tickets=args.tickets, latency_ms=300, python=args.python, port=port) as sb:
@@ -172,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
             home = tmp / "run"
             shutil.copytree(warm, home, ignore=shutil.ignore_patterns("runtime", "log"))
             (home / "tmp").mkdir(exist_ok=True)
+            if args.start != "as-is":
+                stamp_last_full(home, time.time() - (3600 if args.start == "full" else 0))
             out = args.out or str(tmp / "probe.jsonl")
             Path(out).unlink(missing_ok=True)
             env_app = {
@@ -216,18 +249,20 @@ def main(argv: list[str] | None = None) -> int:
                 sb.wait_quiet(1.0, 60.0, pump=term.pump)
                 term.wait_quiet(0.5, 5.0)
                 t = phase("start-up refresh (synced)", t)
-                term.send("/")
-                term.wait_quiet(0.3, 3.0)
-                for word in ("printer", "vpn", "acme"):
+                if not args.no_filter:
+                    term.send("/")
+                    term.wait_quiet(0.3, 3.0)
+                for word in () if args.no_filter else ("printer", "vpn", "acme"):
                     for ch in word:
                         term.send(ch)
                         term.wait_quiet(0.1, 3.0)
                     for _ in word:
                         term.send("backspace")
                         term.wait_quiet(0.1, 3.0)
-                term.send("escape")  # as run.py does
-                term.wait_quiet(0.3, 3.0)
-                t = phase("filter: printer, vpn, acme typed and erased", t)
+                if not args.no_filter:
+                    term.send("escape")  # as run.py does
+                    term.wait_quiet(0.3, 3.0)
+                    t = phase("filter: printer, vpn, acme typed and erased", t)
                 if args.reload:
                     t_r = now()
                     term.send("r")
@@ -296,7 +331,10 @@ KEYS = (
 
 
 def report(result: dict) -> None:
-    print(f"\n{result['tickets']} sandbox tickets; app env {result['app_env'] or '-'}")
+    print(
+        f"\n{result['tickets']} sandbox tickets; app env {result['app_env'] or '-'}; "
+        f"start-up refresh {result.get('start')}"
+    )
     print(f"{'phase':46s} {'peak':>7s} {'end':>7s}  at the sampled top (KiB unless said)")
     for ph in result.get("phases", []):
         top = ph["sampled_top"]

@@ -206,6 +206,10 @@ def sample(sqlite_lib=None, traced: bool = False) -> dict:
                 Counter(type(o).__qualname__ for o in objects if isinstance(o, node))
             )
         del objects
+    if os.environ.get("MEMPROBE_MODULES"):  # modules imported since the last sample
+        names = set(sys.modules)
+        row["modules_new"] = sorted(names - _MODULES_SEEN)
+        _MODULES_SEEN.update(names)
     row["py_blocks"] = sys.getallocatedblocks()
     row["py_objects"] = len(gc.get_objects())
     if traced:
@@ -216,6 +220,9 @@ def sample(sqlite_lib=None, traced: bool = False) -> dict:
         row["py_traced_kb"] = now_b // 1024
         row["py_traced_peak_kb"] = peak_b // 1024
     return row
+
+
+_MODULES_SEEN: set[str] = set()
 
 
 def main() -> int:
@@ -247,7 +254,10 @@ def main() -> int:
                 if not sqlite_holder and "_sqlite3" in sys.modules:
                     sqlite_holder.append(_sqlite())
                 row = {"t": round(time.monotonic() - t0, 2), "mono": time.monotonic()}
-                row.update(sample(sqlite_holder[0] if sqlite_holder else None, traced))
+                try:
+                    row.update(sample(sqlite_holder[0] if sqlite_holder else None, traced))
+                except Exception as exc:  # noqa: BLE001 - a probe that stops says why, once a line
+                    row["error"] = repr(exc)
                 if trim_every and n % trim_every == 0:
                     _libc_trim(0)
                     after = _kb_fields("/proc/self/status", ("VmRSS",))
