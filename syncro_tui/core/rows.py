@@ -45,6 +45,17 @@ class TicketRow:
         """Lower-cased text the `/` filter matches against."""
         return f"#{self.number} {self.subject} {self.customer_name} {self.status}".lower()
 
+    def same_search_text(self, other: TicketRow | None) -> bool:
+        """True when ``other`` has this row's ``search_text`` (the fields it is made of are
+        equal), so a filter text folded for one serves the other."""
+        return other is self or (
+            other is not None
+            and other.number == self.number
+            and other.subject == self.subject
+            and other.customer_name == self.customer_name
+            and other.status == self.status
+        )
+
 
 ROW_FIELDS = tuple(f.name for f in fields(TicketRow))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -347,6 +348,46 @@ async def test_filter_uses_updated_rows() -> None:
         assert ticket_list.visible_count == 0
         ticket_list.set_rows([*SEED[:4], row(5, subject="Out of toner")])
         assert ticket_list.visible_count == 1 and ticket_list.highlighted_id == 5
+
+
+async def test_a_reconcile_that_changes_only_times_keeps_the_filter_texts() -> None:
+    """Every row comes back as a new object with new times (a full reconcile after the
+    clock moved): the folded filter texts are kept, not folded again; a row whose subject
+    changed gets a new one, and the filter finds it by its new subject only."""
+    app = ListApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        ticket_list = app.query_one(TicketList)
+        ticket_list.set_filter("printer")  # every text folded
+        before = dict(ticket_list._texts)
+        assert len(before) == len(SEED)
+        moved = [
+            replace(
+                r, updated_ts=r.updated_ts + 60, subject="Out of toner" if r.id == 3 else r.subject
+            )
+            for r in SEED
+        ]
+        ticket_list.set_rows(moved)
+        ticket_list.set_filter("toner")
+        assert visible_ids(ticket_list) == [3]
+        after = ticket_list._texts
+        assert all(after[r.id] is before[r.id] for r in SEED if r.id != 3)
+        assert after[3] != before[3] and "toner" in after[3]
+        ticket_list.set_filter("outlook")  # row 3's old subject
+        assert visible_ids(ticket_list) == []
+        ticket_list.set_filter("printer")
+        assert visible_ids(ticket_list) == [2]
+
+
+def test_same_search_text_compares_the_fields_the_text_is_made_of() -> None:
+    base = SEED[1]
+    assert base.same_search_text(base)
+    assert base.same_search_text(replace(base, updated_ts=1.0, assignee="x", priority="3 Low"))
+    assert not base.same_search_text(None)
+    for field in ("number", "subject", "customer_name", "status"):
+        other = replace(base, **{field: "changed"})
+        assert not base.same_search_text(other)
+        assert other.search_text() != base.search_text()
 
 
 async def test_unseen_and_timer_markers() -> None:

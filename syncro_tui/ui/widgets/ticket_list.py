@@ -272,13 +272,14 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
         self._pending = pending
         old_rows, old_texts = self._rows, self._texts
         self._rows = {row.id: row for row in rows}
-        # Filter texts are kept for unchanged rows; new ones are folded after the paint (in
+        # Filter texts are kept for rows whose text fields did not change (a reconcile that
+        # brings every ticket with new times, say); new ones are folded after the paint (in
         # steps, see `_fold_some`) or when a filter needs them first: folding 10,000 texts
         # took 130 ms, which the first paint of a warm start no longer waits for.
         self._texts = {
             ticket_id: old_texts[ticket_id]
             for ticket_id, row in self._rows.items()
-            if old_rows.get(ticket_id) is row and ticket_id in old_texts
+            if ticket_id in old_texts and row.same_search_text(old_rows.get(ticket_id))
         }
         # (kept in row order, so complete means ready)
         self._texts_done = len(self._texts) == len(self._rows)
