@@ -219,7 +219,7 @@ class TicketCache:
         def save(conn: sqlite3.Connection) -> None:
             with _transaction(conn):
                 gone: list[tuple[int]] = []
-                differ: list[tuple] = []
+                differ: list[int] = []  # ids: each row's values are made as it is written
                 held: set[int] = set()
                 for cached in conn.execute(_SELECT_ROWS):
                     ticket_id = cached[0]
@@ -228,12 +228,14 @@ class TicketCache:
                         gone.append((ticket_id,))
                         continue
                     held.add(ticket_id)
-                    values = row.as_tuple()
-                    if values != cached:  # (INTEGER 1 == True: a flag reads back equal)
-                        differ.append(values)
-                differ += [row.as_tuple() for i, row in rows.items() if i not in held]
+                    if row.as_tuple() != cached:  # (INTEGER 1 == True: a flag reads back equal)
+                        differ.append(ticket_id)
+                differ += [i for i in rows if i not in held]
+                del held
                 conn.executemany("DELETE FROM tickets WHERE id = ?", gone)
-                conn.executemany(_INSERT_ROW, differ)
+                # a generator: a reconcile that changed every row (new times for all) held a
+                # list of 10,000 tuples (~2 MiB) beside the old and the new rows
+                conn.executemany(_INSERT_ROW, (rows[i].as_tuple() for i in differ))
                 conn.execute("DELETE FROM details WHERE id NOT IN (SELECT id FROM tickets)")
                 self._touch(conn)
 
