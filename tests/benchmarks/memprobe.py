@@ -210,6 +210,8 @@ def sample(sqlite_lib=None, traced: bool = False) -> dict:
         names = set(sys.modules)
         row["modules_new"] = sorted(names - _MODULES_SEEN)
         _MODULES_SEEN.update(names)
+    if _GC_PASSES:  # (t, generation, ms, collected) of the collections since the last sample
+        row["gc"], _GC_PASSES[:] = list(_GC_PASSES), []
     row["py_blocks"] = sys.getallocatedblocks()
     row["py_objects"] = len(gc.get_objects())
     if traced:
@@ -223,6 +225,7 @@ def sample(sqlite_lib=None, traced: bool = False) -> dict:
 
 
 _MODULES_SEEN: set[str] = set()
+_GC_PASSES: list[tuple[float, int, float, int]] = []
 
 
 def main() -> int:
@@ -290,6 +293,18 @@ def main() -> int:
             _LISTS.append(weakref.ref(self))
 
         ticket_list.TicketList.__init__ = hooked
+    if os.environ.get("MEMPROBE_GC"):  # every collection: generation, ms, objects found
+        started: list[float] = []
+
+        def timed(phase: str, info: dict) -> None:
+            if phase == "start":
+                started[:] = [time.perf_counter()]
+            elif started:
+                ms = (time.perf_counter() - started[0]) * 1000
+                _GC_PASSES.append((round(time.monotonic() - t0, 3), info["generation"],
+                                   round(ms, 2), info["collected"]))  # fmt: skip
+
+        gc.callbacks.append(timed)
     threading.Thread(target=loop, name="memprobe", daemon=True).start()
     if cmd[0] == "-m":
         sys.argv = [cmd[1], *cmd[2:]]
