@@ -327,6 +327,10 @@ class SyncroApp(App[None]):
         self.store.subscribe("timer", lambda _timer: self.refresh_header())
         self.store.subscribe("sync", lambda _state: self.refresh_header())
         self.refresh_header()
+        if self.settle_heap:  # before connect starts the import thread (core.heap)
+            from syncro_tui.core import heap
+
+            heap.tune_allocator()
         self.connect()
         if self.settle_heap:
             from syncro_tui.core import heap
