@@ -15,8 +15,6 @@ Stdlib only: ``load_preview`` (or ``load_rows`` for a small queue) runs before t
 from __future__ import annotations
 
 import gc
-import hashlib
-import json
 import logging
 import os
 import re
@@ -89,6 +87,8 @@ def cache_path(account: str) -> Path:
         raise ValueError("account name is empty")
     slug = re.sub(r"[^a-z0-9._-]+", "_", name).strip("._-")[:64] or "account"
     if slug != name:
+        import hashlib
+
         slug = f"{slug}-{hashlib.sha256(name.encode()).hexdigest()[:10]}"
     return cache_dir() / "tickets" / f"{slug}.sqlite3"
 
@@ -308,6 +308,8 @@ class TicketCache:
 
     def put_blob(self, key: str, value: Any) -> None:
         """Store a JSON-serialisable value (raw API dicts) under ``key``."""
+        import json
+
         text = json.dumps(value, separators=(",", ":"))
 
         def put(conn: sqlite3.Connection) -> None:
@@ -331,6 +333,8 @@ class TicketCache:
 
     def put_detail(self, ticket_id: int, detail: Any, updated_at: str) -> None:
         """Store a ticket's raw API dict, fetched when its updated_at was ``updated_at``."""
+        import json
+
         text = json.dumps(detail, separators=(",", ":"))
 
         def put(conn: sqlite3.Connection) -> None:
@@ -524,6 +528,8 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _json_or_none(text: str, what: str) -> Any:
+    import json  # (not before the first paint: the rows need none)
+
     try:
         return json.loads(text)
     except ValueError:

@@ -207,11 +207,6 @@ class SyncroApp(App[None]):
     def _fill_from_cache(
         self, rows: list[TicketRow], seen: dict[int, str], saved: float | None, pending: int = 0
     ) -> None:
-        self._cached_full_at = None
-        try:
-            self._cached_full_at = self.cache.get_blob("last_full")
-        except (sqlite3.Error, OSError, ValueError):
-            self._cached_full_at = None
         if self._fresh_demo:  # made anew at each launch: the cached rows are not news
             seen = {row.id: row.updated_at for row in rows}
             self._demo_fresh = True
@@ -321,6 +316,11 @@ class SyncroApp(App[None]):
 
     def on_ready(self) -> None:
         self._load_cache_rest()  # before anything reads the store or polls into it
+        if self.cache is not None and self.store.tickets:
+            try:  # (read here, not before the first paint: a JSON value)
+                self._cached_full_at = self.cache.get_blob("last_full")
+            except (sqlite3.Error, OSError, ValueError):
+                self._cached_full_at = None
         self.drafts, self.timers = _local_stores(self.settings, create=not self.read_only)
         self.store.set_timer(self.timers.current())
         self.set_interval(1.0, self.refresh_header, name="header-tick")
