@@ -477,6 +477,8 @@ class MainScreen(BaseScreen):
         self.set_view(views.MINE)
 
     def action_views(self) -> None:
+        from syncro_tui.ui.screens.dialogs import PickModal
+
         statuses = self.app.store.statuses or sorted(
             {r.status for r in self.app.store.tickets.values()}
         )
@@ -527,6 +529,8 @@ class MainScreen(BaseScreen):
         self.app.push_screen(PickModal("Show which tickets?", choices), picked)
 
     def action_search(self) -> None:
+        from syncro_tui.ui.screens.dialogs import AskModal
+
         def asked(query: str | None) -> None:
             if query:
                 self.load_remote_view(
@@ -573,6 +577,8 @@ class MainScreen(BaseScreen):
     # -- go to -----------------------------------------------------------------------------
 
     def action_goto(self) -> None:
+        from syncro_tui.ui.screens.dialogs import AskModal
+
         def asked(value: str | None) -> None:
             if value:
                 self.goto_number(value.lstrip("#").strip())
@@ -657,6 +663,8 @@ class MainScreen(BaseScreen):
             self.fetch_detail(ticket_id)
 
     def action_status(self) -> None:
+        from syncro_tui.ui.screens.dialogs import PickModal
+
         row = self.current_row()
         if row is None or not self._need_session():
             return
@@ -670,6 +678,8 @@ class MainScreen(BaseScreen):
         )
 
     def action_priority(self) -> None:
+        from syncro_tui.ui.screens.dialogs import PickModal
+
         row = self.current_row()
         if row is None or not self._need_session():
             return
@@ -686,6 +696,8 @@ class MainScreen(BaseScreen):
         )
 
     def action_assign(self) -> None:
+        from syncro_tui.ui.screens.dialogs import PickModal
+
         row = self.current_row()
         if row is None or not self._need_session():
             return
