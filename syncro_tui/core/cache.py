@@ -148,7 +148,12 @@ class TicketCache:
                 raise ValueError(f"no row field {name!r}")
 
         def load(conn: sqlite3.Connection) -> Preview | None:
-            (total,) = conn.execute("SELECT count(*) FROM tickets").fetchone()
+            # one scan for the count and the longest lengths; the rows holding them are
+            # found by scans that stop at the first (about half the cost of one max() each)
+            widest = "".join(f", max(length({name}))" for name in longest)
+            total, *lengths = conn.execute(
+                f"SELECT count(*){widest} FROM tickets"  # noqa: S608 - our own names
+            ).fetchone()
             if total <= 2 * first:
                 return None
             columns = ", ".join(ROW_FIELDS)
@@ -157,7 +162,7 @@ class TicketCache:
                     map(
                         _make_row,
                         conn.execute(
-                            f"SELECT {columns} FROM tickets "  # noqa: S608 - our own names
+                            f"SELECT {columns} FROM tickets "  # noqa: S608
                             "ORDER BY updated_ts DESC, id DESC LIMIT ?",
                             (first,),
                         ),
@@ -166,17 +171,24 @@ class TicketCache:
             ids = {row.id for row in rows}
             wanted: set[int] = set()
             values: dict[str, tuple] = {}
-            for name in longest:  # SQLite: a bare column comes from the row max() picked
-                found = conn.execute(
-                    f"SELECT id, max(length({name})) FROM tickets"  # noqa: S608
-                ).fetchone()
-                wanted.add(found[0])
+            for name, length in zip(longest, lengths, strict=True):
+                if length is not None:
+                    found = conn.execute(
+                        f"SELECT id FROM tickets WHERE length({name}) = ? LIMIT 1",  # noqa: S608
+                        (length,),
+                    ).fetchone()
+                    wanted.add(found[0])
             for name in every:
-                found = conn.execute(
-                    f"SELECT {name}, min(id) FROM tickets GROUP BY {name}"  # noqa: S608
-                ).fetchall()
-                values[name] = tuple(value for value, _ in found)
-                wanted.update(ticket_id for _, ticket_id in found)
+                values[name] = tuple(
+                    value
+                    for (value,) in conn.execute(f"SELECT DISTINCT {name} FROM tickets")  # noqa: S608
+                )
+                for value in values[name]:
+                    found = conn.execute(
+                        f"SELECT id FROM tickets WHERE {name} IS ? LIMIT 1",  # noqa: S608
+                        (value,),
+                    ).fetchone()
+                    wanted.add(found[0])
             wanted -= ids
             if wanted:
                 marks = ",".join("?" * len(wanted))
