@@ -163,6 +163,14 @@ class SyncroApp(App[None]):
         self.typeahead.hold()  # keys typed while a screen opens are held for it
         if not getattr(screen, "TYPEAHEAD", True):  # a write preview: see typed_before()
             screen.keys_before = self.typeahead.delivered
+        elif wait_for_dismiss and hasattr(screen, "leads_on"):  # a flow goes on from its answer
+            from textual.worker import NoActiveWorker, get_current_worker
+
+            screen.leads_on = True
+            try:
+                screen.flow = get_current_worker()
+            except NoActiveWorker:
+                pass
         return super().push_screen(screen, callback, wait_for_dismiss, **kw)  # type: ignore[call-overload]
 
     def _fatal_error(self) -> None:

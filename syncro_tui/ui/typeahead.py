@@ -11,6 +11,11 @@ next key waits until the marker has bubbled back to the app (the key has then be
 bindings included). An action that opens something calls ``hold()``; keys are then held until
 focus has settled somewhere new, and handed to that widget in the order they were typed.
 
+A modal whose answer leads on (a picker whose value opens a write preview, a flow's form)
+holds keys from the moment it is answered (``hold(after=...)``): they wait for the next screen,
+or for the flow's end, and never run on the screen underneath meanwhile (a ``y`` typed after
+Enter in the status picker copied the ticket number before the preview was up).
+
 If nothing opens after all: ``release()`` (the action stopped early, e.g. "Highlight a ticket
 first") runs the held keys as usual; a flow that ends without opening anything, or a hold that
 times out, drops them with a note. Held keys never run as commands behind an opening form.
@@ -22,6 +27,7 @@ from collections import deque
 from typing import Any
 
 from textual import events
+from textual.dom import NoScreen
 from textual.message import Message
 
 HOLD_SECONDS = 10.0
@@ -46,6 +52,7 @@ class TypeAhead:
         self._keys: deque[events.Key] = deque()
         self._serial = 0
         self._in_flight: int | None = None  # serial of the key being handled
+        self._in_flight_target: Any = None  # the widget (or screen) it was handed to
         self._in_flight_timer: Any = None
         self._origin: tuple[Any, Any] | None = None  # (screen, focused) when the hold began
         self._workers: set[Any] = set()  # workers that existed when the hold began
@@ -53,6 +60,8 @@ class TypeAhead:
         self._watch: Any = None
         self._settling = False
         self._paused = False
+        self._stack: list[Any] | None = None  # hold(after=...): screens that do not count
+        self._flow: Any = None  # hold(after=...): the worker whose end means nothing opens
 
     @property
     def holding(self) -> bool:
@@ -84,12 +93,20 @@ class TypeAhead:
             self._finished()
             await self._pump()
 
-    def hold(self) -> None:
-        """An opener starts: hold keys until focus lands on what it opens."""
+    def hold(self, *, after: Any = None, flow: Any = None) -> None:
+        """An opener starts: hold keys until focus lands on what it opens.
+
+        ``after``: the modal being answered; the keys wait for a screen that was not on the
+        stack then (going back to the screen underneath does not count), or for the end of
+        ``flow``, the worker that goes on from the answer (``follow()`` names it when it starts
+        later): then they run where the flow left the focus."""
         if self._origin is None:
             self._origin = (self.app.screen, self.app.focused)
             self._workers = set(self.app.workers)
             self._watch = self.app.set_interval(0.02, self.check, name="typeahead-watch")
+            if after is not None:
+                self._stack = list(self.app.screen_stack)
+                self._flow = flow
         if self._deadline is not None:
             self._deadline.stop()
         self._deadline = self.app.set_timer(self.timeout, self.abandon, name="typeahead")
@@ -123,10 +140,40 @@ class TypeAhead:
                 f"Typed while nothing opened, not used: {typed}", severity="warning", markup=False
             )
 
+    def closing(self, screen: Any) -> None:
+        """A modal is being answered: the key that answered it is done with. Its marker went
+        to the modal's widget, which closes before passing it on (the next key would wait
+        ``IN_FLIGHT_SECONDS``)."""
+        target = self._in_flight_target
+        if self._in_flight is None or target is None:
+            return
+        try:
+            mine = target.screen is screen
+        except NoScreen:  # already taken off its screen
+            mine = True
+        if mine:
+            self._finished()
+            self.app.call_later(self._pump)
+
+    def follow(self, worker: Any) -> None:
+        """The worker that goes on from the answer held for (when it started after it)."""
+        if self._stack is not None and self._flow is None:
+            self._flow = worker
+
     def worker_finished(self, worker: Any) -> None:
-        """A flow started by the held action ended without opening anything."""
-        if self._origin is not None and worker not in self._workers and not self._moved():
+        """An app worker ended: a flow started by the held action, without opening anything?"""
+        if self._origin is None:
+            return
+        if self._stack is not None:
+            self.flow_finished(worker)
+        elif worker not in self._workers and not self._moved():
             self.abandon()
+
+    def flow_finished(self, worker: Any) -> None:
+        """Any worker ended (a screen's too): the flow held after an answer is back where it
+        began, and what was typed goes where it left the focus."""
+        if self._stack is not None and worker is self._flow:
+            self.release()
 
     def check(self) -> None:
         """Release once focus has moved to a new widget, checked again after a refresh (a
@@ -145,6 +192,7 @@ class TypeAhead:
             target = self.app.focused or self.app.screen
             self._serial += 1
             self._in_flight = self._serial
+            self._in_flight_target = target
             self._in_flight_timer = self.app.set_timer(
                 IN_FLIGHT_SECONDS, self._lost, name="typeahead-key"
             )
@@ -152,7 +200,7 @@ class TypeAhead:
             target.post_message(KeyDone(self._serial))
 
     def _finished(self) -> None:
-        self._in_flight = None
+        self._in_flight = self._in_flight_target = None
         if self._in_flight_timer is not None:
             self._in_flight_timer.stop()
             self._in_flight_timer = None
@@ -166,6 +214,8 @@ class TypeAhead:
             return False
         screen, focused = self._origin
         now = self.app.focused
+        if self._stack is not None and self.app.screen in self._stack:
+            return False  # still the answered modal, or back on the screen underneath
         if self.app.screen is not screen:
             new = self.app.screen
             return now is not None or (new.is_mounted and not new.focus_chain)
@@ -175,6 +225,7 @@ class TypeAhead:
         self._origin = None
         self._settling = False
         self._workers = set()
+        self._stack = self._flow = None
         for timer in (self._deadline, self._watch):
             if timer is not None:
                 timer.stop()

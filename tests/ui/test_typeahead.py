@@ -15,7 +15,7 @@ from syncro_tui.ui.screens.customer import CustomerSearchModal
 from syncro_tui.ui.screens.dialogs import AskModal, ConfirmWriteModal, PickModal
 from syncro_tui.ui.screens.main import MainScreen
 from tests.ui.conftest import settle
-from tests.ui.helpers import burst, main_screen
+from tests.ui.helpers import burst, listing, main_screen
 
 
 async def until(pilot, predicate, tries: int = 300) -> None:
@@ -93,12 +93,14 @@ async def test_a_picker_gets_the_keys_and_a_typed_y_never_confirms_the_preview(m
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         before = len(sandbox.requests)
+        clipboard = app.clipboard
         burst(app, ["s", "down", "enter", "y", "y"])
         await until(pilot, lambda: isinstance(app.screen, ConfirmWriteModal))
         await settle(pilot)
         await pilot.pause(0.1)
         assert isinstance(app.screen, ConfirmWriteModal)  # still waiting for a fresh y
         assert not [r for r in sandbox.requests[before:] if r.method == "PUT"]
+        assert app.clipboard == clipboard  # nor did it run the list's y (copy the number)
         await pilot.press("n")
         await settle(pilot)
         assert not isinstance(app.screen, (ConfirmWriteModal, PickModal))
@@ -118,3 +120,33 @@ async def test_y_typed_right_after_resolve_never_sends(make_app, sandbox):
         await pilot.press("y")  # a y pressed with the preview on screen sends
         await settle(pilot)
         assert [r for r in sandbox.requests[before:] if r.method == "PUT"]
+
+
+async def test_picking_the_current_status_opens_nothing_and_the_next_key_runs(make_app, sandbox):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        first = listing(app).highlighted_id
+        burst(app, ["s", "enter", "j"])  # the current status is highlighted: no change, no preview
+        await until(pilot, lambda: listing(app).highlighted_id != first)
+        assert isinstance(app.screen, MainScreen)
+        assert listing(app).highlighted_id == listing(app).row_at(1).id
+
+
+async def test_keys_typed_right_after_a_flow_pick_go_to_the_next_form(make_app, sandbox):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmWriteModal))
+        await settle(pilot)
+        await pilot.press("y")  # resolve it; the flow then asks about a session log
+        await until(pilot, lambda: isinstance(app.screen, PickModal))
+        await settle(pilot)
+        burst(app, ["enter", *" fixed", "c"])  # Yes, then type at once: `c` is not a comment here
+        await until(pilot, lambda: isinstance(app.screen, AskModal))
+        await settle(pilot)
+        box = app.screen.query_one("#answer", Input)
+        assert box.value.endswith(" fixedc")
+        assert not isinstance(app.screen_stack[-2], CommentModal)
+        assert isinstance(app.screen_stack[-2], MainScreen)

@@ -36,6 +36,9 @@ class PickModal(BaseModal[Any]):
         Binding("escape", "cancel", "Cancel", id="modal.cancel"),
         Binding("down", "move(1)", "Down", show=False, id="pick.down"),
         Binding("up", "move(-1)", "Up", show=False, id="pick.up"),
+        # The modal's own Enter, ahead of the list's and the box's: the pick is made while the
+        # key is handled, so a key typed right after it never lands on the screen underneath.
+        Binding("enter", "pick", "Pick", show=False, priority=True, id="pick.pick"),
     ]
 
     def __init__(
@@ -97,8 +100,7 @@ class PickModal(BaseModal[Any]):
         if self._shown:
             olist.highlighted = 0
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    def action_pick(self) -> None:
         index = self.query_one(OptionList).highlighted
         if index is not None and index < len(self._shown):
             self.dismiss(self._choices[self._shown[index]][0])

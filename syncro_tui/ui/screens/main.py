@@ -673,7 +673,11 @@ class MainScreen(BaseScreen):
 
         statuses = choices.statuses(self.app.store.statuses, row.status)
         self.app.push_screen(
-            PickModal(f"Status for #{row.number}", [(s, s) for s in statuses], current=row.status),
+            _leads_to_preview(
+                PickModal(
+                    f"Status for #{row.number}", [(s, s) for s in statuses], current=row.status
+                )
+            ),
             lambda value: self._update(row, "status", value, row.status),
         )
 
@@ -689,8 +693,12 @@ class MainScreen(BaseScreen):
         # The account's own list (GET /settings), never one of ours.
         priorities = choices.priorities(self.app.store.priorities, row.priority) or [row.priority]
         self.app.push_screen(
-            PickModal(
-                f"Priority for #{row.number}", [(p, p) for p in priorities], current=row.priority
+            _leads_to_preview(
+                PickModal(
+                    f"Priority for #{row.number}",
+                    [(p, p) for p in priorities],
+                    current=row.priority,
+                )
             ),
             lambda value: self._update(row, "priority", value, row.priority),
         )
@@ -719,7 +727,9 @@ class MainScreen(BaseScreen):
         from syncro_tui.ui.screens.dialogs import PickModal
 
         self.app.push_screen(
-            PickModal(f"Assign #{row.number} to", choices, current=row.user_id, filterable=True),
+            _leads_to_preview(
+                PickModal(f"Assign #{row.number} to", choices, current=row.user_id, filterable=True)
+            ),
             picked,
         )
 
@@ -798,6 +808,7 @@ class MainScreen(BaseScreen):
         self, row: TicketRow, field: str, value: Any, old: Any, *, allow_none: bool = False
     ) -> None:
         if (value is None and not allow_none) or value == old:
+            self.app.typeahead.release()  # no preview comes: what was typed runs here
             return
         from syncro_tui.core import writes
 
@@ -808,9 +819,10 @@ class MainScreen(BaseScreen):
             row.id, {field: value}, label=f"#{row.number}: {field} -> {shown}"
         )
         title = f"Change {field.replace('_id', '')} of #{row.number}"
-        self.app.run_worker(
+        worker = self.app.run_worker(
             self.app.send_with_preview(title, [intent]), group="write", exit_on_error=False
         )
+        self.app.typeahead.follow(worker)  # keys typed after the pick wait for its preview
 
     def action_resolve(self) -> None:
         row = self.current_row()
@@ -927,3 +939,9 @@ for _action in actions.MAIN_SCREEN:
     if _action.writes:
         _name = f"action_{_action.action_string}"
         setattr(MainScreen, _name, _read_only_guard(getattr(MainScreen, _name)))
+
+
+def _leads_to_preview(picker: PickModal) -> PickModal:
+    """A pick that opens a write preview: keys typed after Enter wait for it (ui.typeahead)."""
+    picker.leads_on = True
+    return picker

@@ -11,11 +11,12 @@ from __future__ import annotations
 from typing import TypeVar
 
 from textual import getters
+from textual.await_complete import AwaitComplete
 from textual.screen import ModalScreen
 from textual.worker import Worker
 
 from syncro_tui.ui.app import SyncroApp
-from syncro_tui.ui.screens.base import forward_worker_error
+from syncro_tui.ui.screens.base import forward_worker_state
 
 ResultT = TypeVar("ResultT")
 
@@ -38,5 +39,18 @@ class BaseModal(ModalScreen[ResultT]):
 
     app = getters.app(SyncroApp)
 
+    leads_on = False
+    """Its answer leads to a next screen (set by a flow that waits on it, or by an action whose
+    pick opens a write preview): keys typed between the answer and that screen are held for it
+    (``ui.typeahead``), never run on the screen underneath."""
+    flow: Worker | None = None  # the worker waiting on the answer, if any
+
+    def dismiss(self, result: ResultT | None = None) -> AwaitComplete:
+        typeahead = self.app.typeahead
+        if self.leads_on and result is not None:
+            typeahead.hold(after=self, flow=self.flow)
+        typeahead.closing(self)
+        return super().dismiss(result)
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        forward_worker_error(self.app, event)
+        forward_worker_state(self.app, event)
