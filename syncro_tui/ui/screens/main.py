@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -24,6 +24,9 @@ from syncro_tui.ui.widgets.filter_box import DETAIL_WAIT, FilterBox
 from syncro_tui.ui.widgets.footer import KeyFooter
 from syncro_tui.ui.widgets.header import StatusHeader
 from syncro_tui.ui.widgets.ticket_list import TicketList
+
+if TYPE_CHECKING:  # (imported where a picker opens: not before the first paint)
+    from syncro_tui.ui.screens.dialogs import PickModal
 
 UNASSIGN = object()  # the assignee picker's "nobody"
 NARROW = 100  # below this many columns the detail opens full-screen on Enter
@@ -477,8 +480,6 @@ class MainScreen(BaseScreen):
         self.set_view(views.MINE)
 
     def action_views(self) -> None:
-        from syncro_tui.ui.screens.dialogs import PickModal
-
         statuses = self.app.store.statuses or sorted(
             {r.status for r in self.app.store.tickets.values()}
         )
@@ -529,8 +530,6 @@ class MainScreen(BaseScreen):
         self.app.push_screen(PickModal("Show which tickets?", choices), picked)
 
     def action_search(self) -> None:
-        from syncro_tui.ui.screens.dialogs import AskModal
-
         def asked(query: str | None) -> None:
             if query:
                 self.load_remote_view(
@@ -577,8 +576,6 @@ class MainScreen(BaseScreen):
     # -- go to -----------------------------------------------------------------------------
 
     def action_goto(self) -> None:
-        from syncro_tui.ui.screens.dialogs import AskModal
-
         def asked(value: str | None) -> None:
             if value:
                 self.goto_number(value.lstrip("#").strip())
@@ -663,8 +660,6 @@ class MainScreen(BaseScreen):
             self.fetch_detail(ticket_id)
 
     def action_status(self) -> None:
-        from syncro_tui.ui.screens.dialogs import PickModal
-
         row = self.current_row()
         if row is None or not self._need_session():
             return
@@ -682,8 +677,6 @@ class MainScreen(BaseScreen):
         )
 
     def action_priority(self) -> None:
-        from syncro_tui.ui.screens.dialogs import PickModal
-
         row = self.current_row()
         if row is None or not self._need_session():
             return
@@ -704,8 +697,6 @@ class MainScreen(BaseScreen):
         )
 
     def action_assign(self) -> None:
-        from syncro_tui.ui.screens.dialogs import PickModal
-
         row = self.current_row()
         if row is None or not self._need_session():
             return
