@@ -71,14 +71,18 @@ class Sandbox:
         priorities: str = "mixed",
         big_ids: bool = False,
         time_zone: str = "America/Los_Angeles",
+        data_time: float | None = None,
     ) -> None:
         if not 0 <= tickets <= MAX_TICKETS:
             raise ValueError(f"tickets must be between 0 and {MAX_TICKETS}, got {tickets}")
         self.seed = seed
         self.api_key = api_key
         self.clock = clock
+        # data_time: the demo data placed as if made then (a restarted sandbox serves the
+        # same tickets with the same times); the clock still stamps what is written now
+        made_at = clock() if data_time is None else data_time
         self.state: State = generate(
-            seed, tickets, clock(), priorities=priorities, big_ids=big_ids, time_zone=time_zone
+            seed, tickets, made_at, priorities=priorities, big_ids=big_ids, time_zone=time_zone
         )
         self.state.rich_text = rich_text
         for name, allowed in (permissions or {}).items():

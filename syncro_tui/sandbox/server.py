@@ -95,6 +95,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help='render timestamps at this offset, e.g. "-08:00" (default: UTC, "Z")',
     )
     parser.add_argument(
+        "--data-time",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="place the demo data as if it was made at this Unix time, so a restarted "
+        "sandbox serves the same tickets with the same times (default: now)",
+    )
+    parser.add_argument(
         "--deny",
         action="append",
         default=None,
@@ -135,6 +143,7 @@ def launch(opts: dict):
         time_zone=opts["time_zone"],
         time_offset=opts["time_offset"],
         permissions=dict.fromkeys(opts["deny"] or (), False),
+        data_time=opts["data_time"],
     )
     return sandbox, sandbox.serve(opts["host"], opts["port"], verbose=True)
 
@@ -149,7 +158,8 @@ def banner(opts: dict, sandbox, server: RunningServer) -> str:
         + (" rich_text" if opts.get("rich_text") else ""),
         f"  priorities={opts['priorities']} big_ids={bool(opts['big_ids'])} "
         f"time_zone={opts['time_zone']} time_offset={opts['time_offset'] or 'Z'}"
-        + (f" denied={', '.join(opts['deny'])}" if opts["deny"] else ""),
+        + (f" denied={', '.join(opts['deny'])}" if opts["deny"] else "")
+        + (f" data_time={opts['data_time']:.0f}" if opts.get("data_time") is not None else ""),
         f"  try: curl -H 'Authorization: Bearer {opts['api_key']}' {server.url}/me",
     ]
     if opts["host"] not in _LOOPBACK:

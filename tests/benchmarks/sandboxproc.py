@@ -79,8 +79,10 @@ class SandboxProc:
         python: str = sys.executable,
         start_timeout: float = 90.0,
         env: dict[str, str] | None = None,
+        data_time: float | None = None,
     ) -> None:
         self.tickets, self.latency_ms, self.api_key = tickets, latency_ms, api_key
+        self.data_time = data_time  # --data-time: a restart serves the same tickets and times
         self.python = python
         self.start_timeout = start_timeout
         self.env = env
@@ -108,6 +110,8 @@ class SandboxProc:
             "--api-key",
             self.api_key,
         ]
+        if self.data_time is not None:
+            flags += ["--data-time", repr(self.data_time)]
         exe = os.path.join(os.path.dirname(self.python), "syncro-tui")
         cli = [exe] if os.access(exe, os.X_OK) else [self.python, "-m", "syncro_tui"]
         return [cli + ["sandbox", *flags], [self.python, "-m", "syncro_tui.sandbox.server", *flags]]
