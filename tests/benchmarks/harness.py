@@ -135,19 +135,7 @@ def tree_pids(root: int) -> list[int]:
 def cpu_seconds(root: int) -> float:
     """CPU time used so far by root and its descendants, every thread (/proc/.../schedstat,
     nanoseconds on a CPU): unlike wall time it barely moves with the machine's load."""
-    total = 0
-    for pid in tree_pids(root):
-        try:
-            tasks = os.listdir(f"/proc/{pid}/task")
-        except OSError:
-            continue
-        for tid in tasks:
-            try:
-                with open(f"/proc/{pid}/task/{tid}/schedstat", "rb") as f:
-                    total += int(f.read().split()[0])
-            except (OSError, ValueError, IndexError):
-                continue
-    return total / 1e9
+    return cpu_of(tree_pids(root))
 
 
 def cpu_of(pids: Sequence[int]) -> float:
