@@ -178,17 +178,12 @@ class TicketCache:
                         (length,),
                     ).fetchone()
                     wanted.add(found[0])
-            for name in every:
-                values[name] = tuple(
-                    value
-                    for (value,) in conn.execute(f"SELECT DISTINCT {name} FROM tickets")  # noqa: S608
-                )
-                for value in values[name]:
-                    found = conn.execute(
-                        f"SELECT id FROM tickets WHERE {name} IS ? LIMIT 1",  # noqa: S608
-                        (value,),
-                    ).fetchone()
-                    wanted.add(found[0])
+            for name in every:  # one scan: each distinct value and a row that holds it
+                held = conn.execute(
+                    f"SELECT {name}, min(id) FROM tickets GROUP BY {name}"  # noqa: S608
+                ).fetchall()
+                values[name] = tuple(value for value, _ in held)
+                wanted.update(ticket_id for _, ticket_id in held)
             wanted -= ids
             if wanted:
                 marks = ",".join("?" * len(wanted))

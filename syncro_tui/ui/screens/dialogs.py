@@ -49,8 +49,10 @@ class PickModal(BaseModal[Any]):
         current: Any = None,
         hint: str = "",
         filterable: bool = False,
+        leads_on: bool = False,
     ) -> None:
         super().__init__()
+        self.leads_on = leads_on  # the pick opens a next screen (BaseModal.leads_on)
         self._title = title
         self._choices = list(choices)
         self._current = current

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -24,9 +24,6 @@ from syncro_tui.ui.widgets.filter_box import DETAIL_WAIT, FilterBox
 from syncro_tui.ui.widgets.footer import KeyFooter
 from syncro_tui.ui.widgets.header import StatusHeader
 from syncro_tui.ui.widgets.ticket_list import TicketList
-
-if TYPE_CHECKING:  # (imported where a picker opens: not before the first paint)
-    from syncro_tui.ui.screens.dialogs import PickModal
 
 UNASSIGN = object()  # the assignee picker's "nobody"
 NARROW = 100  # below this many columns the detail opens full-screen on Enter
@@ -668,10 +665,11 @@ class MainScreen(BaseScreen):
 
         statuses = choices.statuses(self.app.store.statuses, row.status)
         self.app.push_screen(
-            _leads_to_preview(
-                PickModal(
-                    f"Status for #{row.number}", [(s, s) for s in statuses], current=row.status
-                )
+            PickModal(
+                f"Status for #{row.number}",
+                [(s, s) for s in statuses],
+                current=row.status,
+                leads_on=True,  # the pick opens a write preview (ui.typeahead)
             ),
             lambda value: self._update(row, "status", value, row.status),
         )
@@ -686,12 +684,11 @@ class MainScreen(BaseScreen):
         # The account's own list (GET /settings), never one of ours.
         priorities = choices.priorities(self.app.store.priorities, row.priority) or [row.priority]
         self.app.push_screen(
-            _leads_to_preview(
-                PickModal(
-                    f"Priority for #{row.number}",
-                    [(p, p) for p in priorities],
-                    current=row.priority,
-                )
+            PickModal(
+                f"Priority for #{row.number}",
+                [(p, p) for p in priorities],
+                current=row.priority,
+                leads_on=True,
             ),
             lambda value: self._update(row, "priority", value, row.priority),
         )
@@ -718,8 +715,12 @@ class MainScreen(BaseScreen):
         from syncro_tui.ui.screens.dialogs import PickModal
 
         self.app.push_screen(
-            _leads_to_preview(
-                PickModal(f"Assign #{row.number} to", choices, current=row.user_id, filterable=True)
+            PickModal(
+                f"Assign #{row.number} to",
+                choices,
+                current=row.user_id,
+                filterable=True,
+                leads_on=True,
             ),
             picked,
         )
@@ -930,9 +931,3 @@ for _action in actions.MAIN_SCREEN:
     if _action.writes:
         _name = f"action_{_action.action_string}"
         setattr(MainScreen, _name, _read_only_guard(getattr(MainScreen, _name)))
-
-
-def _leads_to_preview(picker: PickModal) -> PickModal:
-    """A pick that opens a write preview: keys typed after Enter wait for it (ui.typeahead)."""
-    picker.leads_on = True
-    return picker

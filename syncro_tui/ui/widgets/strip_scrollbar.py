@@ -19,6 +19,8 @@ row) only copied them, 40 lines a keystroke. A bar that has any of those goes Te
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
@@ -45,18 +47,7 @@ class StripScrollBar(ScrollBar):
     def render_lines(self, crop: Region) -> list[Strip]:
         if not self.vertical or not plain_box(self):
             return super().render_lines(crop)
-        _, background = self.background_colors
-        filters = self.get_line_filters()
-        strips = []
-        for y in crop.line_range:
-            strip = self.render_line(y)
-            for line_filter in filters:
-                strip = strip.apply_filter(line_filter, background)
-            strips.append(strip)
-        if crop.column_span != (0, self.size.width):
-            x1, x2 = crop.column_span
-            strips = [strip.crop(x1, x2) for strip in strips]
-        return strips
+        return direct_lines(self, crop, self.render_line)
 
     def render_line(self, y: int) -> Strip:
         if not self.vertical:  # only the vertical bar is drawn here
@@ -119,6 +110,24 @@ def plain_box(widget: Widget) -> bool:
         or any(styles.padding)
         or (styles.has_rule("hatch") and styles.hatch != "none")
     )
+
+
+def direct_lines(widget: Widget, crop: Region, line: Callable[[int], Strip]) -> list[Strip]:
+    """The lines in ``crop`` (``line(y)`` each, already the widget's full width) as Textual's
+    per-line styling pass would give them for a ``plain_box`` widget: the app's line filters
+    applied, then cropped to the columns asked for."""
+    _, background = widget.background_colors
+    filters = widget.get_line_filters()
+    strips = []
+    for y in crop.line_range:
+        strip = line(y)
+        for line_filter in filters:
+            strip = strip.apply_filter(line_filter, background)
+        strips.append(strip)
+    if crop.column_span != (0, widget.size.width):
+        x1, x2 = crop.column_span
+        strips = [strip.crop(x1, x2) for strip in strips]
+    return strips
 
 
 def _textual_strips(bar: ScrollBar) -> list[Strip]:

@@ -46,7 +46,7 @@ from syncro_tui.core import triage
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.ui import actions
 from syncro_tui.ui.widgets.columns import GAP, Layout, age, age_lasts, fit, layout
-from syncro_tui.ui.widgets.strip_scrollbar import StripScrollBar, plain_box
+from syncro_tui.ui.widgets.strip_scrollbar import StripScrollBar, direct_lines, plain_box
 
 LONGEST_FIELDS = ("number", "customer_name", "assignee", "due_date", "sla_state")
 EVERY_VALUE_FIELDS = ("status",)
@@ -419,20 +419,13 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
         width, height = self.size
         base_background, background = self.background_colors
         inner = self._styles_cache.get_inner_outer(base_background, background)[0].rich_style
-        filters = self.get_line_filters()
-        strips = []
-        for y in crop.line_range:
+
+        def line(y: int) -> Strip:
             if y < height:
-                strip = self.render_line(y).adjust_cell_length(width, inner)
-            else:
-                strip = Strip.blank(width, inner)
-            for line_filter in filters:
-                strip = strip.apply_filter(line_filter, background)
-            strips.append(strip)
-        if crop.column_span != (0, width):
-            x1, x2 = crop.column_span
-            strips = [strip.crop(x1, x2) for strip in strips]
-        return strips
+                return self.render_line(y).adjust_cell_length(width, inner)
+            return Strip.blank(width, inner)
+
+        return direct_lines(self, crop, line)
 
     def render_line(self, y: int) -> Strip:
         if not self._painting:  # called on its own (tests, exports): set up as a paint would
