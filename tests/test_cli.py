@@ -278,3 +278,20 @@ def test_doctor_json(server):
         + load_settings(env={}, flags={"base_url": running.url}).account
         + ": run `syncro-tui login`.",
     } in data["checks"]
+
+
+def test_sandbox_command_takes_every_flag_of_the_sandbox_server():
+    """One list of flags: `syncro-tui sandbox` and `python -m syncro_tui.sandbox.server`."""
+    import argparse
+
+    from syncro_tui.cli.entry import build_parser
+    from syncro_tui.sandbox.server import add_arguments
+
+    server = argparse.ArgumentParser()
+    add_arguments(server)
+    flags = [a.option_strings[-1] for a in server._actions if a.option_strings[-1] != "--help"]
+    argv = ["sandbox", "--data-time", "1780000000", "--deny", "X", "--big-ids", "--port", "0"]
+    args = build_parser().parse_args(argv)
+    assert (args.data_time, args.deny, args.big_ids, args.port) == (1780000000.0, ["X"], True, 0)
+    sandbox = build_parser()._subparsers._group_actions[0].choices["sandbox"]
+    assert set(flags) <= {s for a in sandbox._actions for s in a.option_strings}
