@@ -8,7 +8,6 @@ the setting and what is wrong.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Mapping
@@ -277,6 +276,8 @@ def _env_value(text: str) -> Any:
     """Environment values are strings; JSON is accepted for lists and tables."""
     stripped = text.strip()
     if stripped[:1] in "[{":
+        import json  # here: nothing else before the TUI's first paint needs json
+
         try:
             return json.loads(stripped)
         except ValueError:

@@ -7,7 +7,6 @@ folder for machines without a keyring backend (headless jump boxes, CI).
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,6 +83,8 @@ def _keyring_usable() -> bool:
 
 
 def _read_file() -> dict[str, str]:
+    import json  # here: a key from the environment or the keyring needs no json
+
     path = credentials_file()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -93,6 +94,8 @@ def _read_file() -> dict[str, str]:
 
 
 def _write_file(data: dict[str, str]) -> Path:
+    import json
+
     return paths.write_private(credentials_file(), json.dumps(data, indent=2))
 
 

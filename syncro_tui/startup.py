@@ -139,9 +139,9 @@ def _ca_stamp(cafile: str | None, capath: str | None) -> str | None:
                 st.st_ctime_ns,
             ]
         )
-    import json
-
-    return json.dumps(parts)
+    # repr, not json.dumps: an opaque stamp, and nothing else before the TUI's first paint
+    # imports json (a stamp written as JSON by an earlier version reads once more)
+    return repr(parts)
 
 
 def _stamp_file() -> Path:

@@ -9,7 +9,6 @@ human sentence. Errors never hold httpx request/response objects: those carry th
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 
@@ -205,6 +204,8 @@ def _clean(text: str) -> str:
 
 def strip_html(text: str) -> str:
     """Tags and entities out, whitespace collapsed (no script/style bodies)."""
+    import html  # here: html.entities' table is not needed before the TUI's first paint
+
     text = _SCRIPT.sub(" ", text)
     text = _TAG.sub(" ", text)
     return _clean(html.unescape(text))
