@@ -139,9 +139,26 @@ def _ca_stamp(cafile: str | None, capath: str | None) -> str | None:
                 st.st_ctime_ns,
             ]
         )
-    # repr, not json.dumps: an opaque stamp, and nothing else before the TUI's first paint
-    # imports json (a stamp written as JSON by an earlier version reads once more)
-    return repr(parts)
+    return _json_text(parts)
+
+
+def _json_text(parts: list[list[object] | None]) -> str:
+    """``json.dumps(parts)`` (the stamp's format since it was written) without importing json
+    before the TUI's first paint, for paths of printable ASCII without quotes or
+    backslashes (the rest go through json)."""
+    items = []
+    for part in parts:
+        if part is None:
+            items.append("null")
+            continue
+        path, *numbers = part
+        text = str(path)
+        if not (text.isascii() and text.isprintable()) or '"' in text or "\\" in text:
+            import json
+
+            return json.dumps(parts)
+        items.append("[" + ", ".join([f'"{text}"', *map(str, numbers)]) + "]")
+    return "[" + ", ".join(items) + "]"
 
 
 def _stamp_file() -> Path:
