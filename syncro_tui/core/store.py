@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from types import MappingProxyType
 from typing import Any
 
@@ -92,6 +93,9 @@ def _order_key(row: TicketRow) -> tuple[float, int]:
     return (-row.updated_ts, -row.id)
 
 
+_row_id = attrgetter("id")
+
+
 def _is_stale(new: TicketRow, old: TicketRow) -> bool:
     """An older snapshot of a row than the one held (a poll that raced a write, say)."""
     return bool(new.updated_ts and old.updated_ts) and new.updated_ts < old.updated_ts
@@ -106,7 +110,7 @@ class Store:
         self._unseen: set[int] = set()  # rows new or changed since seen, kept up to date
         self._details: dict[int, tuple[str, Any]] = {}  # id -> (updated_at, detail), oldest first
         self._max_details = max_details
-        self._order_keys: list[tuple[float, int]] = []  # sorted ``_order_key``s
+        self._ordered: list[TicketRow] = []  # the rows, sorted by ``_order_key``
         self._order: tuple[int, ...] | None = ()  # cached ids in display order; None when stale
         self._subscribers: dict[str, list[Callable[[Any], object]]] = {t: [] for t in TOPICS}
         self.tickets = MappingProxyType(self._tickets)
@@ -200,6 +204,7 @@ class Store:
     def _merge(self, diff: TicketDiff, incoming: dict[int, TicketRow]) -> None:
         moved_out: list[TicketRow] = []  # rows whose order key leaves the order
         moved_in: list[TicketRow] = []
+        replaced: list[TicketRow] = []  # changed rows whose order key stays
         for ticket_id in diff.removed:
             moved_out.append(self._tickets.pop(ticket_id))
             self._seen.pop(ticket_id, None)
@@ -216,20 +221,25 @@ class Store:
             if new.updated_ts != old.updated_ts:
                 moved_out.append(old)
                 moved_in.append(new)
+            else:
+                replaced.append(new)
             cached = self._details.get(ticket_id)
             if cached is not None and cached[0] != new.updated_at:
                 del self._details[ticket_id]  # stale; a detail fetched for the new state stays
+        ordered = self._ordered
+        if len(moved_out) + len(moved_in) > _REBUILD_ORDER_ABOVE:
+            ordered[:] = sorted(self._tickets.values(), key=_order_key)
+            self._order = None
+            return
+        for row in replaced:  # the same place; the list holds no row the store let go
+            ordered[bisect.bisect_left(ordered, _order_key(row), key=_order_key)] = row
         if not (moved_out or moved_in):
             return
         self._order = None
-        keys = self._order_keys
-        if len(moved_out) + len(moved_in) > _REBUILD_ORDER_ABOVE:
-            keys[:] = sorted(map(_order_key, self._tickets.values()))
-            return
         for row in moved_out:
-            del keys[bisect.bisect_left(keys, _order_key(row))]
+            del ordered[bisect.bisect_left(ordered, _order_key(row), key=_order_key)]
         for row in moved_in:
-            bisect.insort(keys, _order_key(row))
+            bisect.insort(ordered, row, key=_order_key)
 
     def forget(self, ticket_id: int) -> bool:
         """Drop a ticket Syncro no longer has (a GET said 404); notify "tickets"."""
@@ -243,7 +253,7 @@ class Store:
     def ordered_ids(self) -> tuple[int, ...]:
         """Ticket ids, newest activity first (recomputed only after the order changed)."""
         if self._order is None:
-            self._order = tuple(-key[1] for key in self._order_keys)
+            self._order = tuple(map(_row_id, self._ordered))  # the rows' own int objects
         return self._order
 
     # -- seen marks ---------------------------------------------------------------------------
