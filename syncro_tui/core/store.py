@@ -295,7 +295,11 @@ class Store:
             self._notify("tickets", TicketDiff(marked=tuple(sorted(marked))))
 
     def _update_unseen(self, ticket_id: int) -> None:
-        if self._seen.get(ticket_id) == self._tickets[ticket_id].updated_at:
+        updated_at = self._tickets[ticket_id].updated_at
+        seen = self._seen.get(ticket_id)
+        if seen == updated_at:
+            if seen is not updated_at:  # read from the cache: one string for both, not two
+                self._seen[ticket_id] = updated_at
             self._unseen.discard(ticket_id)
         else:
             self._unseen.add(ticket_id)

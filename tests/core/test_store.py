@@ -194,6 +194,16 @@ def test_ten_thousand_rows(store):
 # -- seen marks -------------------------------------------------------------------------------
 
 
+def test_a_seen_mark_read_from_the_cache_shares_the_rows_string(store):
+    store.apply_tickets([row(1, 100.0), row(2, 200.0)], full=True)
+    loaded = {1: "".join(["t", "100.0"]), 2: "t1.0"}  # new string objects, as SQLite gives
+    assert loaded[1] is not store.tickets[1].updated_at
+    store.load_seen(loaded)
+    assert not store.unseen(1) and store.unseen(2)
+    assert store.seen[1] is store.tickets[1].updated_at  # one string, not two per ticket
+    assert store.seen[2] == "t1.0"
+
+
 def test_new_and_changed_rows_are_unseen_until_marked(store, events):
     store.apply_tickets([row(1), row(2)], full=True)
     assert store.unseen(1) and store.unseen(2)
