@@ -24,7 +24,7 @@ from typing import Any
 
 from syncro_tui.api.timestamps import parse_rails_time, parse_time
 from syncro_tui.core.account_time import due_date
-from syncro_tui.core.rows import TicketRow
+from syncro_tui.core.rows import TicketRow, share_id
 from syncro_tui.core.text import one_line
 
 __all__ = ["plain_row", "plain_ticket", "usual_rest"]
@@ -390,10 +390,10 @@ def plain_row(item: Any, users: dict[int, str], zone: Any) -> TicketRow | None:
         one_line(subject),
         _shared(status),
         _shared(priority),
-        customer_id,
+        share_id(customer_id),
         _shared(customer or ""),
         _shared(contact or ""),
-        user_id,
+        share_id(user_id),
         _shared(assignee),
         _shared(problem),
         created,

@@ -380,3 +380,17 @@ def test_no_preview_of_a_small_cache_and_seen_marks_of_some_tickets(cache):
     cache.save_seen({1: "a", 2: "b", 3: "c"})
     assert cache.load_seen([2, 3, 9]) == {2: "b", 3: "c"}
     assert cache.load_seen([]) == {}
+
+
+def test_rows_loaded_share_one_object_per_customer_and_technician_id(tmp_path):
+    with TicketCache(tmp_path / "c.sqlite3") as cache:
+        cache.save_rows(
+            [
+                TicketRow(i, str(i), "s", "New", customer_id=70_000 + i % 3, user_id=9_000)
+                for i in range(1000, 1012)
+            ]
+        )
+        rows = sorted(cache.load_rows(), key=lambda r: r.id)
+    assert [r.customer_id for r in rows] == [70_000 + i % 3 for i in range(1000, 1012)]
+    assert rows[0].customer_id is rows[3].customer_id is rows[6].customer_id
+    assert rows[0].user_id is rows[11].user_id  # not an int object per row

@@ -4,6 +4,7 @@ models give, or hand the ticket to the models; never a different row, never a fa
 from __future__ import annotations
 
 import copy
+import json
 from datetime import UTC
 
 import pytest
@@ -196,6 +197,26 @@ def test_the_text_cleaned_once_per_value_stays_bounded_and_clean(monkeypatch):
     ]
     assert [r.status for r in rows] == [f"Status {n}" for n in range(10)]
     assert len(page_rows._SHARED) <= 3
+
+
+def test_rows_read_from_items_share_one_object_per_customer_id(monkeypatch):
+    from syncro_tui.core import rows as rows_module
+
+    monkeypatch.setattr(rows_module, "_SHARED_IDS_MAX", 3)
+    monkeypatch.setattr(rows_module, "SHARED_IDS", {})
+    rows = [
+        plain_row(
+            json.loads(json.dumps({**LIST_TICKET, "id": n, "customer_id": 70_000 + n % 2})),
+            USERS,
+            UTC,
+        )
+        for n in range(10)
+    ]
+    assert [r.customer_id for r in rows] == [70_000 + n % 2 for n in range(10)]
+    assert rows[0].customer_id is rows[2].customer_id  # JSON gives each item its own int
+    for n in range(10):  # as many customers as tickets: the ids kept stay bounded
+        plain_row({**LIST_TICKET, "id": n, "customer_id": 80_000 + n}, USERS, UTC)
+        assert len(rows_module.SHARED_IDS) <= 3
 
 
 async def test_a_reconcile_reads_no_usual_ticket_through_the_models(monkeypatch, tmp_path):
