@@ -122,6 +122,35 @@ _LRU: list[tuple[str, object]] = []
 _LISTS: list = []
 
 
+def strip_holders(strip_type: type, levels: int = 3) -> dict[str, int]:
+    """Who keeps Textual's strips alive: for every Strip the chain of the objects that refer
+    to it, ``levels`` up ("Widget>dict>Strip" ...), counted. One pass over the collector's
+    objects per level (``gc.get_referents``), not ``gc.get_referrers`` per strip."""
+    objects = gc.get_objects()
+    wanted = {id(o): o for o in objects if type(o) is strip_type}
+    chains = {key: type(o).__qualname__ for key, o in wanted.items()}  # id(strip) -> chain
+    ends = {key: key for key in wanted}  # id(strip) -> id of the object its chain ends at
+    for _ in range(levels):
+        parent: dict[int, object] = {}
+        targets = set(ends.values())
+        for o in objects:
+            for child in gc.get_referents(o):
+                key = id(child)
+                if key in targets and key not in parent and o is not objects:
+                    parent[key] = o
+        for key, end in list(ends.items()):
+            holder = parent.get(end)
+            if holder is None:
+                continue
+            chains[key] = f"{type(holder).__qualname__}>{chains[key]}"
+            ends[key] = id(holder)
+    del objects, wanted
+    counts: dict[str, int] = {}
+    for chain in chains.values():
+        counts[chain] = counts.get(chain, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: -kv[1])[:25])
+
+
 def line_cache() -> dict:
     """Entries of every TicketList's line cache, and the strips Textual derived from them
     (each Strip keeps FIFO caches of its crops, styled copies ...)."""
@@ -191,6 +220,8 @@ def sample(sqlite_lib=None, traced: bool = False) -> dict:
         row["lru_total"] = sum(sizes.values())
     if _LISTS:
         row.update(line_cache())
+    if "textual.strip" in sys.modules and os.environ.get("MEMPROBE_HOLDERS"):
+        row["strip_holders"] = strip_holders(sys.modules["textual.strip"].Strip)
     if os.environ.get("MEMPROBE_TYPES"):
         from collections import Counter
 
