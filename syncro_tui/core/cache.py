@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from syncro_tui import paths
-from syncro_tui.core.rows import ROW_FIELDS, SHARED_IDS, TicketRow
+from syncro_tui.core.rows import ROW_FIELDS, SHARED_IDS, SHARED_IDS_MAX, TicketRow
 from syncro_tui.paths import cache_dir
 
 __all__ = ["SCHEMA_VERSION", "Preview", "TicketCache", "cache_path"]
@@ -124,7 +124,7 @@ class TicketCache:
         """Every cached row (order unspecified; the store sorts)."""
 
         def load(conn: sqlite3.Connection) -> list[TicketRow]:
-            if len(SHARED_IDS) >= 50_000:  # (the generated maker adds without a bound)
+            if len(SHARED_IDS) >= SHARED_IDS_MAX:  # (the generated maker adds without a bound)
                 SHARED_IDS.clear()
             with _gc_paused():
                 return list(map(_make_row, conn.execute(_SELECT_ROWS)))

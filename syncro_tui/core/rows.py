@@ -60,7 +60,7 @@ class TicketRow:
 SHARED_IDS: dict[int, int] = {}
 """One int object per distinct customer or technician id, for every row that repeats it
 (SQLite and JSON give each row its own: 32 bytes a ticket). ``share_id`` keeps it bounded."""
-_SHARED_IDS_MAX = 50_000
+SHARED_IDS_MAX = 50_000
 
 
 def share_id(value: int | None) -> int | None:
@@ -69,7 +69,7 @@ def share_id(value: int | None) -> int | None:
         return None
     found = SHARED_IDS.get(value)
     if found is None:
-        if len(SHARED_IDS) >= _SHARED_IDS_MAX:  # a hostile account cannot grow it without bound
+        if len(SHARED_IDS) >= SHARED_IDS_MAX:  # a hostile account cannot grow it without bound
             SHARED_IDS.clear()
         found = SHARED_IDS[value] = value
     return found

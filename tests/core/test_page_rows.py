@@ -202,7 +202,7 @@ def test_the_text_cleaned_once_per_value_stays_bounded_and_clean(monkeypatch):
 def test_rows_read_from_items_share_one_object_per_customer_id(monkeypatch):
     from syncro_tui.core import rows as rows_module
 
-    monkeypatch.setattr(rows_module, "_SHARED_IDS_MAX", 3)
+    monkeypatch.setattr(rows_module, "SHARED_IDS_MAX", 3)
     monkeypatch.setattr(rows_module, "SHARED_IDS", {})
     rows = [
         plain_row(
