@@ -221,7 +221,11 @@ def sample(sqlite_lib=None, traced: bool = False) -> dict:
     if _LISTS:
         row.update(line_cache())
     if "textual.strip" in sys.modules and os.environ.get("MEMPROBE_HOLDERS"):
-        row["strip_holders"] = strip_holders(sys.modules["textual.strip"].Strip)
+        levels = os.environ["MEMPROBE_HOLDERS"]
+        row["strip_holders"] = strip_holders(
+            sys.modules["textual.strip"].Strip,
+            int(levels) if levels.isdigit() and levels != "1" else 3,
+        )
     if os.environ.get("MEMPROBE_TYPES"):
         from collections import Counter
 

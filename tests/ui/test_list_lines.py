@@ -207,3 +207,78 @@ async def test_the_list_hands_the_compositor_what_textuals_styling_pass_would(ma
                 finally:
                     lst._painting = False
                 assert [list(s) for s in ours] == [list(s) for s in theirs], keys
+
+
+async def test_a_kept_line_is_the_strip_the_compositor_gets(make_app):
+    """A row drawn before is handed out as kept (already padded to the widget and filtered),
+    not re-wrapped: Textual caches what it derives from a strip (its crops, its divisions,
+    its terminal text) on that strip, so a re-wrapped copy per paint kept a second strip and
+    its caches beside every kept line (the soak's memory growth, issue 14)."""
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        lst = listing(app)
+        burst(app, ["j", "j"])
+        await pilot.pause()
+        lines = lst.render_lines(lst.size.region)
+        kept = {id(entry[3]) for entry in lst._lines.values()}
+        cursor_line = lst._cursor - lst.scroll_offset.y + 1
+        rows = [i for i in range(1, lst.size.height) if i != cursor_line]
+        assert len(rows) > 10
+        assert all(id(lines[i]) in kept for i in rows)
+        assert all(lines[i].cell_length == lst.size.width for i in rows)
+
+
+async def test_the_line_cache_lets_go_of_the_least_recently_shown_rows(make_app, monkeypatch):
+    """Bounded, the cache drops the rows shown longest ago, not the ones drawn first: the
+    first screen, shown again since, comes back undrawn after the last screen needed room."""
+    import syncro_tui.ui.widgets.ticket_list as module
+
+    monkeypatch.setattr(module, "LINE_CACHE_ROWS", 40)
+    app = make_app()
+    async with app.run_test(size=(120, 20)) as pilot:
+        await settle(pilot)
+        lst = listing(app)
+        first_screen = set(lst._lines)
+        assert len(first_screen) == 15  # the cursor's line is never kept
+        for keys in (["pagedown"], ["home"], ["end"]):  # 3 screens of 16, 40 kept
+            burst(app, keys)
+            await pilot.pause()
+        assert len(lst._lines) <= 40
+        drawn: list[int] = []
+        draw = lst._draw_row
+
+        def spy(row, width, *, cursor):  # noqa: ANN001, ANN202
+            drawn.append(row.id)
+            return draw(row, width, cursor=cursor)
+
+        monkeypatch.setattr(lst, "_draw_row", spy)
+        burst(app, ["home"])
+        await pilot.pause()
+        assert drawn and not (first_screen & set(drawn))  # the cursor's line only
+        assert first_screen <= set(lst._lines)
+
+
+async def test_a_line_that_leaves_the_screen_lets_go_of_what_was_derived_from_it(make_app):
+    """Scrolled away, a kept line stays kept (same text and colours) but as a fresh strip:
+    what Textual cached on the strip it was shown as (divisions, crops, terminal text) goes
+    with that strip. Lines still on screen stay the strips the compositor has."""
+    app = make_app()
+    async with app.run_test(size=(120, 20)) as pilot:
+        await settle(pilot)
+        lst = listing(app)
+        handed = {ticket_id: entry[3] for ticket_id, entry in lst._lines.items()}
+        burst(app, ["pagedown"])
+        await pilot.pause()
+        kept = lst._lines
+        assert set(handed) <= set(kept)
+        on_screen = {ticket_id for ticket_id, _ in lst._shown.values()}
+        gone = set(handed) - on_screen
+        assert len(gone) >= 10
+        for ticket_id in gone:
+            assert kept[ticket_id][3] is not handed[ticket_id]
+            assert list(kept[ticket_id][3]) == list(handed[ticket_id])
+        burst(app, ["home"])
+        await pilot.pause()
+        for ticket_id, strip in handed.items():
+            assert list(kept[ticket_id][3]) == list(strip)

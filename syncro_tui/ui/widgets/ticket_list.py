@@ -9,9 +9,10 @@ and cursor move costs in proportion to what is visible or changed:
   repaints only the on-screen lines whose row changed;
 * a filter keystroke is one `in` check per row over those precomputed texts;
 * a cursor move repaints two lines (or the viewport when it has to scroll);
-* a drawn line is kept per row (`_lines`, LINE_CACHE_ROWS of them) while the row object, its
-  markers, the width, the columns, the theme and its ages stay the same, so the rows a
-  filter keystroke brings back (or that stay on screen) are a dict lookup, not a redraw;
+* a drawn line is kept per row (`_lines`, LINE_CACHE_ROWS of them, finished as the
+  compositor takes it) while the row object, its markers, the width, the columns, the theme
+  and its ages stay the same, so the rows a filter keystroke brings back (or that stay on
+  screen) are a dict lookup, not a redraw;
 * the vertical scrollbar is a `StripScrollBar`: the thumb moves with every filter keystroke.
 
 Virtual line 0 is the column header; `render_line` pins it to the top, so row `i` lives on
@@ -34,6 +35,8 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import BindingType
+from textual.color import Color
+from textual.filter import LineFilter
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -46,7 +49,7 @@ from syncro_tui.core import triage
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.ui import actions
 from syncro_tui.ui.widgets.columns import GAP, Layout, age, age_lasts, fit, layout
-from syncro_tui.ui.widgets.strip_scrollbar import StripScrollBar, direct_lines, plain_box
+from syncro_tui.ui.widgets.strip_scrollbar import StripScrollBar, plain_box
 
 LONGEST_FIELDS = ("number", "customer_name", "assignee", "due_date", "sla_state")
 EVERY_VALUE_FIELDS = ("status",)
@@ -224,6 +227,12 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
         # today) changes; a filter keystroke then redraws only rows never drawn under it.
         self._lines: dict[int, tuple[TicketRow, tuple[bool, bool, bool], float, Strip]] = {}
         self._lines_key: tuple | None = None
+        # When this paint hands its lines to the compositor itself (`_lines_for`): the
+        # widget's width, its background style, the app's line filters and the background
+        # colour they take; else None. Kept lines are finished with it once (`_finished`).
+        self._pad: tuple[int, Style, tuple[LineFilter, ...], Color] | None = None
+        # What `_lines_for` handed out at each line: y -> (ticket id, the kept strip).
+        self._shown: dict[int, tuple[int, Strip]] = {}
         self._part_styles: dict[str, Style] = {}
         self._no_color = False
         self._announced: int | None = None
@@ -403,7 +412,7 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
         self._prepare_paint()
         self._painting = True
         try:
-            if plain_box(self) and self.content_region.size == self.region.size:
+            if self._pad is not None:
                 return self._lines_for(crop)
             return super().render_lines(crop)
         finally:
@@ -414,18 +423,62 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
         them for a widget without border, padding, tint or opacity: each line padded to the
         width in the background, then the app's line filters. That pass re-wraps every line in
         a new strip (about as costly as drawing a row; ~36 lines a filter keystroke); here a
-        line kept in `_lines` stays the same strip, so Textual's caches on it (filters, crops)
-        serve again too."""
-        width, height = self.size
-        base_background, background = self.background_colors
-        inner = self._styles_cache.get_inner_outer(base_background, background)[0].rich_style
+        line kept in `_lines` is kept finished (padded and filtered) and handed out as it is,
+        so Textual's caches on it (crops, divisions) serve again too."""
+        pad = self._pad
+        assert pad is not None  # `_prepare_paint` found a plain box
+        height = self.size.height
+        visible, first, cursor = self._visible, self.scroll_offset.y - 1, self._cursor
+        width = self._paint_width
+        shown = self._shown
+        before = list(shown.values())
+        strips = []
+        for y in crop.line_range:
+            index = first + y
+            if 0 < y < height and index < len(visible) and index != cursor:
+                row = visible[index]
+                strip = self._render_row(row, index, width)  # finished
+                shown[y] = (row.id, strip)
+            else:
+                shown.pop(y, None)
+                if y < height:
+                    strip = self._finished(self.render_line(y))
+                else:
+                    strip = self._finished(Strip.blank(pad[0], pad[1]))
+            strips.append(strip)
+        self._let_go(before)
+        if crop.column_span != (0, self.size.width):
+            x1, x2 = crop.column_span
+            strips = [strip.crop(x1, x2) for strip in strips]
+        return strips
 
-        def line(y: int) -> Strip:
-            if y < height:
-                return self.render_line(y).adjust_cell_length(width, inner)
-            return Strip.blank(width, inner)
+    def _let_go(self, before: list[tuple[int, Strip]]) -> None:
+        """Kept lines that were on screen before this paint and are not now keep their text
+        but not what Textual derived from them while shown (its divisions at the screen's
+        cuts, crops, terminal text: some 10 strips a line, ~10 KiB): a fresh strip of the
+        same segments takes their place. Kept as they were, 512 lines grew the app by some
+        5 MiB over an hour of changing tickets (the soak, issue 14)."""
+        if not before:
+            return
+        now = {id(strip) for _, strip in self._shown.values()}
+        lines = self._lines
+        for ticket_id, strip in before:
+            if id(strip) in now:
+                continue
+            entry = lines.get(ticket_id)
+            if entry is not None and entry[3] is strip:
+                lines[ticket_id] = (*entry[:3], Strip(strip, strip.cell_length))
+                now.add(id(strip))  # the same line shown at two places: let go once
 
-        return direct_lines(self, crop, line)
+    def _finished(self, strip: Strip) -> Strip:
+        """A line as the compositor takes it: padded to the widget's width in its background,
+        then the app's line filters (see `_prepare_paint`)."""
+        assert self._pad is not None
+        width, inner, filters, background = self._pad
+        strip = strip.adjust_cell_length(width, inner)
+        for line_filter in filters:
+            strip = strip.apply_filter(line_filter, background)
+        return strip
 
     def render_line(self, y: int) -> Strip:
         if not self._painting:  # called on its own (tests, exports): set up as a paint would
@@ -451,8 +504,15 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
         self._paint_width = width = self.scrollable_content_region.width
         self._columns(width)
         assert self._columns_cache is not None
+        self._pad = None
+        if plain_box(self) and self.content_region.size == self.region.size:
+            base_background, background = self.background_colors
+            inner = self._styles_cache.get_inner_outer(base_background, background)[0]
+            filters = tuple(self.get_line_filters())
+            self._pad = (self.size.width, inner.rich_style, filters, background)
         key = (
             self._columns_cache[0],
+            self._pad,
             self._base_style,
             self._no_color,
             self._me,
@@ -511,8 +571,12 @@ class TicketList(ScrollView, can_focus=True, inherit_bindings=False):
             and entry[1] == marks
             and entry[2] > self._paint_now
         ):
+            del lines[row.id]  # to the end: the least recently drawn go first
+            lines[row.id] = entry
             return entry[3]
         strip, good_until = self._draw_row(row, width, cursor=False)
+        if self._pad is not None:  # kept as handed to Textual: no padded or filtered copy
+            strip = self._finished(strip)
         if entry is None and len(lines) >= LINE_CACHE_ROWS:
             for ticket_id in list(islice(lines, LINE_CACHE_ROWS // 4)):  # the oldest quarter
                 del lines[ticket_id]
@@ -867,8 +931,10 @@ SPAN_REFRESH = 4
 """More changed rows than this on screen are refreshed as one span (see `_refresh_visible`)."""
 
 LINE_CACHE_ROWS = 512
-"""Rows whose drawn line is kept: about a dozen screens, which covers typing a word and
-erasing it (every screen the filter showed comes back), for about 1 MiB."""
+"""Rows whose drawn line is kept, the least recently shown dropped first: about a dozen
+screens, which covers typing a word and erasing it (every screen the filter showed comes
+back). Off screen a kept line is its segments and one strip (see `_let_go`), about 1 MiB in
+all."""
 
 FOLD_STEP = 2000
 FOLD_PAUSE = 0.02
