@@ -117,6 +117,8 @@ async def test_the_detail_pane_waits_until_the_typing_rests(make_app):
                 cursor = ids[0]
                 moves.append(n)
         assert moves and moves[-1] <= len(word) - 3, "the data no longer moves the cursor early"
+        while screen._detail_waits:  # the pane first rests on the ticket the list opened on
+            await pilot.pause(0.05)
         rested: list[str] = []
         real = screen._rested_on
 
