@@ -151,6 +151,111 @@ def strip_holders(strip_type: type, levels: int = 3) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: -kv[1])[:25])
 
 
+_STRIPS_SEEN: set[int] = set()
+
+
+def strip_roots(strip_type: type, depth: int = 14, samples: int = 4) -> list[str]:
+    """Who owns strips made since the first sample: for a few of them, a chain of
+    ``gc.get_referrers`` up to ``depth`` levels (a dict shows a few of its keys). The first
+    call only remembers the strips alive then. Unfreezes the heap (get_referrers does not
+    look into the permanent generation)."""
+    gc.unfreeze()
+    strips = [o for o in gc.get_objects() if type(o) is strip_type]
+    if not _STRIPS_SEEN:
+        _STRIPS_SEEN.update(id(o) for o in strips)
+        return []
+    fresh = [o for o in strips if id(o) not in _STRIPS_SEEN]
+    del strips
+    chains = []
+    step = max(1, len(fresh) // samples)
+    picked = tuple(fresh[::step][:samples])
+    mine = {id(fresh), id(picked)}  # the probe's own containers are not owners
+    for strip in picked:
+        chain, node, seen = [f"Strip({strip.cell_length})"], strip, {id(strip)}
+        for _ in range(depth):
+            refs = gc.get_referrers(node)
+            mine.add(id(refs))
+            holders = [
+                h
+                for h in refs
+                if id(h) not in seen and id(h) not in mine and type(h).__name__ != "frame"
+            ]
+            mine.add(id(holders))
+            del refs
+            if not holders:
+                break
+            node = holders[0]
+            seen.add(id(node))
+            label = type(node).__qualname__
+            if isinstance(node, dict):
+                label += "{" + ",".join(str(k)[:20] for k in list(node)[:4]) + "}"
+            chain.append(f"{label}[{len(holders)}]")
+            if isinstance(node, type) or type(node).__name__ == "module":
+                break
+        chains.append(" < ".join(chain))
+    chains.insert(0, f"{len(fresh)} new strips")
+    return chains
+
+
+_PASS_THROUGH = {"Strip", "FIFOCache", "LRUCache", "dict", "list", "tuple", "Segment"}
+_VIA = {"StylesCache", "_RenderCache", "Compositor"}
+
+
+def strip_owners(strip_type: type, depth: int = 16) -> dict[str, int]:
+    """Strips made since the first call, counted by their owner: the first object up the
+    chain of referrers that is not a strip, a cache or a plain container ("StylesCache",
+    "TicketList" ...); a DOM node owner says whether it is still in the DOM (+) or not (-).
+    One pass over the collector's objects per level, as strip_holders."""
+    gc.unfreeze()
+    gc.collect()  # what is left is alive
+    objects = gc.get_objects()
+    strips = [o for o in objects if type(o) is strip_type]
+    if not _STRIPS_SEEN:
+        _STRIPS_SEEN.update(id(o) for o in strips)
+        return {}
+    via: dict[int, str] = {}  # the first cache owner on the way up (StylesCache ...)
+    ends = {id(o): o for o in strips if id(o) not in _STRIPS_SEEN}
+    owners: dict[int, str] = {}
+    dom = sys.modules.get("textual.dom")
+    for _ in range(depth):
+        if not ends:
+            break
+        targets = {id(o) for o in ends.values()}
+        parent: dict[int, object] = {}
+        for o in objects:
+            if o is objects or o is strips:
+                continue
+            for child in gc.get_referents(o):
+                key = id(child)
+                if key in targets and key not in parent:
+                    parent[key] = o
+        for key, end in list(ends.items()):
+            holder = parent.get(id(end))
+            if holder is None:
+                owners[key] = f"(none above {type(end).__qualname__})"
+                del ends[key]
+            elif type(holder).__name__ in _PASS_THROUGH:
+                ends[key] = holder
+            elif type(holder).__name__ in _VIA and key not in via:
+                via[key] = type(holder).__name__ + "@"
+                ends[key] = holder
+            elif type(holder).__name__ in _VIA:
+                ends[key] = holder
+            else:
+                name = via.get(key, "") + type(holder).__qualname__
+                if dom is not None and isinstance(holder, dom.DOMNode):
+                    name += "+" if holder.is_attached else "-"
+                owners[key] = name
+                del ends[key]
+    for key in ends:
+        owners[key] = via.get(key, "") + "(deeper)"
+    del objects, strips, ends
+    counts: dict[str, int] = {}
+    for name in owners.values():
+        counts[name] = counts.get(name, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
 def line_cache() -> dict:
     """Entries of every TicketList's line cache, and the strips Textual derived from them
     (each Strip keeps FIFO caches of its crops, styled copies ...)."""
@@ -226,6 +331,10 @@ def sample(sqlite_lib=None, traced: bool = False) -> dict:
             sys.modules["textual.strip"].Strip,
             int(levels) if levels.isdigit() and levels != "1" else 3,
         )
+    if "textual.strip" in sys.modules and os.environ.get("MEMPROBE_ROOTS"):
+        row["strip_roots"] = strip_roots(sys.modules["textual.strip"].Strip)
+    if "textual.strip" in sys.modules and os.environ.get("MEMPROBE_OWNERS"):
+        row["strip_owners"] = strip_owners(sys.modules["textual.strip"].Strip)
     if os.environ.get("MEMPROBE_TYPES"):
         from collections import Counter
 
