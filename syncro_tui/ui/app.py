@@ -25,7 +25,7 @@ from syncro_tui.config import Settings
 from syncro_tui.core.rows import TicketRow
 from syncro_tui.core.store import Store
 from syncro_tui.core.text import clean
-from syncro_tui.ui import actions
+from syncro_tui.ui import actions, textual_fixes
 from syncro_tui.ui.widgets.header import (
     HeaderState,
     budget_note,
@@ -33,6 +33,7 @@ from syncro_tui.ui.widgets.header import (
     format_elapsed,
 )
 
+textual_fixes.apply()
 log = logging.getLogger("syncro_tui.ui")
 
 CSS_FILE = Path(__file__).with_name("app.tcss")
