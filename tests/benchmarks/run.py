@@ -46,6 +46,7 @@ LATENCY_MS = 300
 # The sandbox generates ~68 % open tickets; these totals give about 1,000 and 10,000 open ones.
 TICKETS_1K = 1500  # -> 1,011 open
 TICKETS_10K = (14_700, 10_000)  # the first the sandbox accepts (it caps at 10,000 -> 6,818 open)
+TICKETS_TINY = 30  # a near-empty queue (7f: what the app costs before it holds any tickets)
 DEFAULT_BUDGET = 150
 SYNCRO_LIMIT = 180
 
@@ -841,12 +842,53 @@ def p90(values: list[float]) -> float | None:
 
 
 def m4_big(ctx: Ctx) -> None:
+    fixed_cost_figure(ctx)
     for size in ctx.args.sizes.split(","):
         size = size.strip()
         if size not in QUEUES:
             log(f"unknown queue size {size!r} (choose from {', '.join(QUEUES)})")
             continue
         queue_figures(ctx, size)
+
+
+def fixed_cost_figure(ctx: Ctx) -> None:
+    """7f: the app's peak RSS with a near-empty queue (warm cache, through the start-up
+    refresh): what every queue size pays before its tickets (the imports, the UI, the client).
+    Figure 7's goals are for the same process holding 10k and 50k tickets."""
+    what = "near-empty queue, warm cache: peak RSS (the app before its tickets)"
+    try:
+        sb = ctx.sandbox(TICKETS_TINY)
+        home = warm_home(ctx, "tiny", sb)
+        n_open = open_count(TICKETS_TINY)
+        log(f"7f the app's fixed cost: {n_open} open tickets")
+        synced: list[bool] = []
+
+        def until_synced(term: Term) -> None:
+            synced.append(term.wait_for(SYNCED, 20.0) is not None)
+            term.wait_quiet(1.0, 5.0)  # the detail pane's fetch and the account lists
+
+        good = measure_runs(
+            ctx, "tiny", ctx.argv(sb), rows_visible, ctx.env(home, sb), before_keys=until_synced
+        )
+        at_paint = median(r.extra.get("rss_at_paint_mib") for r in good)
+        hello = baseline(ctx, "hello")
+        fig = Figure(
+            "7f",
+            f"{n_open} open, warm cache: peak RSS (the app before its tickets)",
+            median(r.rss_peak_mib for r in good),
+            "MiB",
+            [r.rss_peak_mib for r in good],
+            baseline=f"hello {hello['rss_mib']:.1f} MiB",
+            note=(
+                f"informational: start, start-up refresh, the detail of the first ticket; at "
+                f"first paint {fmt(at_paint, 'MiB')}; the header said synced in "
+                f"{sum(synced)}/{len(synced)} runs. Figure 7 at 10k and 50k is this plus the tickets"
+            ),
+        )
+        fig.ratio = fig.value / hello["rss_mib"] if fig.value else None
+        ctx.add(fig)
+    except (NA, RuntimeError) as exc:
+        na_figure(ctx, "7f", what, str(exc), "informational", unit="MiB")
 
 
 def queue_figures(ctx: Ctx, size: str) -> None:
