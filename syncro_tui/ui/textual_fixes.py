@@ -63,8 +63,9 @@ def _strip_caches_on_first_use() -> bool:
     cache on first use; this does the same for the strip's seven: each is made, at the size
     Textual gives it, the first time it is read (``__getattr__`` runs only for a slot not
     yet set)."""
-    if "__getattr__" in Strip.__dict__ or not set(_STRIP_CACHES) <= set(Strip.__slots__):
-        return False
+    set_here = {"_segments", "_cell_length", "_render_cache", "_link_ids", "_cell_count"}
+    if "__getattr__" in Strip.__dict__ or set(Strip.__slots__) != set(_STRIP_CACHES) | set_here:
+        return False  # a Strip with other attributes: its own __init__ stays
     original_init = Strip.__init__
     probe = Strip([])
     try:
